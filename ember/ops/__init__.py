@@ -1,0 +1,65 @@
+"""Every operation, one module per family. Importing this package also binds Tensor's methods
+and operators to these functions (``_methods.py``)."""
+
+from __future__ import annotations
+
+import sys as _sys
+import types as _types
+
+from .. import _tensor
+from . import (
+    _util,
+    arithmetic,
+    blas,
+    comparison,
+    conversion,
+    creation,
+    indexing,
+    random,
+    reduction,
+    shape,
+    unary,
+)
+from .arithmetic import *  # noqa: F403
+from .blas import *  # noqa: F403
+from .comparison import *  # noqa: F403
+from .creation import *  # noqa: F403
+from .random import *  # noqa: F403
+from .reduction import *  # noqa: F403
+from .shape import *  # noqa: F403
+from .unary import *  # noqa: F403
+
+# conversion and indexing hold Tensor methods only (torch has no torch.to or torch.getitem)
+_FAMILIES = (arithmetic, blas, comparison, creation, random, reduction, shape, unary)
+_METHOD_ONLY = {
+    "new_tensor",
+    "new_zeros",
+    "new_ones",
+    "new_empty",
+    "new_full",
+    "view",
+    "view_as",
+    "reshape_as",
+    "expand",
+    "contiguous",
+    "is_contiguous",
+    "stride",
+    "T",
+    "mT",
+    "Size",
+}
+
+# the public ops: functions and classes defined in the family modules (not what they import)
+__all__ = sorted(
+    name
+    for family in _FAMILIES
+    for name, value in vars(family).items()
+    if not name.startswith("_")
+    and name not in _METHOD_ONLY
+    and isinstance(value, (_types.FunctionType, type))
+    and getattr(value, "__module__", "").startswith(__name__)
+)
+
+from . import _methods  # noqa: E402,F401  (binds Tensor methods; needs the names above)
+
+_tensor._ops = _sys.modules[__name__]

@@ -1,0 +1,199 @@
+"""Binding Tensor's methods and operators to the op functions.
+
+Most methods *are* the op function (``Tensor.exp is ember.exp``): the op takes the tensor as
+its first argument. Methods that differ from any torch.* function are listed in METHOD_ONLY.
+In-place forms (``add_``) compute the op, then write into ``self`` (``indexing._assign``).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import _tensor
+from .._tensor import Tensor
+from . import (
+    arithmetic,
+    blas,
+    comparison,
+    conversion,
+    creation,
+    indexing,
+    shape,
+    unary,
+)
+
+# Tensor methods that are exactly the ember.* function of the same name.
+FUNCTION_METHODS = (
+    "add sub subtract mul multiply div divide true_divide floor_divide remainder fmod pow "
+    "float_power rsub "
+    "neg negative abs absolute sign exp exp2 expm1 log log2 log10 log1p sqrt rsqrt square "
+    "reciprocal sin cos tan asin acos atan arcsin arccos arctan sinh cosh tanh asinh acosh "
+    "atanh arcsinh arccosh arctanh sigmoid logit erf erfc erfinv floor ceil round trunc fix "
+    "frac clamp clip clamp_min clamp_max nan_to_num "
+    "eq ne lt le gt ge not_equal less less_equal greater greater_equal equal isclose "
+    "allclose isnan isinf isfinite isposinf isneginf isreal signbit logical_and logical_or "
+    "logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not "
+    "bitwise_left_shift bitwise_right_shift where maximum minimum fmax fmin "
+    "sum nansum mean nanmean prod amax amin aminmax max min argmax argmin var std logsumexp "
+    "all any count_nonzero norm dist median nanmedian mode "
+    "matmul mm bmm mv dot vdot outer ger addmm addmv addbmm baddbmm addr "
+    "reshape flatten unflatten squeeze unsqueeze permute transpose swapaxes swapdims t "
+    "expand_as broadcast_to clone split chunk unbind "
+).split()
+
+METHOD_ONLY = {
+    "to": conversion.to,
+    "type": conversion.type_,
+    "type_as": conversion.type_as,
+    "cpu": conversion.cpu,
+    "cuda": conversion.cuda,
+    "view": shape.view,
+    "view_as": shape.view_as,
+    "reshape_as": shape.reshape_as,
+    "expand": shape.expand,
+    "contiguous": shape.contiguous,
+    "is_contiguous": shape.is_contiguous,
+    "stride": shape.stride,
+    "new_tensor": creation.new_tensor,
+    "new_zeros": creation.new_zeros,
+    "new_ones": creation.new_ones,
+    "new_empty": creation.new_empty,
+    "new_full": creation.new_full,
+    "__getitem__": indexing.getitem,
+    "__setitem__": indexing.setitem,
+    **conversion.CASTS,
+}
+
+PROPERTIES = {"T": shape.T, "mT": shape.mT}
+
+
+def _inplace(fn):
+    """``x.op_(...)``: compute ``op(x, ...)`` and write it into ``x``."""
+
+    def method(self, *args, **kwargs):
+        return indexing._assign(self, fn(self, *args, **kwargs))
+
+    method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place version of :func:`{fn.__name__}`."
+    return method
+
+
+INPLACE = (
+    "add sub mul div floor_divide remainder fmod pow neg abs sign exp exp2 expm1 log log2 "
+    "log10 log1p sqrt rsqrt square reciprocal sin cos tan asin acos atan sinh cosh tanh "
+    "asinh acosh atanh sigmoid logit erf erfc erfinv floor ceil round trunc frac clamp clip "
+    "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "
+    "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not maximum minimum"
+).split()
+
+
+def _fill_(self: Tensor, value) -> Tensor:
+    """Fill with ``value`` (a number or a 0-dim tensor)."""
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with "
+                f"{value._data.ndim} dimensions."
+            )
+        return indexing._assign(self, value.to(self.dtype).expand(self.shape))
+    full = creation.full_like(self, value)
+    return indexing._assign(self, full)
+
+
+def _zero_(self: Tensor) -> Tensor:
+    return _fill_(self, 0)
+
+
+def _copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
+    """Copy ``src`` into self (broadcast, cast to self's dtype, moved to self's device)."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+    return indexing._assign(self, src.to(device=self.device, dtype=self.dtype))
+
+
+def _binary(fn, reflected: bool = False):
+    """An operator method; a non-tensor, non-number operand gives NotImplemented."""
+
+    def op(self, other):
+        if not isinstance(other, (Tensor, numbers.Number, np.bool_)):
+            return NotImplemented
+        return fn(other, self) if reflected else fn(self, other)
+
+    op.__name__ = fn.__name__
+    return op
+
+
+def _invert(self: Tensor) -> Tensor:
+    if self._data.dtype.kind == "b":
+        return comparison.logical_not(self)
+    return comparison.bitwise_not(self)
+
+
+OPERATORS = {
+    "__add__": _binary(arithmetic.add),
+    "__radd__": _binary(arithmetic.add, reflected=True),
+    "__sub__": _binary(arithmetic.sub),
+    "__rsub__": _binary(arithmetic.sub, reflected=True),
+    "__mul__": _binary(arithmetic.mul),
+    "__rmul__": _binary(arithmetic.mul, reflected=True),
+    "__truediv__": _binary(arithmetic.div),
+    "__rtruediv__": _binary(arithmetic.div, reflected=True),
+    "__floordiv__": _binary(arithmetic.floor_divide),
+    "__rfloordiv__": _binary(arithmetic.floor_divide, reflected=True),
+    "__mod__": _binary(arithmetic.remainder),
+    "__rmod__": _binary(arithmetic.remainder, reflected=True),
+    "__pow__": _binary(arithmetic.pow),
+    "__rpow__": _binary(arithmetic.pow, reflected=True),
+    "__matmul__": blas.matmul,
+    "__rmatmul__": lambda self, other: blas.matmul(other, self),
+    "__and__": _binary(comparison.bitwise_and),
+    "__rand__": _binary(comparison.bitwise_and, reflected=True),
+    "__or__": _binary(comparison.bitwise_or),
+    "__ror__": _binary(comparison.bitwise_or, reflected=True),
+    "__xor__": _binary(comparison.bitwise_xor),
+    "__rxor__": _binary(comparison.bitwise_xor, reflected=True),
+    "__lshift__": _binary(comparison.bitwise_left_shift),
+    "__rshift__": _binary(comparison.bitwise_right_shift),
+    "__eq__": _binary(comparison.eq),
+    "__ne__": _binary(comparison.ne),
+    "__lt__": _binary(comparison.lt),
+    "__le__": _binary(comparison.le),
+    "__gt__": _binary(comparison.gt),
+    "__ge__": _binary(comparison.ge),
+    "__neg__": unary.neg,
+    "__abs__": unary.abs,
+    "__pos__": lambda self: self,
+    "__invert__": _invert,
+}
+
+IN_PLACE_OPERATORS = {
+    "__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_", "__itruediv__": "div_",
+    "__ifloordiv__": "floor_divide_", "__imod__": "remainder_", "__ipow__": "pow_",
+    "__iand__": "bitwise_and_", "__ior__": "bitwise_or_", "__ixor__": "bitwise_xor_",
+}  # fmt: skip
+
+
+def _bind():
+    from .. import ops
+
+    for name in FUNCTION_METHODS:
+        setattr(Tensor, name, getattr(ops, name))
+    for name, fn in METHOD_ONLY.items():
+        setattr(Tensor, name, fn)
+    for name, fn in PROPERTIES.items():
+        setattr(Tensor, name, property(fn))
+    for name in INPLACE:
+        setattr(Tensor, name + "_", _inplace(getattr(ops, name)))
+    Tensor.fill_ = _fill_
+    Tensor.zero_ = _zero_
+    Tensor.copy_ = _copy_
+    for name, fn in OPERATORS.items():
+        setattr(Tensor, name, fn)
+    for name, method in IN_PLACE_OPERATORS.items():
+        setattr(Tensor, name, getattr(Tensor, method))
+    Tensor.__hash__ = _tensor.Tensor.__hash__
+
+
+_bind()

@@ -1,0 +1,408 @@
+"""Creating tensors: from data (tensor, as_tensor, from_numpy), filled (zeros, ones, full,
+empty, eye), ranges (arange, linspace, logspace), and the ``*_like`` / ``new_*`` forms."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .. import _dtype
+from .._device import CPU, array_module_for, as_device
+from .._tensor import Tensor
+from ._util import handle_out
+
+
+def _xp(device):
+    d = as_device(device)
+    return np if d is CPU or d.type == "cpu" else array_module_for(d)
+
+
+def _place(array, device):
+    """Move a freshly made numpy array to ``device`` (no-op for cpu)."""
+    if device is None:
+        return array
+    d = as_device(device)
+    if d.type == "cpu":
+        return array
+    from .conversion import move_array
+
+    return move_array(array, d)
+
+
+def _finish(array, device, requires_grad: bool) -> Tensor:
+    t = Tensor._make(_place(array, device))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _infer_dtype(data) -> _dtype.dtype:
+    """The dtype torch.tensor gives to nested Python data."""
+    kinds = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Tensor):
+            kinds.add(item.dtype)
+        elif isinstance(item, np.ndarray):
+            kinds.add(_dtype.from_numpy_dtype(item.dtype))
+        elif isinstance(item, (bool, np.bool_)):
+            kinds.add(_dtype.bool_)
+        elif isinstance(item, np.generic):
+            kinds.add(_dtype.from_numpy_dtype(item.dtype))
+        elif isinstance(item, numbers.Integral):
+            kinds.add(_dtype.int64)
+        elif isinstance(item, numbers.Real):
+            kinds.add(_dtype.get_default_dtype())
+        elif isinstance(item, numbers.Complex):
+            kinds.add(_dtype.default_complex_dtype())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        else:
+            raise TypeError(f"Could not infer dtype of {type(item).__name__}")
+    if not kinds:
+        return _dtype.get_default_dtype()
+    out = None
+    for k in kinds:
+        out = k if out is None else _dtype.promote_types(out, k)
+    return out
+
+
+def _array_from_data(data, dtype: _dtype.dtype | None):
+    """A fresh numpy array holding ``data`` (nested lists, numbers, arrays, tensors)."""
+    if isinstance(data, Tensor):
+        array = data._host()
+        return array.astype(dtype.np if dtype else array.dtype, copy=True)
+    if isinstance(data, np.ndarray):
+        return np.array(data, dtype=dtype.np if dtype else None, copy=True)
+    if isinstance(data, (str, bytes)) or data is None:
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if dtype is None:
+        dtype = _infer_dtype(data)
+    try:
+        return np.array(_unwrap(data), dtype=_dtype.to_numpy_dtype(dtype))
+    except OverflowError:
+        raise RuntimeError(
+            f"value cannot be converted to type {dtype.name} without overflow"
+        ) from None
+    except ValueError as e:  # ragged nesting
+        raise ValueError(f"expected a sequence of equal lengths at every level ({e})") from None
+
+
+def _unwrap(data):
+    if isinstance(data, Tensor):
+        return data._host()
+    if isinstance(data, (list, tuple)):
+        return [_unwrap(d) for d in data]
+    return data
+
+
+def tensor(
+    data, *, dtype=None, device=None, requires_grad: bool = False, pin_memory: bool = False
+) -> Tensor:
+    """A new tensor copying ``data``; the dtype is inferred as torch.tensor infers it."""
+    if isinstance(data, Tensor):
+        import warnings
+
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use "
+            "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
+            "rather than torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+    return _finish(_array_from_data(data, dtype), device, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """Shares memory with ``data`` when it already is a tensor/array of the right kind."""
+    if isinstance(data, Tensor):
+        return data.to(device=device, dtype=dtype) if (dtype or device) else data
+    if isinstance(data, np.ndarray) and (dtype is None or dtype.np == data.dtype):
+        _dtype.from_numpy_dtype(data.dtype)
+        return _finish(data, device, False)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad: bool = False) -> Tensor:
+    if copy:
+        return tensor(obj, dtype=dtype, device=device, requires_grad=requires_grad)
+    out = as_tensor(obj, dtype=dtype, device=device)
+    if requires_grad:
+        out.requires_grad_(True)
+    return out
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``ndarray``."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtype.from_numpy_dtype(ndarray.dtype)
+    return Tensor._make(ndarray)
+
+
+def _size_arg(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    elif len(size) == 1 and hasattr(size[0], "__iter__") and not isinstance(size[0], Tensor):
+        size = tuple(size[0])
+    out = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = s.item()
+        if not isinstance(s, (int, np.integer)):
+            raise TypeError(
+                f"empty(): argument 'size' must be tuple of ints, but found element of type "
+                f"{type(s).__name__} at pos 0"
+            )
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+        out.append(int(s))
+    return tuple(out)
+
+
+def _filled(fill, size, dtype, device, requires_grad, out):
+    shape = _size_arg(size)
+    d = dtype or _dtype.get_default_dtype()
+    xp = _xp(device)
+    array = (
+        xp.full(shape, fill, dtype=_dtype.to_numpy_dtype(d))
+        if fill is not None
+        else xp.empty(shape, dtype=_dtype.to_numpy_dtype(d))
+    )
+    t = Tensor._make(array)
+    if requires_grad:
+        t.requires_grad_(True)
+    return handle_out(t, out)
+
+
+def zeros(
+    *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+) -> Tensor:
+    return _filled(0, size, dtype, device, requires_grad, out)
+
+
+def ones(
+    *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+) -> Tensor:
+    return _filled(1, size, dtype, device, requires_grad, out)
+
+
+def empty(
+    *size,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    memory_format=None,
+) -> Tensor:
+    return _filled(None, size, dtype, device, requires_grad, out)
+
+
+def full(
+    size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False
+) -> Tensor:
+    """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value's kind."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if dtype is None:
+        dtype = _dtype.scalar_dtype(fill_value)
+    return _filled(fill_value, (size,), dtype, device, requires_grad, out)
+
+
+def _like(fill, input: Tensor, dtype, device, requires_grad):
+    d = dtype or input.dtype
+    dev = device if device is not None else input.device
+    return _filled(fill, (input._data.shape,), d, dev, requires_grad, None)
+
+
+def zeros_like(
+    input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
+    return _like(0, input, dtype, device, requires_grad)
+
+
+def ones_like(
+    input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
+    return _like(1, input, dtype, device, requires_grad)
+
+
+def empty_like(
+    input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
+    return _like(None, input, dtype, device, requires_grad)
+
+
+def full_like(
+    input: Tensor,
+    fill_value,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+) -> Tensor:
+    return _like(fill_value, input, dtype, device, requires_grad)
+
+
+# ---- Tensor.new_* : same dtype and device as self unless given -------------------------------
+
+
+def new_tensor(self: Tensor, data, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return (
+        tensor(
+            data,
+            dtype=dtype or self.dtype,
+            device=device or self.device,
+            requires_grad=requires_grad,
+        )
+        if not isinstance(data, Tensor)
+        else Tensor._make(_array_from_data(data, dtype or data.dtype))
+    )
+
+
+def new_zeros(self: Tensor, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _filled(0, size, dtype or self.dtype, device or self.device, requires_grad, None)
+
+
+def new_ones(self: Tensor, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _filled(1, size, dtype or self.dtype, device or self.device, requires_grad, None)
+
+
+def new_empty(self: Tensor, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _filled(None, size, dtype or self.dtype, device or self.device, requires_grad, None)
+
+
+def new_full(
+    self: Tensor, size, fill_value, *, dtype=None, device=None, requires_grad=False
+) -> Tensor:
+    return _filled(
+        fill_value, (size,), dtype or self.dtype, device or self.device, requires_grad, None
+    )
+
+
+# ---- ranges ----------------------------------------------------------------------------------
+
+
+def arange(
+    start=0,
+    end=None,
+    step=1,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+) -> Tensor:
+    """Values from ``start`` up to (not including) ``end``; integers give int64."""
+    if end is None:
+        start, end = 0, start
+    values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = values
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        dtype = _dtype.result_type_of([], [], values)
+    n = max(math.ceil((end - start) / step), 0)
+    xp = _xp(device)
+    # computed as start + i * step in double precision, then cast, as torch does
+    array = (
+        (start + xp.arange(n, dtype=np.float64) * step)
+        if dtype.is_floating_point or any(isinstance(v, float) for v in values)
+        else start + xp.arange(n, dtype=np.int64) * step
+    )
+    t = Tensor._make(array.astype(_dtype.to_numpy_dtype(dtype), copy=False))
+    if requires_grad:
+        t.requires_grad_(True)
+    return handle_out(t, out)
+
+
+def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    """Deprecated ``torch.range``: like arange but including ``end``."""
+    if end is None:
+        start, end = 0, start
+    n = int(math.floor((end - start) / step)) + 1
+    dtype = dtype or _dtype.get_default_dtype()
+    array = start + np.arange(n, dtype=np.float64) * step
+    return _finish(array.astype(dtype.np), device, requires_grad)
+
+
+def linspace(
+    start, end, steps: int, *, out=None, dtype=None, layout=None, device=None, requires_grad=False
+) -> Tensor:
+    """``steps`` evenly spaced values from start to end inclusive."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    start = start.item() if isinstance(start, Tensor) else start
+    end = end.item() if isinstance(end, Tensor) else end
+    dtype = dtype or _dtype.get_default_dtype()
+    xp = _xp(device)
+    if steps == 1:
+        array = xp.asarray([start], dtype=np.float64)
+    else:
+        step = (end - start) / (steps - 1)
+        i = xp.arange(steps, dtype=np.float64)
+        # torch fills the first half from start and the second half from end (symmetric error)
+        half = steps // 2
+        array = xp.where(i < half, start + step * i, end - step * (steps - 1 - i))
+    if not dtype.is_floating_point:
+        array = xp.trunc(array)
+    t = Tensor._make(array.astype(_dtype.to_numpy_dtype(dtype)))
+    if requires_grad:
+        t.requires_grad_(True)
+    return handle_out(t, out)
+
+
+def logspace(
+    start,
+    end,
+    steps: int,
+    base: float = 10.0,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+) -> Tensor:
+    exps = linspace(start, end, steps, dtype=_dtype.float64, device=device)
+    dtype = dtype or _dtype.get_default_dtype()
+    t = Tensor._make((base**exps._data).astype(_dtype.to_numpy_dtype(dtype)))
+    if requires_grad:
+        t.requires_grad_(True)
+    return handle_out(t, out)
+
+
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+) -> Tensor:
+    if n < 0 or (m is not None and m < 0):
+        raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
+    dtype = dtype or _dtype.get_default_dtype()
+    t = Tensor._make(
+        _xp(device).eye(n, m if m is not None else n, dtype=_dtype.to_numpy_dtype(dtype))
+    )
+    if requires_grad:
+        t.requires_grad_(True)
+    return handle_out(t, out)
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    dtype = dtype or _dtype.get_default_dtype()
+    return _finish(np.asarray(s, dtype=dtype.np), device, requires_grad)

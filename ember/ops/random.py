@@ -1,0 +1,345 @@
+"""Random numbers: `Generator`, the default generator behind `manual_seed`, and sampling ops.
+
+ember does not reproduce PyTorch's random bits (see docs/differences.md): the same seed gives
+the same numbers on every ember run, drawn from NumPy's PCG64, not torch's Mersenne Twister.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor
+from .creation import _place, _size_arg
+
+
+class Generator:
+    """A random number generator with its own state, as ``torch.Generator``."""
+
+    def __init__(self, device="cpu"):
+        from .._device import as_device
+
+        self.device = as_device(device)
+        self._seed = 67280421310721
+        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+
+    def manual_seed(self, seed: int) -> Generator:
+        seed = int(seed)
+        if seed < 0:
+            seed += 1 << 64
+        if not 0 <= seed < (1 << 64):
+            raise RuntimeError("Overflow when unpacking long long")
+        self._seed = seed
+        self._rng = np.random.Generator(np.random.PCG64(seed))
+        return self
+
+    def seed(self) -> int:
+        seed = int(np.random.SeedSequence().entropy % (1 << 63))
+        self.manual_seed(seed)
+        return seed
+
+    def initial_seed(self) -> int:
+        return self._seed
+
+    def get_state(self) -> Tensor:
+        blob = pickle.dumps((self._seed, self._rng.bit_generator.state))
+        return Tensor._make(np.frombuffer(blob, dtype=np.uint8).copy())
+
+    def set_state(self, new_state: Tensor) -> Generator:
+        if not isinstance(new_state, Tensor) or new_state.dtype is not _dtype.uint8:
+            raise TypeError("expected a torch.ByteTensor holding a generator state")
+        seed, state = _load_state(new_state._data.tobytes())
+        self._seed = seed
+        self._rng = np.random.Generator(np.random.PCG64())
+        self._rng.bit_generator.state = state
+        return self
+
+    def __getstate__(self):
+        return {"device": self.device, "state": self.get_state()}
+
+    def __setstate__(self, d):
+        self.__init__(d["device"])
+        self.set_state(d["state"])
+
+
+def _load_state(blob: bytes):
+    """Read a state written by get_state; only plain data is accepted."""
+
+    class _Plain(pickle.Unpickler):
+        def find_class(self, module, name):
+            raise pickle.UnpicklingError(f"generator state may not contain {module}.{name}")
+
+    try:
+        seed, state = _Plain(__import__("io").BytesIO(blob)).load()
+    except Exception as e:
+        raise RuntimeError(f"Invalid generator state: {e}") from None
+    return seed, state
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed: int) -> Generator:
+    """Seed the default generator (NumPy's global generator is left alone)."""
+    return default_generator.manual_seed(seed)
+
+
+def seed() -> int:
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    return default_generator.initial_seed()
+
+
+def get_rng_state() -> Tensor:
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state: Tensor) -> None:
+    default_generator.set_state(new_state)
+
+
+def _rng(generator) -> np.random.Generator:
+    return (generator or default_generator)._rng
+
+
+def _float_dtype(dtype):
+    d = dtype or _dtype.get_default_dtype()
+    if not d.is_floating_point:
+        raise RuntimeError(f"\"check_uniform_bounds\" not implemented for '{d.name}'")
+    return d
+
+
+def _finish(array, device, requires_grad) -> Tensor:
+    t = Tensor._make(_place(array, device))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def rand(
+    *size,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+) -> Tensor:
+    """Uniform samples on [0, 1)."""
+    d = _float_dtype(dtype)
+    shape = _size_arg(size)
+    array = _rng(generator).random(shape, dtype=np.float64).astype(d.np)
+    return _out(_finish(array, device, requires_grad), out)
+
+
+def randn(
+    *size,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+) -> Tensor:
+    """Standard normal samples."""
+    d = _float_dtype(dtype)
+    shape = _size_arg(size)
+    rng = _rng(generator)
+    if d.np in (np.float32, np.float64):
+        array = rng.standard_normal(shape, dtype=d.np)
+    else:
+        array = rng.standard_normal(shape).astype(_dtype.to_numpy_dtype(d))
+    return _out(_finish(array, device, requires_grad), out)
+
+
+def _out(t: Tensor, out):
+    from ._util import handle_out
+
+    return handle_out(t, out)
+
+
+def randint(
+    low=0,
+    high=None,
+    size=None,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+) -> Tensor:
+    """Integers uniform on [low, high); int64 unless ``dtype`` says otherwise."""
+    if size is None:
+        if high is None or not isinstance(high, (tuple, list)):
+            raise TypeError("randint() missing required argument 'size'")
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    if high <= low:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
+    shape = _size_arg((size,))
+    d = dtype or _dtype.int64
+    array = (
+        _rng(generator).integers(low, high, shape, dtype=np.int64).astype(_dtype.to_numpy_dtype(d))
+    )
+    return _out(_finish(array, device, requires_grad), out)
+
+
+def randperm(
+    n: int,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+) -> Tensor:
+    """A random permutation of 0..n-1."""
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    d = dtype or _dtype.int64
+    array = _rng(generator).permutation(n).astype(_dtype.to_numpy_dtype(d))
+    return _out(_finish(array, device, requires_grad), out)
+
+
+def rand_like(
+    input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
+    return rand(
+        input.shape,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+    )
+
+
+def randn_like(
+    input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
+    return randn(
+        input.shape,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+    )
+
+
+def randint_like(
+    input: Tensor,
+    low=0,
+    high=None,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+) -> Tensor:
+    if high is None:
+        low, high = 0, low
+    return randint(
+        low, high, input.shape, dtype=dtype or input.dtype, device=device or input.device
+    )
+
+
+def normal(
+    mean=0.0,
+    std=1.0,
+    size=None,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+) -> Tensor:
+    """Normal samples; ``mean`` and ``std`` may be tensors (broadcast) or numbers."""
+    if isinstance(std, Tensor) and (std._data < 0).any():
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    if not isinstance(std, Tensor) and std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        ref = mean if isinstance(mean, Tensor) else std
+        m = mean._data if isinstance(mean, Tensor) else mean
+        s = std._data if isinstance(std, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        z = _rng(generator).standard_normal(shape)
+        array = (m + s * z).astype(ref._data.dtype)
+        return _out(Tensor._make(array), out)
+    if size is None:
+        raise TypeError("normal() missing required argument 'size'")
+    d = _float_dtype(dtype)
+    shape = _size_arg((size,))
+    array = (mean + std * _rng(generator).standard_normal(shape)).astype(d.np)
+    return _out(_finish(array, device, requires_grad), out)
+
+
+def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
+    """1 with probability ``input`` (or ``p``), else 0; the dtype of ``input``."""
+    probs = input._data if p is None else np.full(input._data.shape, p)
+    if ((probs < 0) | (probs > 1)).any():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+    draws = _rng(generator).random(input._data.shape) < probs
+    return _out(Tensor._make(draws.astype(input._data.dtype)), out)
+
+
+def poisson(input: Tensor, generator=None) -> Tensor:
+    return Tensor._make(_rng(generator).poisson(input._data).astype(input._data.dtype))
+
+
+def multinomial(
+    input: Tensor, num_samples: int, replacement: bool = False, *, generator=None, out=None
+) -> Tensor:
+    """Indices drawn from the rows of ``input`` (non-negative weights, not necessarily summing
+    to 1); without replacement each row gives distinct indices."""
+    probs = input._data.astype(np.float64)
+    if probs.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    one_d = probs.ndim == 1
+    rows = probs.reshape(1, -1) if one_d else probs
+    n_cat = rows.shape[1]
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > n_cat:
+        raise RuntimeError(
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )
+    if (rows < 0).any() or not np.isfinite(rows).all():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    totals = rows.sum(axis=1, keepdims=True)
+    if (totals <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    rng = _rng(generator)
+    if replacement:
+        cdf = np.cumsum(rows / totals, axis=1)
+        cdf[:, -1] = 1.0
+        u = rng.random((rows.shape[0], num_samples))
+        idx = np.empty(u.shape, dtype=np.int64)
+        for r in range(rows.shape[0]):  # searchsorted is per row; rows are few in practice
+            idx[r] = np.searchsorted(cdf[r], u[r], side="right")
+        idx = np.minimum(idx, n_cat - 1)
+    else:
+        # Gumbel top-k: the k largest of log(p) + Gumbel noise are a draw without replacement
+        with np.errstate(divide="ignore"):
+            keys = np.log(rows) - np.log(-np.log(rng.random(rows.shape)))
+        idx = np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+        if (np.count_nonzero(rows, axis=1) < num_samples).any():
+            raise RuntimeError(
+                "invalid multinomial distribution (with replacement=False, not "
+                "enough non-negative category to sample)"
+            )
+    result = idx[0] if one_d else idx
+    return _out(Tensor._make(_place(result.astype(np.int64), input.device)), out)
