@@ -76,3 +76,7 @@ def is_complex(input: Tensor) -> bool:
 
 def numel(input: Tensor) -> int:
     return input.numel()
+
+
+from . import serialization  # noqa: E402
+from .serialization import load, save  # noqa: E402
