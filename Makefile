@@ -10,7 +10,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 test: $(VENV)/.installed
-	$(VENV)/bin/ruff check ember tests bench
+	$(VENV)/bin/ruff check ember tests bench examples scripts
 	$(PY) -m pytest -n 2 tests
 
 demo: $(VENV)/.installed
