@@ -13,6 +13,7 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)  # this checkout's ember, not another installed copy
 TARGET = os.path.join(ROOT, "docs", "compatibility.md")
 
 
