@@ -76,3 +76,7 @@ def is_complex(input: Tensor) -> bool:
 
 def numel(input: Tensor) -> int:
     return input.numel()
+
+
+# optim is imported last: it is built on the tensor, autograd and ops layers above
+from . import optim
