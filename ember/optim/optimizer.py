@@ -346,6 +346,7 @@ class Optimizer:
         """The keyword arguments of ``_rule`` for this group (``lr`` as a float)."""
         return {name: _scalar(group[name]) for name in self._hyper}
 
+    @_with_step_hooks
     def step(self, closure: Callable | None = None):
         """Update every parameter that has a gradient; return ``closure()``'s loss if given."""
         loss = None
