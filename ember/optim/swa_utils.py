@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 from .._tensor import Tensor
 from ..autograd import no_grad
 from .lr_scheduler import LRScheduler, _format_param
-from .optimizer import Optimizer, lerp_
+from .optimizer import Optimizer, _scalar, lerp_
 
 __all__ = [
     "AveragedModel",  # noqa: F822 - made on first use, see __getattr__
@@ -50,12 +50,13 @@ def get_swa_multi_avg_fn() -> Callable:
     """An in-place running mean over lists of tensors."""
 
     def swa_update(averaged_params, current_params, num_averaged) -> None:
-        n = float(num_averaged)
+        # with a tensor count the weight is computed as a tensor (an int count gives float32)
+        weight = _scalar(1 / (num_averaged + 1))
         for p_avg, p_model in zip(averaged_params, current_params):
             if p_avg.is_floating_point():
-                lerp_(p_avg._data, p_model._data, 1 / (n + 1))
+                lerp_(p_avg._data, p_model._data, weight)
             else:
-                p_avg._data[...] = p_avg._data + (p_model._data - p_avg._data) / (n + 1)
+                p_avg._data[...] = p_avg._data + (p_model._data - p_avg._data) * weight
             p_avg._vc[0] += 1
 
     return swa_update
@@ -142,12 +143,17 @@ def _averaged_model_class():
                     p_averaged._vc[0] += 1
             n = int(self.n_averaged)
             if n > 0:
-                if self.avg_fn is None:
+                # as torch: the in-place multi-tensor form where given or on a GPU, the plain
+                # running mean (exact division by the count) on the CPU
+                avg_fn = self.avg_fn
+                if avg_fn is None and self.multi_avg_fn is None and averaged[0].is_cpu:
+                    avg_fn = get_swa_avg_fn()
+                if avg_fn is None:
                     multi_avg_fn = self.multi_avg_fn or get_swa_multi_avg_fn()
                     multi_avg_fn(averaged, current, self.n_averaged)
                 else:
                     for p_averaged, p_model in zip(averaged, current):
-                        new = self.avg_fn(p_averaged, p_model, self.n_averaged)
+                        new = avg_fn(p_averaged, p_model, self.n_averaged)
                         p_averaged._data[...] = new._data
                         p_averaged._vc[0] += 1
             if not self.use_buffers:
@@ -161,12 +167,10 @@ def _averaged_model_class():
 
 def update_bn(loader: Iterable[Any], model, device=None) -> None:
     """Recompute the batch-norm running statistics of ``model`` with one pass over ``loader``."""
-    from ..nn.modules.batchnorm import _BatchNorm
-
     with no_grad():
         momenta = {}
         for module in model.modules():
-            if isinstance(module, _BatchNorm):
+            if _is_batchnorm(module):
                 module.reset_running_stats()
                 momenta[module] = module.momentum
         if not momenta:
@@ -184,6 +188,11 @@ def update_bn(loader: Iterable[Any], model, device=None) -> None:
         for module, momentum in momenta.items():
             module.momentum = momentum
         model.train(was_training)
+
+
+def _is_batchnorm(module) -> bool:
+    """Whether a module is one of the BatchNorm layers (their base class is ``_BatchNorm``)."""
+    return any(cls.__name__ == "_BatchNorm" for cls in type(module).__mro__)
 
 
 class SWALR(LRScheduler):
