@@ -81,4 +81,7 @@ class Adagrad(Optimizer):
 
     def _init_state(self, param: Tensor, state: dict, group: dict) -> None:
         state["step"] = new_step()
-        state["sum"] = full_like(param, group["initial_accumulator_value"])
+        value = group["initial_accumulator_value"]
+        if param.is_complex():
+            value = complex(value, value)
+        state["sum"] = full_like(param, value)

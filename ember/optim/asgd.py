@@ -44,8 +44,9 @@ def asgd(
     eta_value = float(eta)
     x *= 1 - lambd * eta_value
     x -= eta_value * g
-    if float(mu) != 1:
-        ax += (x - ax) * mu
+    mu_value = float(mu)
+    if mu_value != 1:
+        ax += (x - ax) * mu_value
     else:
         ax[...] = x
     # the new eta and mu are made as tensors of the scalar dtype (rounded to it), then copied

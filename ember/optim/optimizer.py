@@ -366,7 +366,10 @@ class Optimizer:
                     state = self.state[p]
                     if len(state) == 0:
                         self._init_state(p, state, group)
-                    rule(p, grad, state, **hyper)
+                    if p._data.dtype.kind == "c":
+                        _complex_update(rule, p, grad, state, hyper)
+                    else:
+                        rule(p, grad, state, **hyper)
                     p._vc[0] += 1
         return loss
 
@@ -478,6 +481,30 @@ class Optimizer:
             hook(self)
 
     _tensor_step = True  # whether state['step'] is a tensor (SGD and LBFGS keep none)
+
+
+def _as_real(array):
+    """A real view of a complex array with a trailing axis of 2, as ``torch.view_as_real``."""
+    return array[..., None].view(array.real.dtype)
+
+
+def _complex_update(rule: Callable, param: Tensor, grad: Tensor, state: dict, hyper: dict):
+    """Update a complex parameter as torch does: its real and imaginary parts as two reals."""
+    shape = param._data.shape
+    viewed = {k for k, v in state.items() if isinstance(v, Tensor) and v._data.shape == shape}
+    real_state = {
+        k: Tensor._make(_as_real(v._data)) if k in viewed else v for k, v in state.items()
+    }
+    rule(
+        Tensor._make(_as_real(param._data)), Tensor._make(_as_real(grad._data)), real_state, **hyper
+    )
+    # state the rule created (SGD's first momentum buffer) is stored back as complex
+    for key, value in real_state.items():
+        if key not in viewed and state.get(key) is not value:
+            if isinstance(value, Tensor) and value._data.shape == shape + (2,):
+                array = value._data.copy().view(param._data.dtype)[..., 0]
+                value = Tensor._make(array)
+            state[key] = value
 
 
 def _add_ordered(hooks: OrderedDict, hook: Callable, prepend: bool) -> RemovableHandle:

@@ -71,7 +71,8 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, param: Tensor, state: dict, group: dict) -> None:
-        lr = group["lr"]
+        lr = float(group["lr"])
         state["step"] = new_step()
         state["prev"] = zeros_like(param)
-        state["step_size"] = full_like(param, float(lr))
+        # a complex parameter's real and imaginary parts each start with step size lr
+        state["step_size"] = full_like(param, complex(lr, lr) if param.is_complex() else lr)

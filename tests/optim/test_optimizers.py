@@ -91,3 +91,48 @@ def test_state_dict_moves_between_libraries_mid_run(case, dtype):
     """At step 12 torch's state goes into ember's optimizer and ember's into torch's."""
     name, kwargs = case
     run_pair(name, kwargs, dtype, reload_at=12)
+
+
+COMPLEX_CASES = [
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+    ("Adam", {"lr": 0.05, "amsgrad": True, "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.05}),
+    ("Adamax", {"lr": 0.05}),
+    ("NAdam", {"lr": 0.05}),
+    ("RAdam", {"lr": 0.05}),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.9, "centered": True}),
+    ("Adagrad", {"lr": 0.1, "initial_accumulator_value": 0.3}),
+    ("Adadelta", {}),
+    ("ASGD", {"lr": 0.05, "t0": 5}),
+    ("Rprop", {"lr": 0.01}),
+]
+
+
+@pytest.mark.parametrize("case", COMPLEX_CASES, ids=[_id(c) for c in COMPLEX_CASES])
+def test_complex_parameters_update_as_torch(case):
+    """A complex parameter is updated as its real and imaginary parts, as torch does."""
+    import numpy as np
+    import torch
+
+    import ember
+
+    name, kwargs = case
+    rng = np.random.default_rng(0)
+    start = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+    tp = torch.tensor(start, requires_grad=True)
+    ep = ember.tensor(start, requires_grad=True)
+    topt = getattr(torch.optim, name)([tp], **kwargs)
+    eopt = getattr(ember.optim, name)([ep], **kwargs)
+    for step in range(10):
+        g = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+        tp.grad = torch.tensor(g)
+        ep.grad = ember.tensor(g)
+        topt.step()
+        eopt.step()
+        np.testing.assert_allclose(
+            ep.detach().numpy(), tp.detach().numpy(), rtol=1e-10, err_msg=f"step {step}"
+        )
+    for key, value in topt.state[tp].items():
+        if value.dim():
+            assert eopt.state[ep][key].dtype == ember.complex128, key
+            np.testing.assert_allclose(eopt.state[ep][key].numpy(), value.numpy(), rtol=1e-10)
