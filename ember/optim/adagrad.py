@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..ops._util import xp_of
-from .optimizer import Optimizer, check_lr, check_nonnegative, count_step, full_like, new_step
+from .optimizer import (
+    Optimizer,
+    check_fused,
+    check_lr,
+    check_nonnegative,
+    count_step,
+    full_like,
+    new_step,
+)
 
 
 def adagrad(
@@ -75,6 +83,7 @@ class Adagrad(Optimizer):
             "fused": fused,
         }
         super().__init__(params, defaults)
+        check_fused(fused, foreach, differentiable)
         for group in self.param_groups:
             for p in group["params"]:
                 self._init_state(p, self.state[p], group)

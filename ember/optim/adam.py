@@ -7,6 +7,7 @@ from ..ops._util import xp_of
 from .optimizer import (
     Optimizer,
     check_betas,
+    check_fused,
     check_lr,
     check_nonnegative,
     count_step,
@@ -93,6 +94,10 @@ class Adam(Optimizer):
         fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
+        if isinstance(lr, Tensor) and foreach and not capturable:
+            raise ValueError(
+                "lr as a Tensor is not supported for capturable=False and foreach=True"
+            )
         check_lr(lr)
         if not 0.0 <= eps:
             raise ValueError(f"Invalid epsilon value: {eps}")
@@ -114,6 +119,7 @@ class Adam(Optimizer):
             "decoupled_weight_decay": decoupled_weight_decay,
         }
         super().__init__(params, defaults)
+        check_fused(fused, foreach, differentiable)
 
     def _init_state(self, param: Tensor, state: dict, group: dict) -> None:
         state["step"] = new_step()

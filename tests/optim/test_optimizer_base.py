@@ -367,3 +367,30 @@ def test_pickle_and_deepcopy_round_trip():
             warnings.simplefilter("error")
             q.grad = ember.ones_like(q)
             clone.step()
+
+
+def test_repr_matches_torch():
+    (ta, ea), (tb, eb) = pair(), pair((4,))
+    topt = torch.optim.Adam([{"params": [ta]}, {"params": [tb], "lr": 1.0}], lr=0.1)
+    eopt = ember.optim.Adam([{"params": [ea]}, {"params": [eb], "lr": 1.0}], lr=0.1)
+    assert repr(eopt) == repr(topt)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad"])
+def test_fused_combinations_raise_as_torch(name):
+    tp, ep = pair()
+    for kwargs in ({"fused": True, "differentiable": True}, {"fused": True, "foreach": True}):
+        raises_same(
+            lambda kwargs=kwargs: getattr(torch.optim, name)([tp], **kwargs),
+            lambda kwargs=kwargs: getattr(ember.optim, name)([ep], **kwargs),
+            RuntimeError,
+        )
+
+
+def test_tensor_lr_with_foreach_raises_as_torch():
+    tp, ep = pair()
+    raises_same(
+        lambda: torch.optim.Adam([tp], lr=torch.tensor(0.1), foreach=True),
+        lambda: ember.optim.Adam([ep], lr=ember.tensor(0.1), foreach=True),
+        ValueError,
+    )
