@@ -55,6 +55,18 @@ CASES = [
     ("Rprop", {"lr": 0.01}),
     ("Rprop", {"lr": 0.01, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.05)}),
     ("Rprop", {"lr": 0.01, "maximize": True}),
+    # a 0-dim tensor lr: torch computes with it in its own dtype (float32)
+    ("AdamW", {"lr_tensor": 0.05, "amsgrad": True}),
+    ("Adamax", {"lr_tensor": 0.05, "eps": 1e-3}),
+    ("NAdam", {"lr_tensor": 0.05, "betas": (0.8, 0.99), "weight_decay": 0.1}),
+    ("NAdam", {"lr_tensor": 0.05, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+    ("RAdam", {"lr_tensor": 0.05, "eps": 1e-3, "weight_decay": 0.1}),
+    ("RAdam", {"lr_tensor": 0.05, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+    ("RMSprop", {"lr_tensor": 0.01, "momentum": 0.5, "centered": True}),
+    ("Adagrad", {"lr_tensor": 0.1, "lr_decay": 0.05}),
+    ("Adadelta", {"lr_tensor": 0.5}),
+    ("ASGD", {"lr_tensor": 0.05, "t0": 3}),
+    ("Rprop", {"lr_tensor": 0.01}),
 ]
 
 
