@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from .._tensor import Tensor
-from .optimizer import (
-    Optimizer,
+from ._util import (
     check_lr,
     check_nonnegative,
     count_step,
@@ -12,6 +11,7 @@ from .optimizer import (
     sqrt_,
     zeros_like,
 )
+from .optimizer import Optimizer
 
 
 def adadelta(

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..ops._util import xp_of
-from .optimizer import (
-    Optimizer,
+from ._util import (
     check_fused,
     check_lr,
     check_nonnegative,
@@ -13,6 +12,7 @@ from .optimizer import (
     full_like,
     new_step,
 )
+from .optimizer import Optimizer
 
 
 def adagrad(

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..ops._util import xp_of
-from .optimizer import (
-    Optimizer,
+from ._util import (
     check_betas,
     check_lr,
     check_nonnegative,
@@ -14,6 +13,7 @@ from .optimizer import (
     new_step,
     zeros_like,
 )
+from .optimizer import Optimizer
 
 
 def adamax(

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import (
-    Optimizer,
+from ._util import (
     check_lr,
     check_nonnegative,
     count_step,
@@ -14,6 +13,7 @@ from .optimizer import (
     scalar_dtype,
     zeros_like,
 )
+from .optimizer import Optimizer
 
 
 def asgd(

@@ -13,7 +13,8 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd import enable_grad, no_grad
 from ..ops._util import xp_of
-from .optimizer import Optimizer, _scalar, check_lr
+from ._util import as_number, check_lr
+from .optimizer import Optimizer
 
 
 def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
@@ -224,7 +225,7 @@ class LBFGS(Optimizer):
 
     def _step(self, closure):
         group = self.param_groups[0]
-        lr = _scalar(group["lr"])
+        lr = as_number(group["lr"])
         max_iter = group["max_iter"]
         max_eval = group["max_eval"]
         tolerance_grad = group["tolerance_grad"]

@@ -17,7 +17,8 @@ from collections import Counter
 from typing import Any, Callable, Iterable, Sequence
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, _scalar
+from ._util import as_number
+from .optimizer import Optimizer
 
 __all__ = [
     "LRScheduler",
@@ -69,7 +70,7 @@ def _group_values(optimizer: Optimizer, key: str) -> list:
 def _set_group_value(group: dict, key: str, value) -> None:
     """Set a group's lr (or momentum), writing into it when it is a tensor."""
     if isinstance(group[key], Tensor):
-        group[key]._data[...] = _scalar(value)
+        group[key]._data[...] = as_number(value)
     else:
         group[key] = value
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import (
-    Optimizer,
+from ._util import (
     check_betas,
     check_lr,
     check_nonnegative,
@@ -17,6 +16,7 @@ from .optimizer import (
     sqrt_,
     zeros_like,
 )
+from .optimizer import Optimizer
 
 
 def nadam(

@@ -21,9 +21,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import _dtype
 from .._tensor import Tensor
 from ..autograd import enable_grad, no_grad
+from ._util import as_number
 
 __all__ = [
     "Optimizer",
@@ -114,92 +114,6 @@ def _with_step_hooks(step: Callable) -> Callable:
 
     hooked_step._with_step_hooks = True
     return hooked_step
-
-
-def _scalar(value):
-    """A hyperparameter as a number; a tensor ``lr`` becomes a scalar of its own dtype.
-
-    torch computes with a tensor lr in the tensor's dtype (``lr / bias_correction`` rounds to
-    float32), and a numpy scalar of that dtype rounds the same way.
-    """
-    return value._data[()] if isinstance(value, Tensor) else value
-
-
-def scalar_dtype() -> type:
-    """The dtype of 0-dim state scalars (step, mu_product, eta): float64 only by default dtype."""
-    return np.float64 if _dtype.get_default_dtype() is _dtype.float64 else np.float32
-
-
-def new_step() -> Tensor:
-    """A fresh step counter, stored as torch stores it: a 0-dim tensor of the scalar dtype."""
-    return Tensor._make(np.zeros((), scalar_dtype()))
-
-
-def count_step(state: dict) -> float:
-    """Add one to ``state['step']`` and return the new count as a float."""
-    step = state["step"]._data
-    step += 1
-    return float(step)
-
-
-def zeros_like(param: Tensor) -> Tensor:
-    """A state tensor of zeros shaped and typed as ``param``."""
-    return full_like(param, 0)
-
-
-def full_like(param: Tensor, value: float) -> Tensor:
-    """A state tensor filled with ``value``, shaped and typed as ``param``."""
-    out = param._data.copy()
-    out.fill(value)
-    return Tensor._make(out)
-
-
-def lerp_(start, end, weight: float):
-    """``start += weight * (end - start)`` in place, rounded as torch's lerp rounds."""
-    diff = end - start
-    if weight < 0.5:
-        diff *= weight
-        start += diff
-    else:
-        diff *= 1 - weight
-        start[...] = end - diff
-
-
-def sqrt_(a):
-    """The square root, in place when ``a`` is an array (0-dim math gives numpy scalars)."""
-    if isinstance(a, np.generic):
-        return np.sqrt(a)
-    from ..ops._util import xp_of
-
-    return xp_of(a).sqrt(a, out=a)
-
-
-def check_lr(lr) -> None:
-    if isinstance(lr, Tensor) and lr.numel() != 1:
-        raise ValueError("Tensor lr must be 1-element")
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-
-
-def check_fused(fused, foreach, differentiable) -> None:
-    """``fused`` is accepted and ignored, but its invalid combinations raise as in torch."""
-    if fused:
-        if differentiable:
-            raise RuntimeError("`fused` does not support `differentiable`")
-        if foreach:
-            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
-
-
-def check_betas(betas) -> None:
-    if not 0.0 <= betas[0] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-    if not 0.0 <= betas[1] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-
-
-def check_nonnegative(what: str, value) -> None:
-    if not 0.0 <= value:
-        raise ValueError(f"Invalid {what} value: {value}")
 
 
 class Optimizer:
@@ -355,7 +269,7 @@ class Optimizer:
 
     def _group_hyper(self, group: dict) -> dict:
         """The keyword arguments of ``_rule`` for this group (``lr`` as a float)."""
-        return {name: _scalar(group[name]) for name in self._hyper}
+        return {name: as_number(group[name]) for name in self._hyper}
 
     @_with_step_hooks
     def step(self, closure: Callable | None = None):

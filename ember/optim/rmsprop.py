@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..ops._util import xp_of
-from .optimizer import (
-    Optimizer,
+from ._util import (
     check_lr,
     check_nonnegative,
     count_step,
@@ -14,6 +13,7 @@ from .optimizer import (
     sqrt_,
     zeros_like,
 )
+from .optimizer import Optimizer
 
 
 def rmsprop(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..ops._util import xp_of
-from .optimizer import Optimizer, check_lr, count_step, full_like, new_step, zeros_like
+from ._util import check_lr, count_step, full_like, new_step, zeros_like
+from .optimizer import Optimizer
 
 
 def rprop(

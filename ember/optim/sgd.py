@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, check_fused, check_lr, check_nonnegative
+from ._util import check_fused, check_lr, check_nonnegative
+from .optimizer import Optimizer
 
 
 def sgd(

@@ -14,8 +14,9 @@ from typing import Any, Callable, Iterable
 
 from .._tensor import Tensor
 from ..autograd import no_grad
+from ._util import as_number, lerp_
 from .lr_scheduler import LRScheduler, _format_param
-from .optimizer import Optimizer, _scalar, lerp_
+from .optimizer import Optimizer
 
 __all__ = [
     "AveragedModel",  # noqa: F822 - made on first use, see __getattr__
@@ -51,7 +52,7 @@ def get_swa_multi_avg_fn() -> Callable:
 
     def swa_update(averaged_params, current_params, num_averaged) -> None:
         # with a tensor count the weight is computed as a tensor (an int count gives float32)
-        weight = _scalar(1 / (num_averaged + 1))
+        weight = as_number(1 / (num_averaged + 1))
         for p_avg, p_model in zip(averaged_params, current_params):
             if p_avg.is_floating_point():
                 lerp_(p_avg._data, p_model._data, weight)
