@@ -307,3 +307,34 @@ def test_cosine_annealing_reaches_eta_min():
         opt.step()
         scheduler.step()
     assert math.isclose(scheduler.get_last_lr()[0], 0.01, rel_tol=1e-12)
+
+
+def test_resuming_with_last_epoch_needs_initial_lr_as_torch():
+    for lib in (torch, ember):
+        opt = make_optimizer(lib, "SGD")
+        with pytest.raises(KeyError, match="initial_lr"):
+            sched(lib, "StepLR")(opt, step_size=3, last_epoch=5)
+
+
+def test_resuming_with_last_epoch_continues_as_torch():
+    results = []
+    for lib in (torch, ember):
+        opt = make_optimizer(lib, "SGD")
+        for group in opt.param_groups:
+            group["initial_lr"] = group["lr"]
+        scheduler = sched(lib, "CosineAnnealingLR")(opt, T_max=20, last_epoch=7)
+        lrs = [scheduler.get_last_lr()]
+        for _ in range(10):
+            opt.step()
+            scheduler.step()
+            lrs.append(scheduler.get_last_lr())
+        results.append(lrs)
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-13)
+
+
+def test_reduce_on_plateau_accepts_tensor_metrics():
+    opt = make_optimizer(ember, "SGD")
+    scheduler = ember.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0)
+    scheduler.step(ember.tensor(1.0))
+    scheduler.step(ember.tensor(2.0))
+    assert scheduler.get_last_lr() == pytest.approx([0.01, 0.005])
