@@ -2,6 +2,7 @@
 
 from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
@@ -16,6 +17,7 @@ from .sgd import SGD
 
 __all__ = [
     "ASGD",
+    "Adafactor",
     "Adadelta",
     "Adagrad",
     "Adam",

@@ -13,6 +13,7 @@ import ember
 
 NAMES = [
     "SGD",
+    "Adafactor",
     "Adam",
     "AdamW",
     "Adamax",
@@ -109,6 +110,12 @@ INVALID = [
     ("Rprop", {"etas": (1.5, 2.0)}),
     ("Rprop", {"lr": -1.0}),
     ("LBFGS", {"lr": -1.0}),
+    ("Adafactor", {"lr": -1.0}),
+    ("Adafactor", {"beta2_decay": 0.5}),
+    ("Adafactor", {"eps": (-1.0, 1e-3)}),
+    ("Adafactor", {"eps": (None, -1.0)}),
+    ("Adafactor", {"d": 0.5}),
+    ("Adafactor", {"weight_decay": -0.1}),
 ]
 
 

@@ -55,6 +55,10 @@ CASES = [
     ("Rprop", {"lr": 0.01}),
     ("Rprop", {"lr": 0.01, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.05)}),
     ("Rprop", {"lr": 0.01, "maximize": True}),
+    ("Adafactor", {}),
+    ("Adafactor", {"lr": 0.05, "beta2_decay": -0.5, "eps": (1e-3, 1e-2), "d": 1.5}),
+    ("Adafactor", {"lr": 0.05, "weight_decay": 0.1, "maximize": True}),
+    ("Adafactor", {"lr_tensor": 0.05}),
     # a 0-dim tensor lr: torch computes with it in its own dtype (float32)
     ("AdamW", {"lr_tensor": 0.05, "amsgrad": True}),
     ("Adamax", {"lr_tensor": 0.05, "eps": 1e-3}),
@@ -83,6 +87,7 @@ def test_matches_torch(case, dtype):
 
 
 RELOAD_CASES = [
+    ("Adafactor", {"lr": 0.05}),
     ("SGD", {"lr": 0.1, "momentum": 0.9}),
     ("Adam", {"lr": 0.05, "amsgrad": True}),
     ("AdamW", {"lr": 0.05}),
