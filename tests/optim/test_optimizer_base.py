@@ -401,3 +401,40 @@ def test_tensor_lr_with_foreach_raises_as_torch():
         lambda: ember.optim.Adam([ep], lr=ember.tensor(0.1), foreach=True),
         ValueError,
     )
+
+
+def test_user_defined_optimizer_and_scheduler_work_as_in_torch():
+    """The documented way to write an optimizer and a scheduler, run in both libraries."""
+    results = []
+    for lib in (torch, ember):
+
+        class SignSGD(lib.optim.Optimizer):
+            def __init__(self, params, lr=0.1):
+                super().__init__(params, {"lr": lr})
+
+            @lib.no_grad()
+            def step(self, closure=None):
+                for group in self.param_groups:
+                    for p in group["params"]:
+                        if p.grad is not None:
+                            p.add_(p.grad.sign(), alpha=-group["lr"])
+                            self.state[p]["count"] = self.state[p].get("count", 0) + 1
+
+        class HalvingLR(lib.optim.lr_scheduler.LRScheduler):
+            def get_lr(self):
+                return [base / 2 ** (self.last_epoch // 2) for base in self.base_lrs]
+
+        p = lib.tensor(np.linspace(-1.0, 1.0, 5), requires_grad=True)
+        opt = SignSGD([p], lr=0.2)
+        sched = HalvingLR(opt)
+        calls = []
+        opt.register_step_post_hook(lambda o, a, k, calls=calls: calls.append(1))
+        for _ in range(6):
+            opt.zero_grad()
+            ((p - 0.3) ** 2).sum().backward()
+            opt.step()
+            sched.step()
+        results.append((p.detach().numpy().copy(), sched.get_last_lr(), len(calls)))
+        assert opt.state_dict()["state"][0]["count"] == 6
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-12)
+    assert results[1][1:] == results[0][1:]
