@@ -23,6 +23,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd import enable_grad, no_grad
+from ..backends import array_module
 from ._util import as_number
 
 __all__ = [
@@ -444,15 +445,17 @@ def _cast(param: Tensor, value, key=None):
     if isinstance(value, np.ndarray):
         value = Tensor._make(value)
     if isinstance(value, Tensor):
+        if key == "step":
+            # the step counter stays a host scalar of its own dtype, as torch keeps it
+            return Tensor._make(np.array(value._host(), copy=True))
         array = value._data
-        if key != "step" and param.is_floating_point():
+        if param.is_floating_point():
             array = array.astype(param._data.dtype, copy=True)
         else:
             array = array.copy()
         if type(array) is not type(param._data):
-            from ..backends import array_module
-
-            array = array_module(param._data).asarray(array)
+            on_host = type(param._data) is np.ndarray
+            array = array.get() if on_host else array_module(param._data).asarray(array)
         return Tensor._make(array)
     if isinstance(value, dict):
         return {k: _cast(param, v, k) for k, v in value.items()}
