@@ -46,9 +46,12 @@ def full_like(param: Tensor, value) -> Tensor:
     return Tensor._make(xp_of(param._data).full_like(param._data, value))
 
 
-def lerp_(start, end, weight: float):
-    """``start += weight * (end - start)`` in place, rounded as torch's lerp rounds."""
-    diff = end - start
+def lerp_(start, end, weight: float, scratch=None):
+    """``start += weight * (end - start)`` in place, rounded as torch's lerp rounds.
+
+    scratch: an array shaped as ``start`` to hold the difference (else one is allocated).
+    """
+    diff = end - start if scratch is None else xp_of(start).subtract(end, start, out=scratch)
     if weight < 0.5:
         diff *= weight
         start += diff

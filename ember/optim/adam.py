@@ -44,22 +44,27 @@ def adam(
             x *= 1 - lr * weight_decay
         else:
             g = g + weight_decay * x
+    xp = xp_of(x)
     exp_avg = state["exp_avg"]._data
     exp_avg_sq = state["exp_avg_sq"]._data
-    lerp_(exp_avg, g, 1 - beta1)
+    # one scratch array serves every intermediate, so a step allocates once per parameter
+    scratch = xp.empty_like(exp_avg)
+    lerp_(exp_avg, g, 1 - beta1, scratch)
     exp_avg_sq *= beta2
-    exp_avg_sq += (1 - beta2) * g * g
+    xp.multiply(g, g, out=scratch)
+    scratch *= 1 - beta2
+    exp_avg_sq += scratch
     step_size = lr / (1 - beta1**step)
     bias_correction2_sqrt = (1 - beta2**step) ** 0.5
     if amsgrad:
         v = state["max_exp_avg_sq"]._data
-        xp_of(v).maximum(v, exp_avg_sq, out=v)
+        xp.maximum(v, exp_avg_sq, out=v)
     else:
         v = exp_avg_sq
-    denom = xp_of(v).sqrt(v)
+    denom = xp.sqrt(v, out=scratch)
     denom /= bias_correction2_sqrt
     denom += eps
-    update = exp_avg / denom
+    update = xp.divide(exp_avg, denom, out=scratch)
     update *= step_size
     x -= update
 
