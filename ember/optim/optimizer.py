@@ -275,13 +275,13 @@ class Optimizer:
     @_with_step_hooks
     def step(self, closure: Callable | None = None):
         """Update every parameter that has a gradient; return ``closure()``'s loss if given."""
+        rule = type(self)._rule
+        if rule is None:
+            raise NotImplementedError
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        rule = type(self)._rule
-        if rule is None:
-            raise NotImplementedError
         with no_grad():
             for group in self.param_groups:
                 hyper = self._group_hyper(group)
