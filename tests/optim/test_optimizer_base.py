@@ -438,3 +438,21 @@ def test_user_defined_optimizer_and_scheduler_work_as_in_torch():
         assert opt.state_dict()["state"][0]["count"] == 6
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-12)
     assert results[1][1:] == results[0][1:]
+
+
+@pytest.mark.parametrize("name", ["Adam", "NAdam", "ASGD"])
+def test_state_scalars_follow_the_default_dtype_as_torch(name):
+    dtypes = []
+    for lib in (torch, ember):
+        lib.set_default_dtype(lib.float64)
+        try:
+            p = lib.zeros(3, requires_grad=True)
+            opt = getattr(lib.optim, name)([p])
+            p.grad = lib.ones(3)
+            opt.step()
+            state = opt.state_dict()["state"][0]
+            dtypes.append({k: str(v.dtype) for k, v in state.items() if v.dim() == 0})
+        finally:
+            lib.set_default_dtype(lib.float32)
+    assert dtypes[1] == dtypes[0]
+    assert "torch.float64" in dtypes[0].values()
