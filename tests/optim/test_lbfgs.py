@@ -93,6 +93,22 @@ def test_lbfgs_state_dict_from_torch_continues_identically():
         assert_close(ex.detach().numpy(), tx.detach().numpy(), "float64", f"step {step}")
 
 
+def test_lbfgs_state_dict_from_ember_continues_identically_in_torch():
+    kwargs = {"line_search_fn": "strong_wolfe", "history_size": 5, "max_iter": 2}
+    ex, eopt, eclosure = make(ember, "float64", **kwargs)
+    for _ in range(3):
+        eopt.step(eclosure)
+    saved = to_numpy(eopt.state_dict())
+    tx, topt, tclosure = make(torch, "float64", **kwargs)
+    with torch.no_grad():
+        tx.copy_(torch.tensor(ex.detach().numpy()))
+    topt.load_state_dict(from_numpy(torch, saved))
+    for step in range(5):
+        topt.step(tclosure)
+        eopt.step(eclosure)
+        assert_close(ex.detach().numpy(), tx.detach().numpy(), "float64", f"step {step}")
+
+
 def test_lbfgs_rejects_param_groups_and_unknown_line_search():
     a = ember.zeros(2, requires_grad=True)
     b = ember.zeros(2, requires_grad=True)
