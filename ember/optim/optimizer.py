@@ -126,6 +126,7 @@ class Optimizer:
 
     _rule: Callable | None = None
     _hyper: tuple = ()
+    _tensor_step = True  # whether state['step'] is a tensor (SGD and LBFGS keep no step)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -405,8 +406,6 @@ class Optimizer:
                 param_state["step"] = Tensor._make(np.asarray(step, np.float32))
         for hook in self._optimizer_load_state_dict_post_hooks.values():
             hook(self)
-
-    _tensor_step = True  # whether state['step'] is a tensor (SGD and LBFGS keep none)
 
 
 def _as_real(array):
