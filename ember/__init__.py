@@ -78,7 +78,7 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-from . import accelerator, cuda, serialization  # noqa: E402
+from . import accelerator, cuda, optim, serialization  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
 
