@@ -39,6 +39,8 @@ FUNCTION_METHODS = (
     "sum nansum mean nanmean prod amax amin aminmax max min argmax argmin var std logsumexp "
     "all any count_nonzero norm dist median nanmedian mode "
     "matmul mm bmm mv dot vdot outer ger addmm addmv addbmm baddbmm addr "
+    "inner kron diagonal diag diag_embed trace det logdet slogdet inverse cholesky "
+    "matrix_power pinverse svd qr "
     "reshape flatten unflatten squeeze unsqueeze permute transpose swapaxes swapdims t "
     "expand_as broadcast_to clone split chunk unbind "
 ).split()

@@ -1,0 +1,604 @@
+"""torch.linalg: inverses, determinants, solves and decompositions on (batches of) matrices.
+
+Forwards call ``xp.linalg`` (LAPACK). Backwards are the matrix-calculus formulas written with
+ember ops (matmul, solve, ...) on the saved inputs and outputs, so they are differentiable
+again. ``ember.linalg`` re-exports this module's public names; the top-level torch.* forms
+(``torch.det``, ``torch.inverse``, ...) are in ``matrix.py``.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+
+from .._dtype import finfo
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from . import blas
+from ._util import handle_out, sum_to_shape, type_name, wrap_dims, xp_of
+from .comparison import maximum, where
+from .shape import cat
+
+
+class LinAlgError(RuntimeError):
+    """A matrix that the operation cannot handle (singular, not positive-definite)."""
+
+
+slogdet_result = collections.namedtuple("linalg_slogdet", ["sign", "logabsdet"])
+qr_result = collections.namedtuple("linalg_qr", ["Q", "R"])
+svd_result = collections.namedtuple("linalg_svd", ["U", "S", "Vh"])
+eigh_result = collections.namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
+lstsq_result = collections.namedtuple(
+    "linalg_lstsq", ["solution", "residuals", "rank", "singular_values"]
+)
+inv_ex_result = collections.namedtuple("linalg_inv_ex", ["inverse", "info"])
+
+
+# ---- argument checks and small helpers ------------------------------------------------------
+
+
+def _check_float(A: Tensor, name: str) -> None:
+    if A._data.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"{name}: Expected a floating point or complex tensor as input. Got "
+            f"{type_name(A.dtype)}"
+        )
+
+
+def _check_matrix(A: Tensor, name: str) -> None:
+    _check_float(A, name)
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+
+
+def _check_square(A: Tensor, name: str) -> None:
+    _check_matrix(A, name)
+    m, n = A.shape[-2:]
+    if m != n:
+        raise RuntimeError(
+            f"{name}: A must be batches of square matrices, but they are {m} by {n} matrices"
+        )
+
+
+def _lapack(name: str, fn, *arrays, **kwargs):
+    """Call ``xp.linalg.<fn>``, turning its LinAlgError into ember's."""
+    xp = xp_of(arrays[0])
+    try:
+        return getattr(xp.linalg, fn)(*arrays, **kwargs)
+    except xp.linalg.LinAlgError as exc:
+        raise LinAlgError(f"{name}: {_LAPACK_REASONS.get(fn, exc)}") from None
+
+
+_LAPACK_REASONS = {
+    "inv": "The inversion could not be completed because the input matrix is singular.",
+    "solve": "The solver failed because the input matrix is singular.",
+    "cholesky": "The factorization could not be completed because the input is not "
+    "positive-definite.",
+}
+
+
+def _eye_like(A: Tensor, n: int) -> Tensor:
+    """A constant identity matrix of A's dtype and device."""
+    return Tensor._make(xp_of(A._data).eye(n, dtype=A._data.dtype))
+
+
+def _tril_mask(A: Tensor, n: int, diagonal_value: float) -> Tensor:
+    """A constant lower-triangular mask of ones (``diagonal_value`` on the diagonal)."""
+    xp = xp_of(A._data)
+    mask = xp.tril(xp.ones((n, n), dtype=A._data.dtype), -1)
+    return Tensor._make(mask + diagonal_value * xp.eye(n, dtype=A._data.dtype))
+
+
+def _off_diagonal_inverse(E: Tensor) -> Tensor:
+    """``1 / E`` off the diagonal, 0 on it (E's diagonal is zero: adding I keeps it finite,
+    so double backward sees no 0 * inf)."""
+    eye = _eye_like(E, E.shape[-1])
+    return (E + eye).reciprocal() * (1 - eye)
+
+
+def _mat(v: Tensor) -> Tensor:
+    """A batch of scalars as a batch of 1x1 matrices, to scale matrices."""
+    return v.unsqueeze(-1).unsqueeze(-1)
+
+
+# ---- inverse, determinant, solve ------------------------------------------------------------
+
+
+class Inv(ArrayFunction):
+    """math: X = A^-1;  dA = -X^T dX X^T"""
+
+    @staticmethod
+    def forward(ctx, A):
+        out = _lapack("linalg.inv", "inv", A)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (X,) = ctx.saved_tensors
+        return -(X.mT @ grad @ X.mT)
+
+
+def inv(A: Tensor, *, out=None) -> Tensor:
+    """The inverse of a (batch of) square matrices; singular input raises LinAlgError."""
+    _check_square(A, "linalg.inv")
+    return handle_out(Inv.apply(A), out)
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False, out=None):
+    """``(inverse, info)``; info is 0 where the inverse exists (errors raise as in ``inv``)."""
+    X = inv(A)
+    info = Tensor._make(xp_of(A._data).zeros(A.shape[:-2], dtype="int32"))
+    return inv_ex_result(X, info)
+
+
+class Det(ArrayFunction):
+    """math: d = det A;  dA = dd * d * A^-T   (A invertible)"""
+
+    @staticmethod
+    def forward(ctx, A):
+        out = xp_of(A).asarray(xp_of(A).linalg.det(A))
+        ctx.save_for_backward(A, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        A, d = ctx.saved_tensors
+        return _mat(grad * d) * inv(A).mT
+
+
+def det(A: Tensor, *, out=None) -> Tensor:
+    """The determinant of a (batch of) square matrices."""
+    _check_square(A, "linalg.det")
+    return handle_out(Det.apply(A), out)
+
+
+class Slogdet(ArrayFunction):
+    """math: (sign, log|det A|);  dA = dlogabsdet * A^-T  (the sign has zero gradient)"""
+
+    @staticmethod
+    def forward(ctx, A):
+        xp = xp_of(A)
+        sign, logabsdet = xp.linalg.slogdet(A)
+        ctx.save_for_backward(A)
+        return xp.asarray(sign), xp.asarray(logabsdet)
+
+    @staticmethod
+    def backward(ctx, _grad_sign, grad_logabsdet):
+        (A,) = ctx.saved_tensors
+        return _mat(grad_logabsdet) * inv(A).mT
+
+
+def slogdet(A: Tensor, *, out=None):
+    """``(sign, logabsdet)`` of the determinant: stable where det over- or underflows."""
+    _check_square(A, "linalg.slogdet")
+    return slogdet_result(*Slogdet.apply(A))
+
+
+class Solve(ArrayFunction):
+    """math: X = A^-1 B;  dB = A^-T dX,  dA = -dB X^T   (batch dims broadcast)"""
+
+    @staticmethod
+    def forward(ctx, A, B):
+        out = _lapack("torch.linalg.solve", "solve", A, B)
+        ctx.save_for_backward(A, out)
+        ctx.shapes = (A.shape, B.shape)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        A, X = ctx.saved_tensors
+        shape_a, shape_b = ctx.shapes
+        grad_b = Solve.apply(A.mT, grad)
+        grad_a = -(grad_b @ X.mT) if ctx.needs_input_grad[0] else None
+        grad_a = sum_to_shape(grad_a, shape_a) if grad_a is not None else None
+        return grad_a, sum_to_shape(grad_b, shape_b)
+
+
+def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
+    """X with ``A X = B`` (``X A = B`` when not ``left``). B is a batch of vectors when it is
+    1-D or has A's shape without its last dim."""
+    _check_square(A, "linalg.solve")
+    _check_float(B, "linalg.solve")
+    if A.dtype != B.dtype:
+        raise RuntimeError(
+            f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
+            f"{type_name(A.dtype)} and B of type {type_name(B.dtype)} instead"
+        )
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+    if not left:
+        if vector:
+            return handle_out(solve(A.mT, B), out)
+        return handle_out(solve(A.mT, B.mT).mT, out)
+    B2 = B.unsqueeze(-1) if vector else B
+    if B2.shape[-2] != A.shape[-1]:
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(
+            f"linalg.solve: Incompatible shapes of A and B for the equation {eq} "
+            f"({A.shape[-2]}x{A.shape[-1]} and {B2.shape[-2]}x{B2.shape[-1]})"
+        )
+    X = Solve.apply(A, B2)
+    return handle_out(X.squeeze(-1) if vector else X, out)
+
+
+# ---- decompositions -------------------------------------------------------------------------
+
+
+class Cholesky(ArrayFunction):
+    """math: A = L L^T;  S = Phi(L^T dL) (lower triangle, half diagonal);
+    dA = sym(L^-T S L^-1)"""
+
+    @staticmethod
+    def forward(ctx, A):
+        L = _lapack("linalg.cholesky", "cholesky", A)
+        ctx.save_for_backward(L)
+        return L
+
+    @staticmethod
+    def backward(ctx, grad):
+        (L,) = ctx.saved_tensors
+        S = (L.mT @ grad) * _tril_mask(L, L.shape[-1], 0.5)
+        Y = Solve.apply(L.mT, S)  # L^-T S
+        gA = Solve.apply(L.mT, Y.mT).mT  # L^-T S L^-1
+        return 0.5 * (gA + gA.mT)
+
+
+def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
+    """The Cholesky factor of a symmetric positive-definite matrix: lower L (or upper L^T)."""
+    _check_square(A, "linalg.cholesky")
+    L = Cholesky.apply(A)
+    return handle_out(L.mT if upper else L, out)
+
+
+def _copyltu(M: Tensor) -> Tensor:
+    """The symmetric matrix with M's lower triangle (and diagonal)."""
+    low = M * _tril_mask(M, M.shape[-1], 0.0)
+    return low + low.mT + M * _eye_like(M, M.shape[-1])
+
+
+def _qr_backward(grad_q, grad_r, Q, R):
+    """dA for A = QR with A m x n, m >= n (Q m x n, R n x n upper triangular).
+
+    math: M = R dR^T - dQ^T Q;  dA = (dQ + Q copyltu(M)) R^-T"""
+    M = -(grad_q.mT @ Q) if grad_r is None else R @ grad_r.mT - grad_q.mT @ Q
+    b = grad_q + Q @ _copyltu(M)
+    return Solve.apply(R, b.mT).mT
+
+
+class Qr(ArrayFunction):
+    """math: A = QR (Householder, LAPACK); backward in ``_qr_backward``, with the wide case
+    A = [X | Y] split as X = Q R_1 (square) and Y = Q R_2."""
+
+    @staticmethod
+    def forward(ctx, A, mode):
+        xp = xp_of(A)
+        if mode == "r":
+            R = xp.linalg.qr(A, mode="r")
+            ctx.mode = mode
+            return xp.zeros((0,), A.dtype), R
+        Q, R = xp.linalg.qr(A, mode=mode)
+        ctx.mode = mode
+        ctx.save_for_backward(Q, R, A)
+        return Q, R
+
+    @staticmethod
+    def backward(ctx, grad_q, grad_r):
+        if ctx.mode == "r":
+            raise RuntimeError(
+                "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
+                "Please use linalg.qr(A, mode='reduced') if you are going to differentiate "
+                "through linalg.qr."
+            )
+        Q, R, A = ctx.saved_tensors
+        m, n = A.shape[-2:]
+        if ctx.mode == "complete" and m > n:
+            raise RuntimeError(
+                "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
+            )
+        if m >= n:
+            return _qr_backward(grad_q, grad_r, Q, R), None
+        Y = A[..., m:]
+        grad_y = Q @ grad_r[..., m:]
+        grad_x = _qr_backward(grad_q + Y @ grad_r[..., m:].mT, grad_r[..., :m], Q, R[..., :m])
+        return cat([grad_x, grad_y], dim=-1), None
+
+
+def qr(A: Tensor, mode: str = "reduced", *, out=None):
+    """``(Q, R)`` with Q orthonormal columns and R upper triangular; mode 'reduced',
+    'complete' or 'r' (Q empty)."""
+    _check_matrix(A, "linalg.qr")
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(
+            f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
+            "'r', or 'complete'"
+        )
+    return qr_result(*Qr.apply(A, mode))
+
+
+class Svd(ArrayFunction):
+    """math: A = U diag(S) Vh, k = min(m, n);  with F_ij = 1 / (s_j^2 - s_i^2) (i != j),
+    J = F o (U^T dU), K = F o (V^T dV):
+    dA = U [diag(dS) + (J + J^T) S + S (K + K^T)] Vh
+         + (I - U U^T) dU S^-1 Vh + U S^-1 dV^T (I - V V^T)"""
+
+    @staticmethod
+    def forward(ctx, A, full_matrices):
+        U, S, Vh = xp_of(A).linalg.svd(A, full_matrices=full_matrices)
+        ctx.save_for_backward(U, S, Vh)
+        ctx.shape = A.shape
+        return U, S, Vh
+
+    @staticmethod
+    def backward(ctx, grad_u, grad_s, grad_vh):
+        U, S, Vh = ctx.saved_tensors
+        m, n = ctx.shape[-2:]
+        k = min(m, n)
+        # the columns past k (full_matrices) do not depend on A uniquely: their gradient is
+        # ignored, as torch does
+        U, Vh = U[..., :k], Vh[..., :k, :]
+        grad_u = grad_u[..., :k]
+        grad_vh = grad_vh[..., :k, :]
+        V, grad_v = Vh.mT, grad_vh.mT
+        s_row = S.unsqueeze(-2)  # scales columns: X * s_row == X diag(S)
+        F = _off_diagonal_inverse(s_row * s_row - (S * S).unsqueeze(-1))
+        J = F * (U.mT @ grad_u)
+        K = F * (V.mT @ grad_v)
+        inner = (J + J.mT) * s_row + S.unsqueeze(-1) * (K + K.mT)
+        inner = inner + grad_s.unsqueeze(-1) * _eye_like(S, k)
+        gA = U @ inner @ Vh
+        if m > k:
+            gu_perp = grad_u - U @ (U.mT @ grad_u)
+            gA = gA + (gu_perp / s_row) @ Vh
+        if n > k:
+            gv_perp = grad_v - V @ (V.mT @ grad_v)
+            gA = gA + (U / s_row) @ gv_perp.mT
+        return gA, None
+
+
+def svd(A: Tensor, full_matrices: bool = True, *, driver=None, out=None):
+    """``(U, S, Vh)`` with ``A = U diag(S) Vh``, S descending."""
+    _check_matrix(A, "linalg.svd")
+    return svd_result(*Svd.apply(A, full_matrices))
+
+
+def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
+    """The singular values, descending."""
+    _check_matrix(A, "linalg.svdvals")
+    return handle_out(Svd.apply(A, False)[1], out)
+
+
+class Eigh(ArrayFunction):
+    """math: A = V diag(w) V^T (symmetric);  F_ij = 1 / (w_j - w_i) (i != j):
+    dA = V (diag(dw) + F o (V^T dV)) V^T"""
+
+    @staticmethod
+    def forward(ctx, A, UPLO):
+        w, V = xp_of(A).linalg.eigh(A, UPLO=UPLO)
+        ctx.save_for_backward(w, V)
+        return w, V
+
+    @staticmethod
+    def backward(ctx, grad_w, grad_v):
+        w, V = ctx.saved_tensors
+        inner = grad_w.unsqueeze(-1) * _eye_like(w, w.shape[-1])
+        if grad_v is not None:
+            F = _off_diagonal_inverse(w.unsqueeze(-2) - w.unsqueeze(-1))
+            inner = inner + F * (V.mT @ grad_v)
+        return V @ inner @ V.mT, None
+
+
+def _check_uplo(UPLO: str, name: str) -> None:
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"{name}: Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+
+
+def eigh(A: Tensor, UPLO: str = "L", *, out=None):
+    """``(eigenvalues, eigenvectors)`` of a symmetric matrix, read from its ``UPLO`` triangle;
+    eigenvalues ascending."""
+    _check_square(A, "linalg.eigh")
+    _check_uplo(UPLO, "linalg.eigh")
+    return eigh_result(*Eigh.apply(A, UPLO))
+
+
+def eigvalsh(A: Tensor, UPLO: str = "L", *, out=None) -> Tensor:
+    """The eigenvalues of a symmetric matrix, ascending."""
+    _check_square(A, "linalg.eigvalsh")
+    _check_uplo(UPLO, "linalg.eigvalsh")
+    return handle_out(Eigh.apply(A, UPLO)[0], out)
+
+
+# ---- norms ----------------------------------------------------------------------------------
+
+
+def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None, out=None):
+    """``(sum |x|^ord)^(1/ord)`` over ``dim`` (all dims by default); the gradient at 0 is 0."""
+    from .reduction import _vector_norm
+
+    return handle_out(_vector_norm(x, ord, dim, keepdim, dtype), out)
+
+
+def _matrix_dims(A: Tensor, dim, name: str) -> tuple:
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    dims = tuple(wrap_dims(d, A.ndim)[0] for d in dim)
+    if len(dims) != 2 or dims[0] == dims[1]:
+        raise RuntimeError(f"{name}: dims must be different. Got ({dim[0]}, {dim[1]})")
+    return dims
+
+
+def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None, out=None):
+    """Matrix norms over the two dims ``dim``: 'fro', 'nuc', 2 / -2 (largest / smallest
+    singular value), 1 / -1 (max / min column sum of |A|), inf / -inf (row sums)."""
+    if dtype is not None:
+        A = A.to(dtype)
+    _check_float(A, "linalg.matrix_norm")
+    d0, d1 = _matrix_dims(A, dim, "linalg.matrix_norm")
+    if ord == "fro":
+        result = vector_norm(A, 2, (d0, d1), keepdim=True)
+    elif ord in ("nuc", 2, -2):
+        # move the two dims last, take singular values, put size-1 dims back where they were
+        rest = [d for d in range(A.ndim) if d not in (d0, d1)]
+        S = svdvals(A.permute(rest + [d0, d1]))
+        red = S.sum(-1) if ord == "nuc" else S.amax(-1) if ord == 2 else S.amin(-1)
+        result = red.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1))
+    elif ord in (1, -1, math.inf, -math.inf):
+        # 1: max over columns of the column sums; inf: max over rows of the row sums
+        sum_dim, pick_dim = (d0, d1) if ord in (1, -1) else (d1, d0)
+        sums = A.abs().sum(sum_dim, keepdim=True)
+        result = sums.amax(pick_dim, keepdim=True) if ord > 0 else sums.amin(pick_dim, keepdim=True)
+    else:
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    if not keepdim:
+        result = result.squeeze(max(d0, d1)).squeeze(min(d0, d1))
+    return handle_out(result, out)
+
+
+def norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None, out=None):
+    """A vector norm or a matrix norm, chosen by ``dim`` (one dim or two) and ``A.ndim``."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if ord is None:
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype, out=out)
+    if dim is None:
+        if A.ndim not in (1, 2):
+            raise RuntimeError(
+                "linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
+                f"Got {A.ndim}D."
+            )
+        dim = (0,) if A.ndim == 1 else (-2, -1)
+    if len(dim) == 2:
+        return matrix_norm(A, ord, dim, keepdim, dtype=dtype, out=out)
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.vector_norm: Order {ord} not supported.")
+    return vector_norm(A, ord, dim, keepdim, dtype=dtype, out=out)
+
+
+def cond(A: Tensor, p=None, *, out=None) -> Tensor:
+    """The condition number ``norm(A) * norm(A^-1)`` (2-norm by default: s_max / s_min)."""
+    _check_matrix(A, "linalg.cond")
+    if p in (None, 2, -2):
+        S = svdvals(A)
+        ratio = S.amax(-1) / S.amin(-1)
+        return handle_out(ratio if p in (None, 2) else ratio.reciprocal(), out)
+    return handle_out(matrix_norm(A, p) * matrix_norm(inv(A), p), out)
+
+
+# ---- built from the above -------------------------------------------------------------------
+
+
+def _tolerance(S: Tensor, atol, rtol, shape) -> Tensor:
+    """torch's cutoff ``max(atol, rtol * s_max)``: rtol defaults to eps * max(m, n), or to 0
+    when only a positive atol is given."""
+    if rtol is None:
+        atol_given = atol is not None and (isinstance(atol, Tensor) or atol > 0)
+        rtol = 0.0 if atol_given else finfo(S.dtype).eps * max(shape[-2:])
+    tol = S.amax(-1, keepdim=True) * rtol
+    if isinstance(atol, Tensor):
+        return maximum(tol, atol.unsqueeze(-1))
+    return tol if atol is None else tol.clamp_min(atol)
+
+
+def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse, from the SVD (or eigh when ``hermitian``); singular
+    values below ``max(atol, rtol * s_max)`` count as zero."""
+    _check_matrix(A, "linalg.pinv")
+    if hermitian:
+        w, V = eigh(A)
+        keep = w.abs() > _tolerance(w.abs(), atol, rtol, A.shape)
+        w_inv = _masked_reciprocal(w, keep)
+        return handle_out((V * w_inv.unsqueeze(-2)) @ V.mT, out)
+    U, S, Vh = svd(A, full_matrices=False)
+    keep = S > _tolerance(S, atol, rtol, A.shape)
+    S_inv = _masked_reciprocal(S, keep)
+    return handle_out((Vh.mT * S_inv.unsqueeze(-2)) @ U.mT, out)
+
+
+def _masked_reciprocal(x: Tensor, keep: Tensor) -> Tensor:
+    """``1 / x`` where ``keep``, else 0 (no inf is formed, so double backward stays finite)."""
+    return where(keep, x, 1.0).reciprocal() * keep.to(x.dtype)
+
+
+def matrix_power(A: Tensor, n: int, *, out=None) -> Tensor:
+    """``A^n`` for an integer n (negative: of the inverse), by repeated squaring."""
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(
+            "linalg.matrix_power: A must be batches of square matrices, but they are "
+            f"{' by '.join(str(s) for s in A.shape[-2:]) if A.ndim >= 2 else A.ndim} matrices"
+        )
+    if n == 0:
+        eye = _eye_like(A, A.shape[-1]).expand(A.shape)
+        return handle_out(eye.to(A.dtype).clone(), out)
+    base = inv(A) if n < 0 else A
+    n = abs(n)
+    result = None
+    while n:
+        if n & 1:
+            result = base if result is None else result @ base
+        n >>= 1
+        if n:
+            base = base @ base
+    return handle_out(result, out)
+
+
+def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
+    """The number of singular values above ``max(atol, rtol * s_max)`` (int64)."""
+    _check_matrix(A, "linalg.matrix_rank")
+    from ..autograd.grad_mode import no_grad
+
+    with no_grad():
+        S = eigvalsh(A).abs() if hermitian else svdvals(A)
+        rank = (S > _tolerance(S, atol, rtol, A.shape)).sum(-1)
+    return handle_out(rank, out)
+
+
+def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
+    """Least-squares ``min ||A X - B||``: ``(solution, residuals, rank, singular_values)``.
+
+    The solution is ``pinv(A) @ B`` (differentiable); as torch's default CPU driver 'gelsy',
+    residuals and singular_values are empty unless driver is 'gelsd' or 'gelss'."""
+    _check_matrix(A, "torch.linalg.lstsq")
+    if A.dtype != B.dtype:
+        raise RuntimeError(
+            f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
+            f"input's dtype {A.dtype} and other's dtype {B.dtype}"
+        )
+    vector = B.ndim == A.ndim - 1
+    B2 = B.unsqueeze(-1) if vector else B
+    if B2.shape[-2] != A.shape[-2]:
+        raise RuntimeError(
+            f"torch.linalg.lstsq: input.size(-2) should match other.size(-2). Got "
+            f"{A.shape[-2]} and {B2.shape[-2]}"
+        )
+    driver = driver or "gelsy"
+    rtol = rcond if rcond is not None and rcond > 0 else None
+    X = pinv(A, rtol=rtol) @ B2
+    rank = matrix_rank(A, rtol=rtol)
+    xp = xp_of(A._data)
+    empty = Tensor._make(xp.zeros((0,), A._data.dtype))
+    singular_values = residuals = empty
+    m, n = A.shape[-2:]
+    if driver in ("gelsd", "gelss"):
+        singular_values = svdvals(A)
+    if driver != "gelsy" and m > n and bool((rank == n).all()):
+        residuals = ((A @ X - B2) ** 2).sum(-2)
+    return lstsq_result(X.squeeze(-1) if vector else X, residuals, rank, singular_values)
+
+
+def multi_dot(tensors, *, out=None) -> Tensor:
+    """The product of a chain of matrices; the first may be a row vector, the last a column."""
+    return blas._multi_dot(list(tensors), out=out)
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out=None) -> Tensor:
+    """The dot product of vectors along ``dim`` (broadcasting the other dims)."""
+    return handle_out((x * y).sum(dim), out)
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """``torch.diagonal`` with the last two dims as its defaults."""
+    from . import matrix
+
+    return matrix.diagonal(A, offset, dim1, dim2)
+
+
+matmul = blas.matmul
