@@ -268,12 +268,12 @@ def _sublist_equation(args) -> tuple:
     def letters(sub):
         return "".join("..." if s is Ellipsis else _LETTERS[s] for s in sub)
 
-    operands = args[0::2]
-    terms = [letters(s) for s in args[1::2]]
-    equation = ",".join(terms[: len(operands)])
-    if len(terms) > len(operands):
-        equation += "->" + terms[-1]
-    return equation, list(operands)
+    pairs = len(args) // 2
+    operands = list(args[0 : 2 * pairs : 2])
+    equation = ",".join(letters(s) for s in args[1 : 2 * pairs : 2])
+    if len(args) % 2:
+        equation += "->" + letters(args[-1])
+    return equation, operands
 
 
 def _parse_einsum(equation: str, shapes: list) -> tuple:
@@ -364,7 +364,13 @@ def einsum(equation, *operands) -> Tensor:
     for x, s in zip(operands, subs):
         target = tuple(sizes[label] for label in s)
         expanded.append(x.expand(target) if tuple(x.shape) != target else x)
-    return Einsum.apply(*expanded, subs=tuple(subs), out_sub=out_sub)
+    # numpy takes labels in [0, 52): number them in order of appearance
+    compact = {}
+    for label in (label for s in subs for label in s):
+        compact.setdefault(label, len(compact))
+    subs = tuple(tuple(compact[label] for label in s) for s in subs)
+    out_sub = tuple(compact[label] for label in out_sub)
+    return Einsum.apply(*expanded, subs=subs, out_sub=out_sub)
 
 
 def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:

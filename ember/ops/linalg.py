@@ -164,8 +164,10 @@ class Slogdet(ArrayFunction):
         return xp.asarray(sign), xp.asarray(logabsdet)
 
     @staticmethod
-    def backward(ctx, _grad_sign, grad_logabsdet):
+    def backward(ctx, _grad_sign, grad_logabsdet=None):
         (A,) = ctx.saved_tensors
+        if grad_logabsdet is None:
+            return None
         return _mat(grad_logabsdet) * inv(A).mT
 
 
@@ -260,7 +262,7 @@ def _qr_backward(grad_q, grad_r, Q, R):
     """dA for A = QR with A m x n, m >= n (Q m x n, R n x n upper triangular).
 
     math: M = R dR^T - dQ^T Q;  dA = (dQ + Q copyltu(M)) R^-T"""
-    M = -(grad_q.mT @ Q) if grad_r is None else R @ grad_r.mT - grad_q.mT @ Q
+    M = R @ grad_r.mT - grad_q.mT @ Q
     b = grad_q + Q @ _copyltu(M)
     return Solve.apply(R, b.mT).mT
 
@@ -282,7 +284,7 @@ class Qr(ArrayFunction):
         return Q, R
 
     @staticmethod
-    def backward(ctx, grad_q, grad_r):
+    def backward(ctx, grad_q, grad_r=None):
         if ctx.mode == "r":
             raise RuntimeError(
                 "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
@@ -291,6 +293,8 @@ class Qr(ArrayFunction):
             )
         Q, R, A = ctx.saved_tensors
         m, n = A.shape[-2:]
+        if grad_r is None:
+            grad_r = R * 0
         if ctx.mode == "complete" and m > n:
             raise RuntimeError(
                 "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
@@ -329,8 +333,10 @@ class Svd(ArrayFunction):
         return U, S, Vh
 
     @staticmethod
-    def backward(ctx, grad_u, grad_s, grad_vh):
+    def backward(ctx, grad_u, grad_s=None, grad_vh=None):
         U, S, Vh = ctx.saved_tensors
+        if grad_s is None:  # only U was used (the engine then passes one gradient)
+            grad_s, grad_vh = S * 0, Vh * 0
         m, n = ctx.shape[-2:]
         k = min(m, n)
         # the columns past k (full_matrices) do not depend on A uniquely: their gradient is
@@ -369,7 +375,7 @@ def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
 
 class Eigh(ArrayFunction):
     """math: A = V diag(w) V^T (symmetric);  F_ij = 1 / (w_j - w_i) (i != j):
-    dA = V (diag(dw) + F o (V^T dV)) V^T"""
+    dA = sym(V (diag(dw) + F o (V^T dV)) V^T)   (sym(X) = (X + X^T) / 2, as torch)"""
 
     @staticmethod
     def forward(ctx, A, UPLO):
@@ -378,13 +384,14 @@ class Eigh(ArrayFunction):
         return w, V
 
     @staticmethod
-    def backward(ctx, grad_w, grad_v):
+    def backward(ctx, grad_w, grad_v=None):
         w, V = ctx.saved_tensors
         inner = grad_w.unsqueeze(-1) * _eye_like(w, w.shape[-1])
         if grad_v is not None:
             F = _off_diagonal_inverse(w.unsqueeze(-2) - w.unsqueeze(-1))
             inner = inner + F * (V.mT @ grad_v)
-        return V @ inner @ V.mT, None
+        gA = V @ inner @ V.mT
+        return 0.5 * (gA + gA.mT), None
 
 
 def _check_uplo(UPLO: str, name: str) -> None:
@@ -392,18 +399,23 @@ def _check_uplo(UPLO: str, name: str) -> None:
         raise RuntimeError(f"{name}: Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
 
 
+def _check_eigh(A: Tensor, name: str, UPLO: str) -> None:
+    if A._data.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{type_name(A.dtype)}'")
+    _check_square(A, name)
+    _check_uplo(UPLO, name)
+
+
 def eigh(A: Tensor, UPLO: str = "L", *, out=None):
     """``(eigenvalues, eigenvectors)`` of a symmetric matrix, read from its ``UPLO`` triangle;
     eigenvalues ascending."""
-    _check_square(A, "linalg.eigh")
-    _check_uplo(UPLO, "linalg.eigh")
+    _check_eigh(A, "linalg.eigh", UPLO)
     return eigh_result(*Eigh.apply(A, UPLO))
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L", *, out=None) -> Tensor:
     """The eigenvalues of a symmetric matrix, ascending."""
-    _check_square(A, "linalg.eigvalsh")
-    _check_uplo(UPLO, "linalg.eigvalsh")
+    _check_eigh(A, "linalg.eigvalsh", UPLO)
     return handle_out(Eigh.apply(A, UPLO)[0], out)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
+import numpy as np  # noqa: F401  (used by later makers)
 from oracle import OpEntry
 
-from .makers import args, arr, noncontig
+from .makers import args, arr, ints, noncontig
 
 ENTRIES = []
 
@@ -93,4 +93,426 @@ add(
     ),
     OpEntry("Tensor.matmul", args(arr(2, 3), arr(3)), fn=lambda lib, a, b: a.matmul(b)),
     OpEntry("Tensor.mm", args(arr(2, 3), arr(3, 2)), fn=lambda lib, a, b: a.mm(b)),
+)
+
+
+# ---- einsum and contractions ----------------------------------------------------------------
+def einsum(equation, *makers, variant, **kw):
+    return OpEntry(
+        "einsum",
+        args(*makers),
+        fn=lambda lib, *xs: lib.einsum(equation, *xs),
+        variant=variant,
+        **kw,
+    )
+
+
+add(
+    einsum(
+        "ij,jk->ik",
+        arr(3, 4),
+        arr(4, 5),
+        variant="matmul",
+        errors=(args(arr(3, 4), arr(5, 5)), args(arr(3, 4)), args(arr(3), arr(3, 5))),
+    ),
+    einsum("bij,bjk->bik", arr(2, 3, 4), arr(2, 4, 5), variant="bmm"),
+    einsum("ii->i", arr(4, 4), variant="diagonal", errors=(args(arr(3, 4)),)),
+    einsum("ii", arr(4, 4), variant="trace"),
+    einsum("iij->ji", arr(3, 3, 2), variant="diagonal-3d"),
+    einsum("ij->", arr(3, 4), variant="sum"),
+    einsum("ij->j", arr(3, 4), variant="sum-rows"),
+    einsum("i,j->ij", arr(3), arr(4), variant="outer"),
+    einsum("i,i", arr(5), arr(5), variant="dot"),
+    einsum("ij,jk", arr(3, 4), arr(4, 5), variant="implicit"),
+    einsum("ba,Ab", arr(3, 4), arr(2, 3), variant="implicit-case"),
+    einsum("...ij,...jk->...ik", arr(2, 1, 3, 4), arr(5, 4, 2), variant="ellipsis-broadcast"),
+    einsum("...ij,...jk", arr(2, 3, 4), arr(4, 2), variant="ellipsis-implicit"),
+    einsum("i...->...", arr(2, 3, 4), variant="ellipsis-sum"),
+    einsum("ij,ij->ij", arr(3, 1), arr(3, 5), variant="size1-broadcast"),
+    einsum("ij,jk,kl->il", arr(3, 4), arr(4, 5), arr(5, 2), variant="chain"),
+    einsum("ij->ji", noncontig(3, 4), variant="transpose-noncontig"),
+    einsum("bhid,bhjd->bhij", arr(2, 2, 3, 4), arr(2, 2, 5, 4), variant="attention"),
+    einsum("ii,ij->j", arr(3, 3), arr(3, 4), variant="diagonal-product"),
+    einsum("i, i -> ", arr(3), arr(3), variant="spaces"),
+    OpEntry(
+        "einsum",
+        args(arr(3, 4), arr(4, 5)),
+        fn=lambda lib, a, b: lib.einsum("ij,jk->ik", [a, b]),
+        variant="list",
+    ),
+    OpEntry(
+        "einsum",
+        args(arr(3, 4), arr(4, 5)),
+        fn=lambda lib, a, b: lib.einsum(a, [0, 1], b, [1, 2], [0, 2]),
+        variant="sublist",
+    ),
+    OpEntry(
+        "einsum",
+        args(arr(3, 4), arr(4, 5)),
+        fn=lambda lib, a, b: lib.einsum(a, [30, 1], b, [1, 0]),
+        variant="sublist-implicit",
+    ),
+    OpEntry(
+        "einsum",
+        args(arr(3, 4), arr(4, 5)),
+        fn=lambda lib, a, b: lib.einsum("ij,jk", a, b.double()),
+        dtypes=(),
+        errors=(args(arr(3, 4), arr(4, 5)),),
+        variant="dtype-mismatch",
+    ),
+    OpEntry(
+        "einsum",
+        args(arr(3, 4)),
+        fn=lambda lib, a: lib.einsum("ij->ii", a),
+        dtypes=(),
+        errors=(args(arr(3, 4)),),
+        variant="repeated-output",
+    ),
+    OpEntry(
+        "einsum",
+        args(arr(3, 4)),
+        fn=lambda lib, a: lib.einsum("ij->k", a),
+        dtypes=(),
+        errors=(args(arr(3, 4)),),
+        variant="unknown-output",
+    ),
+    OpEntry(
+        "einsum",
+        args(ints(3, 4), ints(4, 2)),
+        fn=lambda lib, a, b: lib.einsum("ij,jk", a, b),
+        dtypes=("int64",),
+        variant="int",
+    ),
+    OpEntry(
+        "tensordot", args(arr(2, 3, 4), arr(3, 4, 5)), errors=(args(arr(2, 3, 4), arr(4, 3, 5)),)
+    ),
+    OpEntry(
+        "tensordot",
+        args(arr(2, 3, 4), arr(4, 3, 5)),
+        fn=lambda lib, a, b: lib.tensordot(a, b, dims=([1, 2], [1, 0])),
+        variant="lists",
+    ),
+    OpEntry(
+        "tensordot",
+        args(arr(2, 3), arr(4)),
+        fn=lambda lib, a, b: lib.tensordot(a, b, dims=0),
+        variant="outer",
+    ),
+    OpEntry(
+        "tensordot",
+        args(arr(2, 3, 4), arr(4, 3, 5)),
+        fn=lambda lib, a, b: lib.tensordot(a, b, dims=([-1], [0])),
+        variant="negative-dims",
+    ),
+    OpEntry(
+        "tensordot",
+        args(arr(2, 3), arr(3, 2)),
+        fn=lambda lib, a, b: lib.tensordot(a, b, dims=-1),
+        dtypes=(),
+        errors=(args(arr(2, 3), arr(3, 2)),),
+        variant="negative",
+    ),
+    OpEntry("kron", args(arr(2, 3), arr(4, 2)), errors=()),
+    OpEntry("kron", args(arr(2, 3), arr(4)), variant="mixed-ndim"),
+    OpEntry("kron", args(arr(2, 1, 3), arr(2, 2)), variant="3d"),
+    OpEntry("kron", args(ints(2, 2), ints(2, 3)), dtypes=("int64",), variant="int"),
+    OpEntry("inner", args(arr(2, 3), arr(4, 3)), errors=(args(arr(2, 3), arr(4, 2)),)),
+    OpEntry("inner", args(arr(3), arr(3)), variant="1d"),
+    OpEntry("inner", args(arr(2, 3), arr()), variant="0-dim"),
+    OpEntry("Tensor.inner", args(arr(2, 3), arr(3)), fn=lambda lib, a, b: a.inner(b)),
+    OpEntry("Tensor.kron", args(arr(2), arr(3)), fn=lambda lib, a, b: a.kron(b)),
+    OpEntry(
+        "chain_matmul",
+        args(arr(3, 4), arr(4, 2), arr(2, 5)),
+        fn=lambda lib, *m: lib.chain_matmul(*m),
+    ),
+    OpEntry(
+        "linalg.multi_dot",
+        args(arr(3, 4), arr(4, 2), arr(2, 5)),
+        fn=lambda lib, *m: lib.linalg.multi_dot(list(m)),
+        errors=(args(arr(3, 4), arr(3, 2)), args(arr(3, 4)), args(arr(3, 4), arr(2, 4, 2))),
+    ),
+    OpEntry(
+        "linalg.multi_dot",
+        args(arr(4), arr(4, 2), arr(2, 3), arr(3)),
+        fn=lambda lib, *m: lib.linalg.multi_dot(list(m)),
+        variant="vectors",
+    ),
+)
+
+# ---- diagonals --------------------------------------------------------------------------------
+add(
+    OpEntry("diagonal", args(arr(3, 4)), errors=(args(arr(3, 4), 1, 1, 1),)),
+    OpEntry("diagonal", args(arr(3, 4), 1), variant="offset"),
+    OpEntry("diagonal", args(arr(4, 3), -2), variant="negative-offset"),
+    OpEntry("diagonal", args(arr(3, 4), 5), variant="offset-past-end"),
+    OpEntry("diagonal", args(arr(3, 4, 5), 1, 2, 0), variant="dims"),
+    OpEntry("diagonal", args(arr(3, 4, 5), -1, -1, 0), variant="dims-reversed"),
+    OpEntry("diagonal", args(noncontig(4, 3)), variant="noncontig"),
+    OpEntry("Tensor.diagonal", args(arr(2, 3, 3)), fn=lambda lib, a: a.diagonal(0, -2, -1)),
+    OpEntry(
+        "diagonal",
+        args(arr(3, 3)),
+        fn=lambda lib, a: _write_through_diagonal(a),
+        grad=False,
+        variant="view-write",
+    ),
+    OpEntry(
+        "linalg.diagonal", args(arr(2, 3, 4)), fn=lambda lib, a: lib.linalg.diagonal(a, offset=1)
+    ),
+    OpEntry("diag", args(arr(4)), errors=(args(arr(2, 2, 2)),)),
+    OpEntry("diag", args(arr(3), -1), variant="vector-offset"),
+    OpEntry("diag", args(arr(3, 4), 2), variant="matrix-offset"),
+    OpEntry("diag", args(arr(3, 4)), variant="matrix"),
+    OpEntry("Tensor.diag", args(arr(3)), fn=lambda lib, a: a.diag(1)),
+    OpEntry("diag_embed", args(arr(2, 3)), errors=(args(arr(3, 4), 1, 0, 0),)),
+    OpEntry("diag_embed", args(arr(3, 4), 1, 0, 2), variant="dims"),
+    OpEntry("diag_embed", args(arr(3, 4), -1, -1, 0), variant="dims-reversed"),
+    OpEntry("Tensor.diag_embed", args(arr(3)), fn=lambda lib, a: a.diag_embed()),
+    OpEntry("trace", args(arr(3, 3)), errors=(args(arr(2, 3, 3)),)),
+    OpEntry("trace", args(arr(3, 5)), variant="rect"),
+    OpEntry("trace", args(ints(3, 3, dtype="int32")), dtypes=("int32",), variant="int"),
+    OpEntry("Tensor.trace", args(arr(4, 4)), fn=lambda lib, a: a.trace()),
+)
+
+
+def _write_through_diagonal(a):
+    """torch's diagonal is a view: writes through it reach the base (and its gradient)."""
+    b = a * 1
+    b.diagonal().mul_(3.0)
+    return b
+
+
+# ---- torch.linalg -----------------------------------------------------------------------------
+def _orthogonal(rng, n, batch):
+    q, r = np.linalg.qr(rng.standard_normal(batch + (n, n)))
+    return q * np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
+
+
+def square(n, *batch):
+    """A well-conditioned square matrix: random plus n on the diagonal."""
+
+    def make(rng, dtype):
+        return (rng.uniform(-1, 1, batch + (n, n)) + n * np.eye(n)).astype(dtype)
+
+    return make
+
+
+def spd(n, *batch):
+    """A symmetric positive-definite matrix ``B B^T + n I``."""
+
+    def make(rng, dtype):
+        b = rng.uniform(-1, 1, batch + (n, n))
+        return (b @ np.swapaxes(b, -1, -2) + n * np.eye(n)).astype(dtype)
+
+    return make
+
+
+def symmetric(n, *batch):
+    """A symmetric matrix with well separated eigenvalues (gaps of 1, mixed signs)."""
+
+    def make(rng, dtype):
+        q = _orthogonal(rng, n, batch)
+        w = np.arange(n) - n / 2 + 0.5 + rng.uniform(-0.2, 0.2, batch + (n,))
+        return ((q * w[..., None, :]) @ np.swapaxes(q, -1, -2)).astype(dtype)
+
+    return make
+
+
+def spectrum(m, n, *batch):
+    """An m x n matrix with well separated singular values (1 + k)."""
+
+    def make(rng, dtype):
+        k = min(m, n)
+        u = _orthogonal(rng, m, batch)[..., :k]
+        v = _orthogonal(rng, n, batch)[..., :k]
+        s = 1.0 + np.arange(k)[::-1] + rng.uniform(-0.2, 0.2, batch + (k,))
+        return ((u * s[..., None, :]) @ np.swapaxes(v, -1, -2)).astype(dtype)
+
+    return make
+
+
+def singular(n):
+    def make(rng, dtype):
+        a = rng.uniform(-1, 1, (n, n))
+        a[-1] = a[0]
+        a[:, -1] = 0.0
+        return a.astype(dtype)
+
+    return make
+
+
+NOT_SQUARE = args(arr(3, 4))
+INT_MATRIX = args(ints(3, 3))
+VECTOR = args(arr(3))
+SQUARE_ERRORS = (NOT_SQUARE, INT_MATRIX, VECTOR)
+
+
+def svd_invariants(lib, A, full_matrices=False):
+    """U and Vh are defined up to the sign of each singular pair: compare what does not
+    depend on it (S, U o U, Vh o Vh, U Vh), which still reaches every backward path."""
+    U, S, Vh = lib.linalg.svd(A, full_matrices=full_matrices)
+    k = S.shape[-1]
+    return S, U * U, Vh * Vh, U[..., :k] @ Vh[..., :k, :]
+
+
+def eigh_invariants(lib, A, UPLO="L"):
+    w, V = lib.linalg.eigh(A, UPLO=UPLO)
+    return w, V * V, V[..., :1] * V[..., 1:2]
+
+
+def qr_invariants(lib, A, mode="reduced"):
+    Q, R = lib.linalg.qr(A, mode=mode)
+    return Q * Q, R * R, Q[..., :1] * R[..., :1, :1]
+
+
+F32 = {"rtol": None, "atol": None}
+LOOSE = dict(rtol=1e-4, atol=1e-4)
+
+add(
+    OpEntry("linalg.inv", args(square(4)), errors=SQUARE_ERRORS),
+    OpEntry("linalg.inv", args(square(3, 2, 2)), variant="batched"),
+    OpEntry(
+        "linalg.inv",
+        args(noncontig(3, 3)),
+        fn=lambda lib, a: lib.linalg.inv(a + 3 * lib.eye(3, dtype=a.dtype)),
+        variant="noncontig",
+    ),
+    OpEntry("linalg.inv_ex", args(square(3)), fn=lambda lib, a: lib.linalg.inv_ex(a)[0]),
+    OpEntry("inverse", args(square(3)), errors=(NOT_SQUARE,)),
+    OpEntry("Tensor.inverse", args(square(3)), fn=lambda lib, a: a.inverse()),
+    OpEntry("linalg.det", args(square(4)), errors=SQUARE_ERRORS),
+    OpEntry("linalg.det", args(square(3, 2)), variant="batched"),
+    OpEntry("linalg.det", args(arr(1, 1)), variant="1x1"),
+    OpEntry("det", args(square(3)), errors=(NOT_SQUARE,)),
+    OpEntry("Tensor.det", args(square(3)), fn=lambda lib, a: a.det()),
+    OpEntry("linalg.slogdet", args(square(4)), errors=SQUARE_ERRORS),
+    OpEntry(
+        "linalg.slogdet",
+        args(square(3, 2)),
+        fn=lambda lib, a: lib.linalg.slogdet(-a),
+        variant="negative",
+    ),
+    OpEntry("slogdet", args(square(3)), errors=(NOT_SQUARE,)),
+    OpEntry("Tensor.slogdet", args(square(3)), fn=lambda lib, a: a.slogdet()),
+    OpEntry("logdet", args(spd(3)), errors=(NOT_SQUARE,)),
+    OpEntry(
+        "logdet",
+        args(square(3, 2)),
+        fn=lambda lib, a: lib.logdet(-a),
+        grad=False,
+        variant="negative",
+    ),
+    OpEntry("Tensor.logdet", args(spd(3)), fn=lambda lib, a: a.logdet()),
+    OpEntry(
+        "linalg.solve",
+        args(square(3), arr(3, 2)),
+        errors=(args(square(3), arr(2, 2)), args(arr(3, 4), arr(3, 2)), args(ints(3, 3), ints(3))),
+    ),
+    OpEntry("linalg.solve", args(square(3), arr(3)), variant="vector"),
+    OpEntry("linalg.solve", args(square(3, 2), arr(2, 3)), variant="batched-vector"),
+    OpEntry("linalg.solve", args(square(3, 2), arr(3, 4)), variant="broadcast-b"),
+    OpEntry("linalg.solve", args(square(3), arr(2, 3, 4)), variant="broadcast-a"),
+    OpEntry(
+        "linalg.solve",
+        args(square(3), arr(2, 3)),
+        fn=lambda lib, a, b: lib.linalg.solve(a, b, left=False),
+        variant="right",
+    ),
+    OpEntry("linalg.cholesky", args(spd(4)), errors=SQUARE_ERRORS),
+    OpEntry("linalg.cholesky", args(spd(3, 2)), variant="batched"),
+    OpEntry(
+        "linalg.cholesky",
+        args(spd(3)),
+        fn=lambda lib, a: lib.linalg.cholesky(a, upper=True),
+        variant="upper",
+    ),
+    OpEntry("cholesky", args(spd(3)), errors=(NOT_SQUARE,)),
+    OpEntry("Tensor.cholesky", args(spd(3)), fn=lambda lib, a: a.cholesky()),
+    OpEntry("linalg.qr", args(spectrum(5, 3)), fn=qr_invariants, errors=(args(ints(3, 3)), VECTOR)),
+    OpEntry("linalg.qr", args(spectrum(4, 4, 2)), fn=qr_invariants, variant="square-batched"),
+    OpEntry("linalg.qr", args(spectrum(3, 5)), fn=qr_invariants, variant="wide"),
+    OpEntry(
+        "linalg.qr",
+        args(spectrum(4, 4)),
+        fn=lambda lib, a: qr_invariants(lib, a, "complete"),
+        variant="complete",
+    ),
+    OpEntry(
+        "linalg.qr",
+        args(spectrum(5, 3)),
+        fn=lambda lib, a: qr_invariants(lib, a, "complete"),
+        grad=False,
+        variant="complete-tall",
+    ),
+    OpEntry(
+        "linalg.qr",
+        args(spectrum(5, 3)),
+        fn=lambda lib, a: lib.linalg.qr(a, mode="r")[1].abs(),
+        grad=False,
+        variant="r",
+    ),
+    OpEntry(
+        "linalg.qr",
+        args(arr(3, 3)),
+        fn=lambda lib, a: lib.linalg.qr(a, mode="bad"),
+        dtypes=(),
+        errors=(args(arr(3, 3)),),
+        variant="bad-mode",
+    ),
+    OpEntry("qr", args(spectrum(4, 3)), fn=lambda lib, a: tuple(x * x for x in lib.qr(a))),
+    OpEntry(
+        "Tensor.qr", args(spectrum(3, 3)), fn=lambda lib, a: tuple(x * x for x in a.qr(some=False))
+    ),
+    OpEntry(
+        "linalg.svd", args(spectrum(5, 3)), fn=svd_invariants, errors=(args(ints(3, 3)), VECTOR)
+    ),
+    OpEntry("linalg.svd", args(spectrum(3, 5)), fn=svd_invariants, variant="wide"),
+    OpEntry("linalg.svd", args(spectrum(4, 4, 2)), fn=svd_invariants, variant="square-batched"),
+    OpEntry(
+        "linalg.svd",
+        args(spectrum(5, 3)),
+        fn=lambda lib, a: svd_invariants(lib, a, True),
+        variant="full",
+    ),
+    OpEntry(
+        "linalg.svd",
+        args(spectrum(2, 4)),
+        fn=lambda lib, a: svd_invariants(lib, a, True),
+        variant="full-wide",
+    ),
+    OpEntry(
+        "svd",
+        args(spectrum(4, 3)),
+        fn=lambda lib, a: (lambda u, s, v: (s, u * u, v * v, u @ v.mT))(*lib.svd(a)),
+    ),
+    OpEntry(
+        "svd", args(spectrum(4, 3)), fn=lambda lib, a: lib.svd(a, compute_uv=False), variant="no-uv"
+    ),
+    OpEntry("Tensor.svd", args(spectrum(3, 3)), fn=lambda lib, a: a.svd()[1]),
+    OpEntry("linalg.svdvals", args(spectrum(4, 3)), errors=(VECTOR,)),
+    OpEntry("linalg.svdvals", args(spectrum(3, 5, 2)), variant="batched"),
+    OpEntry("linalg.eigh", args(symmetric(4)), fn=eigh_invariants, errors=SQUARE_ERRORS),
+    OpEntry("linalg.eigh", args(symmetric(3, 2)), fn=eigh_invariants, variant="batched"),
+    OpEntry(
+        "linalg.eigh",
+        args(symmetric(3)),
+        fn=lambda lib, a: eigh_invariants(lib, a, "U"),
+        variant="upper",
+    ),
+    OpEntry(
+        "linalg.eigh",
+        args(symmetric(3)),
+        fn=lambda lib, a: lib.linalg.eigh(a, "X"),
+        dtypes=(),
+        errors=(args(symmetric(3)),),
+        variant="bad-uplo",
+    ),
+    OpEntry("linalg.eigvalsh", args(symmetric(4)), errors=SQUARE_ERRORS),
+    OpEntry(
+        "linalg.eigvalsh",
+        args(symmetric(3, 2)),
+        fn=lambda lib, a: lib.linalg.eigvalsh(a, UPLO="U"),
+        variant="upper",
+    ),
 )
