@@ -510,24 +510,46 @@ def _tolerance(S: Tensor, atol, rtol, shape) -> Tensor:
     return tol if atol is None else tol.clamp_min(atol)
 
 
+class Pinv(ArrayFunction):
+    """math: X = A^+ (singular values <= tol dropped);
+    dA = -X^T dX X^T + (I - A X) dX^T X X^T + X^T X dX^T (I - X A)"""
+
+    @staticmethod
+    def forward(ctx, A, atol, rtol, hermitian):
+        xp = xp_of(A)
+        if hermitian:
+            w, V = xp.linalg.eigh(A)
+            s, left, right = xp.abs(w), V * xp.sign(w)[..., None, :], xp.swapaxes(V, -1, -2)
+        else:
+            left, s, right = xp.linalg.svd(A, full_matrices=False)
+        if rtol is None:
+            rtol = (
+                0.0 if atol is not None and atol > 0 else xp.finfo(A.dtype).eps * max(A.shape[-2:])
+            )
+        s_max = s.max(-1, keepdims=True) if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), s.dtype)
+        tol = xp.maximum(s_max * rtol, atol or 0.0)
+        keep = s > tol
+        s_inv = xp.where(keep, 1 / xp.where(keep, s, 1), 0).astype(A.dtype)
+        X = (xp.swapaxes(right, -1, -2) * s_inv[..., None, :]) @ xp.swapaxes(left, -1, -2)
+        ctx.save_for_backward(A, X)
+        return X
+
+    @staticmethod
+    def backward(ctx, grad):
+        A, X = ctx.saved_tensors
+        m, n = A.shape[-2:]
+        left = -(X.mT @ grad @ X.mT)
+        proj_a = _eye_like(A, m) - A @ X  # I - A X, m x m
+        proj_x = _eye_like(A, n) - X @ A  # I - X A, n x n
+        return left + proj_a @ grad.mT @ (X @ X.mT) + (X.mT @ X) @ grad.mT @ proj_x
+
+
 def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
     """The Moore-Penrose pseudo-inverse, from the SVD (or eigh when ``hermitian``); singular
-    values below ``max(atol, rtol * s_max)`` count as zero."""
+    values at most ``max(atol, rtol * s_max)`` count as zero. rtol defaults to
+    eps * max(m, n), or to 0 when only a positive atol is given."""
     _check_matrix(A, "linalg.pinv")
-    if hermitian:
-        w, V = eigh(A)
-        keep = w.abs() > _tolerance(w.abs(), atol, rtol, A.shape)
-        w_inv = _masked_reciprocal(w, keep)
-        return handle_out((V * w_inv.unsqueeze(-2)) @ V.mT, out)
-    U, S, Vh = svd(A, full_matrices=False)
-    keep = S > _tolerance(S, atol, rtol, A.shape)
-    S_inv = _masked_reciprocal(S, keep)
-    return handle_out((Vh.mT * S_inv.unsqueeze(-2)) @ U.mT, out)
-
-
-def _masked_reciprocal(x: Tensor, keep: Tensor) -> Tensor:
-    """``1 / x`` where ``keep``, else 0 (no inf is formed, so double backward stays finite)."""
-    return where(keep, x, 1.0).reciprocal() * keep.to(x.dtype)
+    return handle_out(Pinv.apply(A, atol, rtol, hermitian), out)
 
 
 def matrix_power(A: Tensor, n: int, *, out=None) -> Tensor:
@@ -538,8 +560,9 @@ def matrix_power(A: Tensor, n: int, *, out=None) -> Tensor:
             f"{' by '.join(str(s) for s in A.shape[-2:]) if A.ndim >= 2 else A.ndim} matrices"
         )
     if n == 0:
-        eye = _eye_like(A, A.shape[-1]).expand(A.shape)
-        return handle_out(eye.to(A.dtype).clone(), out)
+        # the identity, still connected to A (zero gradient) as torch's result is
+        ignore = Tensor._make(xp_of(A._data).zeros((), dtype=bool))
+        return handle_out(where(ignore, A, _eye_like(A, A.shape[-1])), out)
     base = inv(A) if n < 0 else A
     n = abs(n)
     result = None
@@ -585,12 +608,11 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     rtol = rcond if rcond is not None and rcond > 0 else None
     X = pinv(A, rtol=rtol) @ B2
     rank = matrix_rank(A, rtol=rtol)
-    xp = xp_of(A._data)
-    empty = Tensor._make(xp.zeros((0,), A._data.dtype))
-    singular_values = residuals = empty
     m, n = A.shape[-2:]
+    residuals = X.reshape(-1)[:0]  # empty, but part of the graph as torch's is
+    singular_values = Tensor._make(xp_of(A._data).zeros((0,), A._data.dtype))
     if driver in ("gelsd", "gelss"):
-        singular_values = svdvals(A)
+        singular_values = svdvals(A.detach())
     if driver != "gelsy" and m > n and bool((rank == n).all()):
         residuals = ((A @ X - B2) ** 2).sum(-2)
     return lstsq_result(X.squeeze(-1) if vector else X, residuals, rank, singular_values)

@@ -516,3 +516,215 @@ add(
         variant="upper",
     ),
 )
+
+# ---- norms and what is built on the decompositions --------------------------------------------
+INF = float("inf")
+
+
+def matrix_norm(ord, maker=None, variant="", **kw):
+    return OpEntry(
+        "linalg.matrix_norm",
+        args(maker or spectrum(4, 3)),
+        fn=lambda lib, a: lib.linalg.matrix_norm(a, ord),
+        variant=variant or str(ord),
+        **kw,
+    )
+
+
+add(
+    OpEntry("linalg.matrix_norm", args(arr(3, 4)), errors=(VECTOR, INT_MATRIX)),
+    *(matrix_norm(o) for o in ("fro", "nuc", 2, -2, 1, -1, INF, -INF)),
+    matrix_norm("nuc", spectrum(3, 4, 2), variant="nuc-batched"),
+    OpEntry(
+        "linalg.matrix_norm",
+        args(spectrum(3, 4, 2)),
+        fn=lambda lib, a: lib.linalg.matrix_norm(a, 2, dim=(0, 2), keepdim=True),
+        variant="dims-keepdim",
+    ),
+    OpEntry(
+        "linalg.matrix_norm",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, a: lib.linalg.matrix_norm(a, 1, dim=(2, 0)),
+        variant="dims-1",
+    ),
+    OpEntry(
+        "linalg.matrix_norm",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, a: lib.linalg.matrix_norm(a, -INF, dim=(-1, 0), keepdim=True),
+        variant="dims-inf",
+    ),
+    OpEntry(
+        "linalg.matrix_norm",
+        args(arr(3, 3)),
+        fn=lambda lib, a: lib.linalg.matrix_norm(a, 3),
+        dtypes=(),
+        errors=(args(arr(3, 3)),),
+        variant="bad-ord",
+    ),
+    OpEntry("linalg.vector_norm", args(arr(3, 4)), errors=(INT_MATRIX,)),
+    OpEntry(
+        "linalg.vector_norm",
+        args(arr(3, 4)),
+        fn=lambda lib, a: lib.linalg.vector_norm(a, 3, dim=1, keepdim=True),
+        variant="ord3",
+    ),
+    OpEntry(
+        "linalg.vector_norm",
+        args(arr(3, 4)),
+        fn=lambda lib, a: lib.linalg.vector_norm(a, INF, dim=(0, 1)),
+        variant="inf",
+    ),
+    OpEntry(
+        "linalg.vector_norm",
+        args(arr(3, 4)),
+        fn=lambda lib, a: lib.linalg.vector_norm(a, 1, dim=0),
+        variant="ord1",
+    ),
+    OpEntry(
+        "linalg.vector_norm",
+        args(arr(3)),
+        fn=lambda lib, a: lib.linalg.vector_norm(a * 0),
+        variant="zero-subgradient",
+    ),
+    OpEntry(
+        "linalg.vector_norm",
+        args(arr(3)),
+        fn=lambda lib, a: lib.linalg.vector_norm(a, dtype=lib.float64),
+        variant="dtype",
+    ),
+    OpEntry("linalg.norm", args(arr(3, 4))),
+    OpEntry(
+        "linalg.norm",
+        args(spectrum(3, 4)),
+        fn=lambda lib, a: lib.linalg.norm(a, "nuc"),
+        variant="nuc",
+    ),
+    OpEntry(
+        "linalg.norm",
+        args(arr(3, 4)),
+        fn=lambda lib, a: lib.linalg.norm(a, INF),
+        variant="matrix-inf",
+    ),
+    OpEntry(
+        "linalg.norm", args(arr(4)), fn=lambda lib, a: lib.linalg.norm(a, 1), variant="vector-1"
+    ),
+    OpEntry(
+        "linalg.norm",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, a: lib.linalg.norm(a, 3, dim=1, keepdim=True),
+        variant="dim",
+    ),
+    OpEntry(
+        "linalg.norm",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, a: lib.linalg.norm(a, dim=(0, 2)),
+        variant="two-dims",
+    ),
+    OpEntry(
+        "linalg.norm",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, a: lib.linalg.norm(a, 2),
+        dtypes=(),
+        errors=(args(arr(2, 3, 4)),),
+        variant="ord-3d",
+    ),
+    OpEntry("linalg.cond", args(spectrum(4, 3))),
+    OpEntry(
+        "linalg.cond",
+        args(square(3)),
+        fn=lambda lib, a: lib.linalg.cond(a, "fro"),
+        grad=False,  # torch's own backward fails here (in-place on a saved inv_ex output)
+        variant="fro",
+    ),
+    OpEntry("linalg.cond", args(square(3)), fn=lambda lib, a: lib.linalg.cond(a, -2), variant="-2"),
+    OpEntry("linalg.pinv", args(spectrum(5, 3)), errors=(VECTOR,)),
+    OpEntry("linalg.pinv", args(spectrum(3, 4, 2)), variant="wide-batched"),
+    OpEntry(
+        "linalg.pinv",
+        args(spd(3)),
+        fn=lambda lib, a: lib.linalg.pinv(a, hermitian=True),
+        variant="hermitian",
+    ),
+    OpEntry(
+        "linalg.pinv",
+        args(spectrum(4, 3)),
+        fn=lambda lib, a: lib.linalg.pinv(a, atol=2.5),
+        variant="atol",
+    ),
+    OpEntry(
+        "linalg.pinv",
+        args(spectrum(4, 3)),
+        fn=lambda lib, a: lib.linalg.pinv(a, rtol=0.5),
+        variant="rtol",
+    ),
+    OpEntry("pinverse", args(spectrum(3, 5))),
+    OpEntry("Tensor.pinverse", args(spectrum(3, 3)), fn=lambda lib, a: a.pinverse()),
+    OpEntry(
+        "linalg.matrix_power",
+        args(square(3)),
+        fn=lambda lib, a: lib.linalg.matrix_power(a, 5),
+        errors=(args(arr(3, 4), 2),),
+    ),
+    OpEntry(
+        "linalg.matrix_power",
+        args(square(3, 2)),
+        fn=lambda lib, a: lib.linalg.matrix_power(a, -2),
+        variant="negative",
+    ),
+    OpEntry(
+        "linalg.matrix_power",
+        args(square(3)),
+        fn=lambda lib, a: lib.linalg.matrix_power(a, 0),
+        variant="zero",
+    ),
+    OpEntry(
+        "linalg.matrix_power",
+        args(square(3)),
+        fn=lambda lib, a: lib.linalg.matrix_power(a, 1),
+        variant="one",
+    ),
+    OpEntry("matrix_power", args(square(3)), fn=lambda lib, a: lib.matrix_power(a, 2)),
+    OpEntry("Tensor.matrix_power", args(square(3)), fn=lambda lib, a: a.matrix_power(3)),
+    OpEntry("linalg.matrix_rank", args(spectrum(4, 3)), grad=False, errors=(VECTOR,)),
+    OpEntry("linalg.matrix_rank", args(singular(4)), grad=False, variant="singular"),
+    OpEntry(
+        "linalg.matrix_rank",
+        args(spectrum(4, 3, 2)),
+        fn=lambda lib, a: lib.linalg.matrix_rank(a, atol=2.5),
+        grad=False,
+        variant="atol",
+    ),
+    OpEntry(
+        "linalg.matrix_rank",
+        args(spd(3)),
+        fn=lambda lib, a: lib.linalg.matrix_rank(a, hermitian=True),
+        grad=False,
+        variant="hermitian",
+    ),
+    OpEntry(
+        "linalg.lstsq",
+        args(spectrum(5, 3), arr(5, 2)),
+        fn=lambda lib, a, b: lib.linalg.lstsq(a, b)[:3],
+        errors=(args(arr(5, 3), arr(4, 2)),),
+    ),
+    OpEntry(
+        "linalg.lstsq",
+        args(spectrum(5, 3, 2), arr(2, 5, 2)),
+        fn=lambda lib, a, b: lib.linalg.lstsq(a, b).solution,
+        variant="batched",
+    ),
+    OpEntry(
+        "linalg.lstsq",
+        args(spectrum(5, 3), arr(5, 2)),
+        fn=lambda lib, a, b: tuple(lib.linalg.lstsq(a, b, driver="gelsd")),
+        variant="gelsd",
+    ),
+    OpEntry("linalg.vecdot", args(arr(3, 4), arr(4)), fn=lambda lib, a, b: lib.linalg.vecdot(a, b)),
+    OpEntry(
+        "linalg.vecdot",
+        args(arr(3, 4), arr(3, 4)),
+        fn=lambda lib, a, b: lib.linalg.vecdot(a, b, dim=0),
+        variant="dim",
+    ),
+    OpEntry("linalg.matmul", args(arr(2, 3), arr(3)), fn=lambda lib, a, b: lib.linalg.matmul(a, b)),
+)

@@ -1,0 +1,100 @@
+"""Linear algebra behaviour the oracle table does not cover: LinAlgError on singular and
+non-positive-definite input, the view semantics of diagonal, and einsum's forms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+
+def _both(array):
+    return torch.from_numpy(array.copy()), ember.from_numpy(array.copy())
+
+
+SINGULAR = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 1.0, 1.0]])
+NOT_PD = np.array([[1.0, 2.0], [2.0, 1.0]])
+
+
+@pytest.mark.parametrize(
+    "call, matrix",
+    [
+        (lambda lib, a: lib.linalg.inv(a), SINGULAR),
+        (lambda lib, a: lib.inverse(a), SINGULAR),
+        (lambda lib, a: lib.linalg.solve(a, a[:, 0]), SINGULAR),
+        (lambda lib, a: lib.linalg.inv(lib.stack([a, a])), SINGULAR),
+        (lambda lib, a: lib.linalg.cholesky(a), NOT_PD),
+        (lambda lib, a: lib.cholesky(a), NOT_PD),
+    ],
+)
+def test_linalg_error(call, matrix):
+    t, e = _both(matrix)
+    with pytest.raises(torch.linalg.LinAlgError):
+        call(torch, t)
+    with pytest.raises(ember.linalg.LinAlgError) as info:
+        call(ember, e)
+    assert isinstance(info.value, RuntimeError)
+
+
+def test_singular_det_and_slogdet():
+    t, e = _both(SINGULAR)
+    assert float(ember.linalg.det(e)) == pytest.approx(float(torch.linalg.det(t)), abs=1e-12)
+    sign, logabsdet = ember.linalg.slogdet(ember.zeros(3, 3))
+    assert float(sign) == 0.0 and float(logabsdet) == -np.inf
+
+
+def test_diagonal_is_a_view():
+    base = ember.zeros(3, 4)
+    d = base.diagonal(1)
+    d.add_(1.0)
+    expected = torch.zeros(3, 4)
+    expected.diagonal(1).add_(1.0)
+    np.testing.assert_array_equal(base.numpy(), expected.numpy())
+    assert d._base is base
+
+
+def test_diagonal_of_view_shares_version_counter():
+    base = ember.ones(3, 3)
+    d = ember.diagonal(base)
+    base.mul_(2.0)
+    assert d._vc is base._vc
+    np.testing.assert_array_equal(d.numpy(), [2.0, 2.0, 2.0])
+
+
+def test_einsum_gradgrad_through_diagonal():
+    """Double backward of a diagonal einsum (the backward itself is an einsum with eye)."""
+    x = np.random.default_rng(0).standard_normal((3, 3))
+    grads = []
+    for lib in (torch, ember):
+        a = lib.from_numpy(x.copy()).requires_grad_()
+        (g,) = lib.autograd.grad(lib.einsum("ii,ij->", a, a), a, create_graph=True)
+        (gg,) = lib.autograd.grad((g * g).sum(), a)
+        grads.append(gg.detach().numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-10)
+
+
+def test_matmul_integer():
+    a = np.arange(6).reshape(2, 3)
+    b = np.arange(12).reshape(3, 4)
+    t = torch.matmul(torch.from_numpy(a), torch.from_numpy(b))
+    e = ember.matmul(ember.from_numpy(a), ember.from_numpy(b))
+    assert str(e.dtype) == str(t.dtype)
+    np.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+def test_svd_compute_uv_false_shapes():
+    t, e = _both(np.random.default_rng(1).standard_normal((4, 3)))
+    for x, y in zip(torch.svd(t, compute_uv=False), ember.svd(e, compute_uv=False)):
+        assert tuple(x.shape) == tuple(y.shape)
+
+
+def test_result_types_have_torch_fields():
+    a = ember.eye(3, dtype=ember.float64) * 2
+    assert ember.linalg.slogdet(a).logabsdet is not None
+    assert ember.linalg.qr(a).R is not None
+    assert ember.linalg.svd(a).Vh is not None
+    assert ember.linalg.eigh(a).eigenvectors is not None
+    assert ember.svd(a).V is not None
+    assert ember.linalg.lstsq(a, a).solution is not None
