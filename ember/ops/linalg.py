@@ -11,13 +11,15 @@ from __future__ import annotations
 import collections
 import math
 
+import numpy as np
+
 from .._dtype import finfo
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import blas
 from ._util import handle_out, sum_to_shape, type_name, wrap_dims, xp_of
 from .comparison import maximum, where
-from .shape import cat
+from .shape import cat, stack
 
 
 class LinAlgError(RuntimeError):
@@ -65,7 +67,7 @@ def _lapack(name: str, fn, *arrays, **kwargs):
     xp = xp_of(arrays[0])
     try:
         return getattr(xp.linalg, fn)(*arrays, **kwargs)
-    except xp.linalg.LinAlgError as exc:
+    except np.linalg.LinAlgError as exc:  # cupy raises numpy's too
         raise LinAlgError(f"{name}: {_LAPACK_REASONS.get(fn, exc)}") from None
 
 
@@ -133,7 +135,8 @@ def inv_ex(A: Tensor, *, check_errors: bool = False, out=None):
 
 
 class Det(ArrayFunction):
-    """math: d = det A;  dA = dd * d * A^-T   (A invertible)"""
+    """math: d = det A;  dA = dd * d * A^-T, the cofactor matrix (from the SVD when A is
+    singular: sign(det U Vh) U diag(prod_{j != i} s_j) Vh)"""
 
     @staticmethod
     def forward(ctx, A):
@@ -144,7 +147,39 @@ class Det(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         A, d = ctx.saved_tensors
+        if bool((d == 0).any()):
+            return _mat(grad) * _cofactor(A)
         return _mat(grad * d) * inv(A).mT
+
+
+def _products_of_others(S: Tensor) -> Tensor:
+    """``p_i = prod_{j != i} s_j`` over the last dim, without dividing (some s_j are 0):
+    prefix products times suffix products."""
+    cols = [S[..., j] for j in range(S.shape[-1])]
+    prefix, suffix = [None], [None]
+    for c in cols[:-1]:
+        prefix.append(c if prefix[-1] is None else prefix[-1] * c)
+    for c in cols[:0:-1]:
+        suffix.append(c if suffix[-1] is None else suffix[-1] * c)
+    suffix.reverse()
+    products = []
+    for before, after, c in zip(prefix, suffix, cols):
+        if before is None and after is None:
+            products.append(c * 0 + 1)
+        else:
+            products.append(
+                after if before is None else before if after is None else before * after
+            )
+    return stack(products, dim=-1)
+
+
+def _cofactor(A: Tensor) -> Tensor:
+    """The cofactor matrix ``det(A) A^-T``, also where A is singular."""
+    U, S, Vh = svd(A)
+    others = _products_of_others(S)
+    xp = xp_of(A._data)
+    sign = Tensor._make(xp.asarray(xp.linalg.det(U._data) * xp.linalg.det(Vh._data)))
+    return _mat(sign) * ((U * others.unsqueeze(-2)) @ Vh)
 
 
 def det(A: Tensor, *, out=None) -> Tensor:

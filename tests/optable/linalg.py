@@ -728,3 +728,25 @@ add(
     ),
     OpEntry("linalg.matmul", args(arr(2, 3), arr(3)), fn=lambda lib, a, b: lib.linalg.matmul(a, b)),
 )
+
+add(
+    OpEntry("linalg.det", args(singular(3)), variant="singular"),
+    OpEntry("linalg.det", args(noncontig(3, 3)), variant="noncontig"),
+    OpEntry("linalg.det", args(arr(2, 0, 0)), variant="empty"),
+    OpEntry("linalg.inv", args(arr(0, 0)), variant="empty"),
+    OpEntry("linalg.solve", args(square(3), noncontig(3, 2)), variant="noncontig"),
+    OpEntry(
+        "linalg.cholesky",
+        args(spd(3)),
+        fn=lambda lib, a: lib.linalg.cholesky(a.mT),
+        variant="noncontig",
+    ),
+    OpEntry("linalg.svdvals", args(noncontig(3, 4)), variant="noncontig"),
+    OpEntry("norm", args(spectrum(3, 4)), fn=lambda lib, a: lib.norm(a, p="nuc"), variant="nuc"),
+    OpEntry(
+        "Tensor.norm",
+        args(spectrum(3, 4)),
+        fn=lambda lib, a: a.norm(p="nuc", dim=(0, 1)),
+        variant="nuc",
+    ),
+)
