@@ -98,3 +98,15 @@ def test_result_types_have_torch_fields():
     assert ember.linalg.eigh(a).eigenvectors is not None
     assert ember.svd(a).V is not None
     assert ember.linalg.lstsq(a, a).solution is not None
+
+
+def test_inv_ex_reports_singular_matrices():
+    batch = np.stack([SINGULAR, 2 * np.eye(3)])
+    t, e = _both(batch)
+    t_inv, t_info = torch.linalg.inv_ex(t)
+    e_inv, e_info = ember.linalg.inv_ex(e)
+    np.testing.assert_array_equal(e_info.numpy() > 0, t_info.numpy() > 0)
+    np.testing.assert_allclose(e_inv.numpy()[1], t_inv.numpy()[1])
+    assert np.isnan(e_inv.numpy()[0]).all()
+    with pytest.raises(ember.linalg.LinAlgError):
+        ember.linalg.inv_ex(e, check_errors=True)

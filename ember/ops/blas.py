@@ -213,10 +213,13 @@ class Einsum(ArrayFunction):
     @staticmethod
     def forward(ctx, *arrays, subs, out_sub):
         xp = xp_of(arrays[0])
-        operands = []
-        for a, s in zip(arrays, subs):
-            operands += [a, list(s)]
-        out = xp.asarray(xp.einsum(*operands, list(out_sub), optimize=len(arrays) > 2))
+        if len(arrays) == 2:
+            out = _einsum_pair(xp, arrays[0], subs[0], arrays[1], subs[1], out_sub)
+        else:
+            operands = []
+            for a, s in zip(arrays, subs):
+                operands += [a, list(s)]
+            out = xp.asarray(xp.einsum(*operands, list(out_sub), optimize=len(arrays) > 2))
         if any(xp.may_share_memory(out, a) for a in arrays):  # einsum returned a view
             out = out.copy()
         ctx.subs, ctx.out_sub = subs, out_sub
@@ -251,6 +254,37 @@ class Einsum(ArrayFunction):
                     subs.append((label,))
             grads.append(Einsum.apply(*ops, subs=tuple(subs), out_sub=tuple(target)))
         return tuple(grads)
+
+
+def _einsum_pair(xp, a, sa, b, sb, out):
+    """Two-operand einsum as one batched matrix product (BLAS): labels split into batch
+    (both and output), contracted (both only), left (a only) and right (b only)."""
+
+    def reduce_alone(x, sx, other):
+        # diagonals, and labels neither the other operand nor the output needs, go first
+        keep = [label for label in dict.fromkeys(sx) if label in other or label in out]
+        if keep != list(sx):
+            x = xp.einsum(x, list(sx), keep)
+        return x, keep
+
+    a, sa = reduce_alone(a, sa, sb)
+    b, sb = reduce_alone(b, sb, sa)
+    size = dict(zip(sa, a.shape)) | dict(zip(sb, b.shape))
+    batch = [label for label in sa if label in sb and label in out]
+    contract = [label for label in sa if label in sb and label not in out]
+    left = [label for label in sa if label not in sb]
+    right = [label for label in sb if label not in sa]
+
+    def block(labels):
+        return math.prod(size[label] for label in labels)
+
+    a = a.transpose([sa.index(label) for label in batch + left + contract])
+    b = b.transpose([sb.index(label) for label in batch + contract + right])
+    a = a.reshape(block(batch), block(left), block(contract))
+    b = b.reshape(block(batch), block(contract), block(right))
+    order = batch + left + right
+    c = xp.matmul(a, b).reshape([size[label] for label in order])
+    return c.transpose([order.index(label) for label in out])
 
 
 def _constant(like: Tensor, kind: str, n: int) -> Tensor:

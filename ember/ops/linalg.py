@@ -127,11 +127,28 @@ def inv(A: Tensor, *, out=None) -> Tensor:
     return handle_out(Inv.apply(A), out)
 
 
-def inv_ex(A: Tensor, *, check_errors: bool = False, out=None):
-    """``(inverse, info)``; info is 0 where the inverse exists (errors raise as in ``inv``)."""
-    X = inv(A)
-    info = Tensor._make(xp_of(A._data).zeros(A.shape[:-2], dtype="int32"))
-    return inv_ex_result(X, info)
+def inv_ex(A: Tensor, *, check_errors: bool = False):
+    """``(inverse, info)``: info is 0 where the inverse exists. A singular matrix raises with
+    ``check_errors``; otherwise its inverse is NaN and its info positive (torch gives LAPACK's
+    pivot index there, ember the matrix size)."""
+    _check_square(A, "linalg.inv_ex")
+    xp = xp_of(A._data)
+    try:
+        return inv_ex_result(inv(A), Tensor._make(xp.zeros(A.shape[:-2], dtype="int32")))
+    except LinAlgError:
+        if check_errors:
+            raise
+    n = A.shape[-1]
+    flat = A.reshape(-1, n, n)
+    inverses, info = [], xp.zeros(flat.shape[0], dtype="int32")
+    for i in range(flat.shape[0]):  # the error path only: find which matrices are singular
+        try:
+            inverses.append(inv(flat[i]))
+        except LinAlgError:
+            inverses.append(Tensor._make(xp.full((n, n), xp.nan, dtype=A._data.dtype)))
+            info[i] = n
+    X = stack(inverses).reshape(A.shape)
+    return inv_ex_result(X, Tensor._make(info.reshape(A.shape[:-2])))
 
 
 class Det(ArrayFunction):
@@ -206,7 +223,7 @@ class Slogdet(ArrayFunction):
         return _mat(grad_logabsdet) * inv(A).mT
 
 
-def slogdet(A: Tensor, *, out=None):
+def slogdet(A: Tensor):
     """``(sign, logabsdet)`` of the determinant: stable where det over- or underflows."""
     _check_square(A, "linalg.slogdet")
     return slogdet_result(*Slogdet.apply(A))
@@ -342,7 +359,7 @@ class Qr(ArrayFunction):
         return cat([grad_x, grad_y], dim=-1), None
 
 
-def qr(A: Tensor, mode: str = "reduced", *, out=None):
+def qr(A: Tensor, mode: str = "reduced"):
     """``(Q, R)`` with Q orthonormal columns and R upper triangular; mode 'reduced',
     'complete' or 'r' (Q empty)."""
     _check_matrix(A, "linalg.qr")
@@ -396,7 +413,7 @@ class Svd(ArrayFunction):
         return gA, None
 
 
-def svd(A: Tensor, full_matrices: bool = True, *, driver=None, out=None):
+def svd(A: Tensor, full_matrices: bool = True, *, driver=None):
     """``(U, S, Vh)`` with ``A = U diag(S) Vh``, S descending."""
     _check_matrix(A, "linalg.svd")
     return svd_result(*Svd.apply(A, full_matrices))
@@ -441,7 +458,7 @@ def _check_eigh(A: Tensor, name: str, UPLO: str) -> None:
     _check_uplo(UPLO, name)
 
 
-def eigh(A: Tensor, UPLO: str = "L", *, out=None):
+def eigh(A: Tensor, UPLO: str = "L"):
     """``(eigenvalues, eigenvectors)`` of a symmetric matrix, read from its ``UPLO`` triangle;
     eigenvalues ascending."""
     _check_eigh(A, "linalg.eigh", UPLO)

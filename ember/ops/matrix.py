@@ -141,7 +141,7 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
 svd_result = collections.namedtuple("svd", ["U", "S", "V"])
 
 
-def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out=None):
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
     """``(U, S, V)`` with ``A = U diag(S) V^T`` (V, not Vh as ``linalg.svd``); ``some`` gives
     the reduced factors. Without ``compute_uv``, U and V are zero-filled square matrices."""
     if not compute_uv:
@@ -155,6 +155,6 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out=None):
     return svd_result(U, S, Vh.mT)
 
 
-def qr(input: Tensor, some: bool = True, *, out=None):
+def qr(input: Tensor, some: bool = True):
     """``(Q, R)`` (``linalg.qr`` with mode 'reduced', or 'complete' when not ``some``)."""
     return linalg.qr(input, "reduced" if some else "complete")
