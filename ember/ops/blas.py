@@ -147,9 +147,6 @@ def dot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     return handle_out(Matmul.apply(a, b), out)
 
 
-inner_product = dot
-
-
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     return dot(input.conj() if input.is_complex() else input, other)
 

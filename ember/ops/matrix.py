@@ -81,6 +81,21 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
     return DiagonalScatter.apply(input, shape, offset, d1, d2)
 
 
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1):
+    """A copy of ``input`` with its diagonal over (dim1, dim2) replaced by ``src``."""
+    d1, d2 = _diagonal_dims(dim1, dim2, input.ndim)
+    expected = tuple(Diagonal.apply(input.detach(), offset, d1, d2).shape)
+    if tuple(src.shape) != expected:
+        raise RuntimeError(
+            f"diagonal_scatter: expected src to have a size equal to the diagonal of the input. "
+            f"Got {list(src.shape)} for a diagonal of size {list(expected)}"
+        )
+    ones = Tensor._make(xp_of(src._data).ones(expected, dtype=input._data.dtype))
+    on_diagonal = DiagonalScatter.apply(ones, tuple(input.shape), offset, d1, d2)
+    placed = DiagonalScatter.apply(src.to(input.dtype), tuple(input.shape), offset, d1, d2)
+    return input * (1 - on_diagonal) + placed
+
+
 def diag(input: Tensor, diagonal: int = 0, *, out=None) -> Tensor:
     """A vector becomes a matrix with it on diagonal ``diagonal``; a matrix gives that diagonal."""
     if input.ndim == 1:

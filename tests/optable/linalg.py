@@ -750,3 +750,56 @@ add(
         variant="nuc",
     ),
 )
+
+
+def _inplace(name):
+    def call(lib, c, *xs):
+        c = c * 1  # a non-leaf copy, so the in-place op is recorded in both libraries
+        getattr(c, name + "_")(*xs, beta=0.5, alpha=2.0)
+        return c
+
+    return call
+
+
+add(
+    OpEntry("Tensor.bmm", args(arr(2, 3, 4), arr(2, 4, 2)), fn=lambda lib, a, b: a.bmm(b)),
+    OpEntry("Tensor.mv", args(arr(3, 4), arr(4)), fn=lambda lib, a, b: a.mv(b)),
+    OpEntry("Tensor.dot", args(arr(4), arr(4)), fn=lambda lib, a, b: a.dot(b)),
+    OpEntry("Tensor.vdot", args(arr(4), arr(4)), fn=lambda lib, a, b: a.vdot(b)),
+    OpEntry("Tensor.outer", args(arr(3), arr(4)), fn=lambda lib, a, b: a.outer(b)),
+    OpEntry("Tensor.ger", args(arr(3), arr(4)), fn=lambda lib, a, b: a.ger(b)),
+    OpEntry(
+        "Tensor.addmm", args(arr(3, 5), arr(3, 4), arr(4, 5)), fn=lambda lib, c, a, b: c.addmm(a, b)
+    ),
+    OpEntry("Tensor.addmv", args(arr(3), arr(3, 4), arr(4)), fn=lambda lib, c, a, b: c.addmv(a, b)),
+    OpEntry(
+        "Tensor.addbmm",
+        args(arr(3, 5), arr(2, 3, 4), arr(2, 4, 5)),
+        fn=lambda lib, c, a, b: c.addbmm(a, b),
+    ),
+    OpEntry(
+        "Tensor.baddbmm",
+        args(arr(2, 3, 5), arr(2, 3, 4), arr(2, 4, 5)),
+        fn=lambda lib, c, a, b: c.baddbmm(a, b),
+    ),
+    OpEntry("Tensor.addr", args(arr(3, 4), arr(3), arr(4)), fn=lambda lib, c, a, b: c.addr(a, b)),
+    OpEntry("Tensor.addmm_", args(arr(3, 5), arr(3, 4), arr(4, 5)), fn=_inplace("addmm")),
+    OpEntry("Tensor.addmv_", args(arr(3), arr(3, 4), arr(4)), fn=_inplace("addmv")),
+    OpEntry("Tensor.addbmm_", args(arr(3, 5), arr(2, 3, 4), arr(2, 4, 5)), fn=_inplace("addbmm")),
+    OpEntry(
+        "Tensor.baddbmm_", args(arr(2, 3, 5), arr(2, 3, 4), arr(2, 4, 5)), fn=_inplace("baddbmm")
+    ),
+    OpEntry("Tensor.addr_", args(arr(3, 4), arr(3), arr(4)), fn=_inplace("addr")),
+    OpEntry("diagonal_scatter", args(arr(3, 4), arr(3)), errors=(args(arr(3, 4), arr(4)),)),
+    OpEntry(
+        "diagonal_scatter",
+        args(arr(2, 3, 4), arr(3, 2)),
+        fn=lambda lib, a, s: lib.diagonal_scatter(a, s, 1, 0, 2),
+        variant="dims",
+    ),
+    OpEntry(
+        "Tensor.diagonal_scatter",
+        args(arr(3, 3), arr(2)),
+        fn=lambda lib, a, s: a.diagonal_scatter(s, -1),
+    ),
+)
