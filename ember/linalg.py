@@ -1,33 +1,38 @@
-"""``torch.linalg``: ``import ember as torch; torch.linalg.inv(A)``. The operations live in
-``ember/ops/linalg.py`` (and the products in ``ops/blas.py``); this is their public namespace."""
+"""``torch.linalg``: ``import ember as torch; torch.linalg.inv(A)``.
+
+The operations live in ``ember/ops/linalg.py`` (factorizations, norms) and
+``ops/linalg_functions.py`` (pinv, lstsq, ...), the products in ``ops/blas.py``; this module
+is their public namespace."""
 
 from __future__ import annotations
 
 from .ops.linalg import (
     LinAlgError,
     cholesky,
-    cond,
     det,
-    diagonal,
     eigh,
     eigvalsh,
     inv,
     inv_ex,
-    lstsq,
-    matmul,
     matrix_norm,
-    matrix_power,
-    matrix_rank,
-    multi_dot,
     norm,
-    pinv,
     qr,
     slogdet,
     solve,
     svd,
     svdvals,
-    vecdot,
     vector_norm,
+)
+from .ops.linalg_functions import (
+    cond,
+    diagonal,
+    lstsq,
+    matmul,
+    matrix_power,
+    matrix_rank,
+    multi_dot,
+    pinv,
+    vecdot,
 )
 
 __all__ = [

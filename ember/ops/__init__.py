@@ -16,6 +16,7 @@ from . import (
     creation,
     indexing,
     linalg,
+    linalg_functions,
     matrix,
     random,
     reduction,

@@ -8,7 +8,7 @@ import collections
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from . import linalg
+from . import linalg, linalg_functions
 from ._util import handle_out, wrap_dim, xp_of
 
 
@@ -145,12 +145,12 @@ def cholesky(input: Tensor, upper: bool = False, *, out=None) -> Tensor:
 
 
 def matrix_power(input: Tensor, n: int) -> Tensor:
-    return linalg.matrix_power(input, n)
+    return linalg_functions.matrix_power(input, n)
 
 
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     """The pseudo-inverse, singular values below ``rcond * s_max`` dropped."""
-    return linalg.pinv(input, rtol=rcond)
+    return linalg_functions.pinv(input, rtol=rcond)
 
 
 svd_result = collections.namedtuple("svd", ["U", "S", "V"])
