@@ -28,10 +28,12 @@ from .ops.linalg_functions import (
     diagonal,
     lstsq,
     matmul,
+    matrix_exp,
     matrix_power,
     matrix_rank,
     multi_dot,
     pinv,
+    solve_triangular,
     vecdot,
 )
 
@@ -47,6 +49,7 @@ __all__ = [
     "inv_ex",
     "lstsq",
     "matmul",
+    "matrix_exp",
     "matrix_norm",
     "matrix_power",
     "matrix_rank",
@@ -56,6 +59,7 @@ __all__ = [
     "qr",
     "slogdet",
     "solve",
+    "solve_triangular",
     "svd",
     "svdvals",
     "vecdot",

@@ -246,27 +246,33 @@ class Solve(ArrayFunction):
 def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
     """X with ``A X = B`` (``X A = B`` when not ``left``). B is a batch of vectors when it is
     1-D or has A's shape without its last dim."""
-    _check_square(A, "linalg.solve")
-    _check_float(B, "linalg.solve")
+    name = "linalg.solve"
+    _check_square(A, name)
+    _check_float(B, name)
     if A.dtype != B.dtype:
         raise RuntimeError(
             f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
             f"{type_name(A.dtype)} and B of type {type_name(B.dtype)} instead"
         )
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
-    if not left:
-        if vector:
-            return handle_out(solve(A.mT, B), out)
-        return handle_out(solve(A.mT, B.mT).mT, out)
-    B2 = B.unsqueeze(-1) if vector else B
-    if B2.shape[-2] != A.shape[-1]:
-        eq = "AX = B" if left else "XA = B"
+    if vector:  # x A = b is A^T x = b
+        x = _solve_matrices(A if left else A.mT, B.unsqueeze(-1), True, name)
+        return handle_out(x.squeeze(-1), out)
+    return handle_out(_solve_matrices(A, B, left, name), out)
+
+
+def _solve_matrices(A: Tensor, B: Tensor, left: bool, name: str) -> Tensor:
+    """``A X = B`` (or ``X A = B``) for B a (batch of) matrices."""
+    rows = B.shape[-2] if left else B.shape[-1]
+    if rows != A.shape[-1]:
+        eq, b = ("AX = B", B.shape[-2:]) if left else ("XA = B", B.shape[-2:])
         raise RuntimeError(
-            f"linalg.solve: Incompatible shapes of A and B for the equation {eq} "
-            f"({A.shape[-2]}x{A.shape[-1]} and {B2.shape[-2]}x{B2.shape[-1]})"
+            f"{name}: Incompatible shapes of A and B for the equation {eq} "
+            f"({A.shape[-2]}x{A.shape[-1]} and {b[0]}x{b[1]})"
         )
-    X = Solve.apply(A, B2)
-    return handle_out(X.squeeze(-1) if vector else X, out)
+    if left:
+        return Solve.apply(A, B)
+    return Solve.apply(A.mT, B.mT).mT
 
 
 # ---- decompositions -------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """torch.linalg functions built on the factorizations in ``linalg.py``: pinv (with its own
-backward, as torch), lstsq, matrix_rank, matrix_power, cond, and the namespace's aliases of
+backward, as torch), lstsq, matrix_rank, matrix_power, cond, solve_triangular, matrix_exp,
+and the namespace's aliases of
 products (multi_dot, vecdot, matmul) and of diagonal."""
 
 from __future__ import annotations
 
 import collections
+import math
 
 from .._dtype import finfo
 from .._tensor import Tensor
@@ -14,12 +16,15 @@ from ._util import handle_out, xp_of
 from .comparison import maximum, where
 from .linalg import (
     _check_matrix,
+    _check_square,
     _eye_like,
+    _solve_matrices,
     eigvalsh,
     inv,
     matrix_norm,
     svdvals,
 )
+from .shape import cat
 
 lstsq_result = collections.namedtuple(
     "linalg_lstsq", ["solution", "residuals", "rank", "singular_values"]
@@ -174,3 +179,82 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 
 
 matmul = blas.matmul
+
+
+def solve_triangular(
+    A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False, out=None
+) -> Tensor:
+    """X with ``A X = B`` (``X A = B`` when not ``left``) reading only A's upper or lower
+    triangle (and taking its diagonal as ones when ``unitriangular``)."""
+    name = "linalg.solve_triangular"
+    _check_square(A, name)
+    if B.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    xp = xp_of(A._data)
+    n = A.shape[-1]
+    ones = xp.ones((n, n), dtype=A._data.dtype)
+    mask = (
+        xp.triu(ones, 1 if unitriangular else 0)
+        if upper
+        else xp.tril(ones, -1 if unitriangular else 0)
+    )
+    # masking makes the other triangle exactly zero, so its gradient is zero too
+    T = A * Tensor._make(mask)
+    if unitriangular:
+        T = T + _eye_like(A, n)
+    return handle_out(_solve_matrices(T, B, left, name), out)
+
+
+class MatrixExp(ArrayFunction):
+    """math: E = exp(A);  dA = [exp([[A^T, dE], [0, A^T]])]_{12}  (the upper-right block of the
+    exponential of a block matrix: the adjoint of the Frechet derivative)"""
+
+    @staticmethod
+    def forward(ctx, A):
+        ctx.save_for_backward(A)
+        return _expm(xp_of(A), A)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (A,) = ctx.saved_tensors
+        n = A.shape[-1]
+        At = A.mT
+        top = cat([At, grad], dim=-1)
+        bottom = cat([At * 0, At], dim=-1)
+        return MatrixExp.apply(cat([top, bottom], dim=-2))[..., :n, n:]
+
+
+# Pade [13/13] coefficients and the 1-norm bound up to which they are accurate (Higham 2005)
+_PADE13 = (
+    64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,
+    129060195264000.0, 10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0,
+    40840800.0, 960960.0, 16380.0, 182.0, 1.0,
+)  # fmt: skip
+_THETA13 = 5.371920351148152
+
+
+def _expm(xp, A):
+    """exp(A) by scaling and squaring with a [13/13] Pade approximant, in float64."""
+    a = A.astype("float64")
+    norm = float(xp.abs(a).sum(-2).max()) if a.size else 0.0
+    s = max(0, math.ceil(math.log2(norm / _THETA13))) if norm > _THETA13 else 0
+    a = a / 2.0**s
+    b = _PADE13
+    eye = xp.eye(a.shape[-1])
+    a2 = a @ a
+    a4 = a2 @ a2
+    a6 = a4 @ a2
+    u = a @ (
+        a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye
+    )
+    v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
+    r = xp.linalg.solve(v - u, v + u)
+    for _ in range(s):
+        r = r @ r
+    return r.astype(A.dtype)
+
+
+def matrix_exp(A: Tensor) -> Tensor:
+    """The matrix exponential ``sum_k A^k / k!``."""
+    _check_square(A, "linalg.matrix_exp")
+    return MatrixExp.apply(A)

@@ -10,6 +10,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import linalg, linalg_functions
 from ._util import handle_out, wrap_dim, xp_of
+from .creation import eye
 
 
 def _diagonal_view(a, offset: int, dim1: int, dim2: int):
@@ -153,7 +154,7 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     return linalg_functions.pinv(input, rtol=rcond)
 
 
-svd_result = collections.namedtuple("svd", ["U", "S", "V"])
+_svd_result = collections.namedtuple("svd", ["U", "S", "V"])
 
 
 def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
@@ -165,11 +166,32 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
         batch = tuple(input.shape[:-2])
         U = input.new_zeros(batch + (m, m))
         V = input.new_zeros(batch + (n, n))
-        return svd_result(U, S, V)
+        return _svd_result(U, S, V)
     U, S, Vh = linalg.svd(input, full_matrices=not some)
-    return svd_result(U, S, Vh.mT)
+    return _svd_result(U, S, Vh.mT)
 
 
 def qr(input: Tensor, some: bool = True):
     """``(Q, R)`` (``linalg.qr`` with mode 'reduced', or 'complete' when not ``some``)."""
     return linalg.qr(input, "reduced" if some else "complete")
+
+
+def matrix_exp(input: Tensor) -> Tensor:
+    """The matrix exponential (``linalg.matrix_exp``)."""
+    return linalg_functions.matrix_exp(input)
+
+
+def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False, *, out=None) -> Tensor:
+    """X with ``A X = B`` given A's Cholesky factor (lower L, or upper when ``upper``).
+
+    As torch, the gradient treats L as a full matrix (A = L L^T), not only its triangle."""
+    if upper:
+        L = L.mT
+    Y = linalg._solve_matrices(L, B, True, "cholesky_solve")
+    return handle_out(linalg._solve_matrices(L.mT, Y, True, "cholesky_solve"), out)
+
+
+def cholesky_inverse(L: Tensor, upper: bool = False, *, out=None) -> Tensor:
+    """``A^-1`` given A's Cholesky factor."""
+    identity = eye(L.shape[-1], dtype=L.dtype, device=L.device)
+    return handle_out(cholesky_solve(identity, L, upper), out)

@@ -803,3 +803,66 @@ add(
         fn=lambda lib, a, s: a.diagonal_scatter(s, -1),
     ),
 )
+
+
+def lower(n, *batch):
+    def make(rng, dtype):
+        return (np.tril(rng.uniform(-1, 1, batch + (n, n))) + n * np.eye(n)).astype(dtype)
+
+    return make
+
+
+def solve_triangular(upper, left=True, unitriangular=False):
+    return lambda lib, a, b: lib.linalg.solve_triangular(
+        a, b, upper=upper, left=left, unitriangular=unitriangular
+    )
+
+
+add(
+    OpEntry(
+        "linalg.solve_triangular",
+        args(square(3), arr(3, 2)),
+        fn=solve_triangular(True),
+        errors=(args(square(3), arr(3)), args(square(3), arr(4, 2))),
+    ),
+    OpEntry(
+        "linalg.solve_triangular",
+        args(square(3, 2), arr(3, 4)),
+        fn=solve_triangular(False),
+        variant="lower-batched",
+    ),
+    OpEntry(
+        "linalg.solve_triangular",
+        args(square(3), arr(2, 3)),
+        fn=solve_triangular(True, left=False),
+        variant="right",
+    ),
+    OpEntry(
+        "linalg.solve_triangular",
+        args(square(3), arr(3, 2)),
+        fn=solve_triangular(False, unitriangular=True),
+        variant="unit",
+    ),
+    OpEntry("linalg.matrix_exp", args(arr(3, 3)), errors=(NOT_SQUARE,)),
+    OpEntry("linalg.matrix_exp", args(arr(2, 4, 4, high=3.0)), variant="batched-scaled"),
+    OpEntry("matrix_exp", args(arr(3, 3))),
+    OpEntry("Tensor.matrix_exp", args(arr(2, 2)), fn=lambda lib, a: a.matrix_exp()),
+    OpEntry("cholesky_solve", args(arr(3, 2), lower(3))),
+    OpEntry(
+        "cholesky_solve",
+        args(arr(2, 3, 2), lower(3)),
+        fn=lambda lib, b, l: lib.cholesky_solve(b, l.mT, upper=True),
+        variant="upper",
+    ),
+    OpEntry("cholesky_inverse", args(lower(3))),
+    OpEntry(
+        "cholesky_inverse",
+        args(lower(3)),
+        fn=lambda lib, l: lib.cholesky_inverse(l.mT, upper=True),
+        variant="upper",
+    ),
+    OpEntry(
+        "Tensor.cholesky_solve", args(arr(3, 1), lower(3)), fn=lambda lib, b, l: b.cholesky_solve(l)
+    ),
+    OpEntry("Tensor.cholesky_inverse", args(lower(3)), fn=lambda lib, l: l.cholesky_inverse()),
+)
