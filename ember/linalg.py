@@ -9,6 +9,7 @@ from __future__ import annotations
 from .ops.linalg import (
     LinAlgError,
     cholesky,
+    cholesky_ex,
     det,
     eigh,
     eigvalsh,
@@ -40,6 +41,7 @@ from .ops.linalg_functions import (
 __all__ = [
     "LinAlgError",
     "cholesky",
+    "cholesky_ex",
     "cond",
     "det",
     "diagonal",

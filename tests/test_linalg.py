@@ -110,3 +110,14 @@ def test_inv_ex_reports_singular_matrices():
     assert np.isnan(e_inv.numpy()[0]).all()
     with pytest.raises(ember.linalg.LinAlgError):
         ember.linalg.inv_ex(e, check_errors=True)
+
+
+def test_cholesky_ex_reports_failures():
+    batch = np.stack([NOT_PD, 2 * np.eye(2)])
+    t, e = _both(batch)
+    t_l, t_info = torch.linalg.cholesky_ex(t)
+    e_l, e_info = ember.linalg.cholesky_ex(e)
+    np.testing.assert_array_equal(e_info.numpy() > 0, t_info.numpy() > 0)
+    np.testing.assert_allclose(e_l.numpy()[1], t_l.numpy()[1])
+    with pytest.raises(ember.linalg.LinAlgError):
+        ember.linalg.cholesky_ex(e, check_errors=True)

@@ -28,6 +28,7 @@ qr_result = collections.namedtuple("linalg_qr", ["Q", "R"])
 svd_result = collections.namedtuple("linalg_svd", ["U", "S", "Vh"])
 eigh_result = collections.namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 inv_ex_result = collections.namedtuple("linalg_inv_ex", ["inverse", "info"])
+cholesky_ex_result = collections.namedtuple("linalg_cholesky_ex", ["L", "info"])
 
 
 # ---- argument checks and small helpers ------------------------------------------------------
@@ -123,26 +124,31 @@ def inv(A: Tensor, *, out=None) -> Tensor:
 
 def inv_ex(A: Tensor, *, check_errors: bool = False):
     """``(inverse, info)``: info is 0 where the inverse exists. A singular matrix raises with
-    ``check_errors``; otherwise its inverse is NaN and its info positive (torch gives LAPACK's
-    pivot index there, ember the matrix size)."""
+    ``check_errors``; otherwise its inverse is NaN and its info positive."""
     _check_square(A, "linalg.inv_ex")
+    return inv_ex_result(*_with_info(inv, A, check_errors))
+
+
+def _with_info(fn, A: Tensor, check_errors: bool) -> tuple:
+    """``(fn(A), info)`` as torch's ``*_ex`` functions: where ``fn`` fails for a matrix of the
+    batch, its result is NaN and its info positive (torch gives LAPACK's index there, ember
+    the matrix size)."""
     xp = xp_of(A._data)
     try:
-        return inv_ex_result(inv(A), Tensor._make(xp.zeros(A.shape[:-2], dtype="int32")))
+        return fn(A), Tensor._make(xp.zeros(A.shape[:-2], dtype="int32"))
     except LinAlgError:
         if check_errors:
             raise
     n = A.shape[-1]
     flat = A.reshape(-1, n, n)
-    inverses, info = [], xp.zeros(flat.shape[0], dtype="int32")
-    for i in range(flat.shape[0]):  # the error path only: find which matrices are singular
+    results, info = [], xp.zeros(flat.shape[0], dtype="int32")
+    for i in range(flat.shape[0]):  # the error path only: find which matrices fail
         try:
-            inverses.append(inv(flat[i]))
+            results.append(fn(flat[i]))
         except LinAlgError:
-            inverses.append(Tensor._make(xp.full((n, n), xp.nan, dtype=A._data.dtype)))
+            results.append(Tensor._make(xp.full((n, n), xp.nan, dtype=A._data.dtype)))
             info[i] = n
-    X = stack(inverses).reshape(A.shape)
-    return inv_ex_result(X, Tensor._make(info.reshape(A.shape[:-2])))
+    return stack(results).reshape(A.shape), Tensor._make(info.reshape(A.shape[:-2]))
 
 
 class Det(ArrayFunction):
@@ -255,8 +261,8 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
             f"{type_name(A.dtype)} and B of type {type_name(B.dtype)} instead"
         )
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
-    if vector:  # x A = b is A^T x = b
-        x = _solve_matrices(A if left else A.mT, B.unsqueeze(-1), True, name)
+    if vector:  # a column: torch then only solves A x = b
+        x = _solve_matrices(A, B.unsqueeze(-1), left, name)
         return handle_out(x.squeeze(-1), out)
     return handle_out(_solve_matrices(A, B, left, name), out)
 
@@ -302,6 +308,12 @@ def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
     _check_square(A, "linalg.cholesky")
     L = Cholesky.apply(A)
     return handle_out(L.mT if upper else L, out)
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False):
+    """``(L, info)``: info is 0 where A is positive-definite (see ``inv_ex``)."""
+    _check_square(A, "linalg.cholesky_ex")
+    return cholesky_ex_result(*_with_info(lambda M: cholesky(M, upper=upper), A, check_errors))
 
 
 def _copyltu(M: Tensor) -> Tensor:

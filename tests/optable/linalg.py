@@ -866,3 +866,21 @@ add(
     ),
     OpEntry("Tensor.cholesky_inverse", args(lower(3)), fn=lambda lib, l: l.cholesky_inverse()),
 )
+
+add(
+    OpEntry(
+        "linalg.solve",
+        args(square(3), arr(3)),
+        fn=lambda lib, a, b: lib.linalg.solve(a, b, left=False),
+        dtypes=(),
+        errors=(args(square(3), arr(3)),),
+        variant="right-vector",
+    ),
+    OpEntry("linalg.cholesky_ex", args(spd(3, 2)), fn=lambda lib, a: lib.linalg.cholesky_ex(a)),
+    OpEntry(
+        "linalg.cholesky_ex",
+        args(spd(3)),
+        fn=lambda lib, a: lib.linalg.cholesky_ex(a, upper=True),
+        variant="upper",
+    ),
+)
