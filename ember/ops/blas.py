@@ -103,6 +103,7 @@ def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
 
 
 def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
+    """The product of two matrices (2-D only)."""
     a, b = _operands(input, mat2)
     if a._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -113,7 +114,13 @@ def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
+    """Matrix products of two equal-sized batches of matrices (3-D only, no broadcasting)."""
     a, b = _operands(input, mat2)
+    _check_bmm(a, b)
+    return handle_out(Matmul.apply(a, b), out)
+
+
+def _check_bmm(a: Tensor, b: Tensor) -> None:
     if a._data.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if b._data.ndim != 3:
@@ -124,10 +131,10 @@ def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
             f"[{a._data.shape[0]}, {a._data.shape[2]}] but got: [{b._data.shape[0]}, "
             f"{b._data.shape[1]}]."
         )
-    return handle_out(Matmul.apply(a, b), out)
 
 
 def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor:
+    """Matrix times vector."""
     a, b = _operands(input, vec)
     if a._data.ndim != 2 or b._data.ndim != 1:
         raise RuntimeError(
@@ -138,6 +145,7 @@ def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor:
 
 
 def dot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """The dot product of two 1-D tensors."""
     a, b = _operands(input, other)
     if a._data.ndim != 1 or b._data.ndim != 1:
         raise RuntimeError(
@@ -148,6 +156,7 @@ def dot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
 
 
 def vdot(input: Tensor, other: Tensor) -> Tensor:
+    """The dot product with the first argument conjugated."""
     return dot(input.conj() if input.is_complex() else input, other)
 
 
@@ -169,18 +178,26 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=Non
 
 
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * (mat @ vec)``"""
     return handle_out(_scaled_sum(input, mv(mat, vec), beta, alpha), out)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
-    return handle_out(_scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha), out)
+    """``beta * input + alpha * sum_b batch1[b] @ batch2[b]``"""
+    _check_bmm(*_operands(batch1, batch2))
+    # the sum over b is the contraction over (b, k): one (n, b*k) @ (b*k, p) product
+    n, p = batch1.shape[1], batch2.shape[2]
+    product = batch1.transpose(0, 1).reshape(n, -1).matmul(batch2.reshape(-1, p))
+    return handle_out(_scaled_sum(input, product, beta, alpha), out)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * (batch1 @ batch2)`` for each matrix of the batch."""
     return handle_out(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), out)
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)``"""
     return handle_out(_scaled_sum(input, outer(vec1, vec2), beta, alpha), out)
 
 
