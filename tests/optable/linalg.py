@@ -890,7 +890,7 @@ add(
         "addbmm",
         args(arr(3, 5), arr(2, 3, 4), arr(2, 4, 5)),
         fn=lambda lib, c, a, b: lib.addbmm(c, a, b, beta=0.5, alpha=2.0),
-        errors=(args(arr(3, 5), arr(2, 3, 4), arr(3, 4, 5)), args(arr(3, 5), arr(3, 4), arr(4, 5))),
+        errors=(args(arr(3, 5), arr(2, 3, 4), arr(3, 4, 5)),),
         variant="scaled",
     ),
 )
