@@ -1,7 +1,6 @@
 """torch.linalg functions built on the factorizations in ``linalg.py``: pinv (with its own
 backward, as torch), lstsq, matrix_rank, matrix_power, cond, solve_triangular, matrix_exp,
-and the namespace's aliases of
-products (multi_dot, vecdot, matmul) and of diagonal."""
+and the namespace's aliases of products (multi_dot, vecdot, matmul) and of diagonal."""
 
 from __future__ import annotations
 
@@ -11,6 +10,7 @@ import math
 from .._dtype import finfo
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ..autograd.grad_mode import no_grad
 from . import blas
 from ._util import handle_out, xp_of
 from .comparison import maximum, where
@@ -97,10 +97,14 @@ def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) 
 
 def matrix_power(A: Tensor, n: int, *, out=None) -> Tensor:
     """``A^n`` for an integer n (negative: of the inverse), by repeated squaring."""
-    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+    if A.ndim < 2:
+        raise RuntimeError(
+            "linalg.matrix_power: The input tensor A must have at least 2 dimensions."
+        )
+    if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(
             "linalg.matrix_power: A must be batches of square matrices, but they are "
-            f"{' by '.join(str(s) for s in A.shape[-2:]) if A.ndim >= 2 else A.ndim} matrices"
+            f"{A.shape[-2]} by {A.shape[-1]} matrices"
         )
     if n == 0:
         # the identity, still connected to A (zero gradient) as torch's result is
@@ -115,14 +119,12 @@ def matrix_power(A: Tensor, n: int, *, out=None) -> Tensor:
         n >>= 1
         if n:
             base = base @ base
-    return handle_out(result, out)
+    return handle_out(A.clone() if result is A else result, out)
 
 
 def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
     """The number of singular values above ``max(atol, rtol * s_max)`` (int64)."""
     _check_matrix(A, "linalg.matrix_rank")
-    from ..autograd.grad_mode import no_grad
-
     with no_grad():
         S = eigvalsh(A).abs() if hermitian else svdvals(A)
         rank = (S > _tolerance(S, atol, rtol, A.shape)).sum(-1)

@@ -894,3 +894,27 @@ add(
         variant="scaled",
     ),
 )
+
+add(
+    OpEntry(
+        "linalg.lstsq",
+        args(spectrum(5, 3), arr(5)),
+        fn=lambda lib, a, b: lib.linalg.lstsq(a, b).solution,
+        variant="vector",
+    ),
+    OpEntry(
+        "linalg.lstsq",
+        args(singular(4), arr(4, 2)),
+        fn=lambda lib, a, b: lib.linalg.lstsq(a, b)[::2],
+        grad=False,
+        variant="rank-deficient",
+    ),
+    OpEntry(
+        "linalg.matrix_power",
+        args(arr(3, 3)),
+        fn=lambda lib, a: lib.linalg.matrix_power(a, 3),
+        dtypes=(),
+        errors=(args(arr(3)), args(arr(2, 3))),
+        variant="errors",
+    ),
+)
