@@ -35,6 +35,9 @@ from .ops.linalg_functions import (
     multi_dot,
     pinv,
     solve_triangular,
+    tensorinv,
+    tensorsolve,
+    vander,
     vecdot,
 )
 
@@ -64,6 +67,9 @@ __all__ = [
     "solve_triangular",
     "svd",
     "svdvals",
+    "tensorinv",
+    "tensorsolve",
+    "vander",
     "vecdot",
     "vector_norm",
 ]

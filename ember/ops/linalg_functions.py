@@ -1,6 +1,7 @@
 """torch.linalg functions built on the factorizations in ``linalg.py``: pinv (with its own
 backward, as torch), lstsq, matrix_rank, matrix_power, cond, solve_triangular, matrix_exp,
-and the namespace's aliases of products (multi_dot, vecdot, matmul) and of diagonal."""
+tensorinv, tensorsolve, vander, and the namespace's aliases of products (multi_dot, vecdot,
+matmul) and of diagonal."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ..autograd.grad_mode import no_grad
 from . import blas
 from ._util import handle_out, xp_of
 from .comparison import maximum, where
+from .creation import ones_like
 from .linalg import (
     _check_matrix,
     _check_square,
@@ -24,7 +26,7 @@ from .linalg import (
     matrix_norm,
     svdvals,
 )
-from .shape import cat
+from .shape import cat, stack
 
 lstsq_result = collections.namedtuple(
     "linalg_lstsq", ["solution", "residuals", "rank", "singular_values"]
@@ -260,3 +262,48 @@ def matrix_exp(A: Tensor) -> Tensor:
     """The matrix exponential ``sum_k A^k / k!``."""
     _check_square(A, "linalg.matrix_exp")
     return MatrixExp.apply(A)
+
+
+def tensorinv(A: Tensor, ind: int = 2, *, out=None) -> Tensor:
+    """The inverse of ``A`` under ``tensordot(., ., ind)``: ``A`` reshaped to a square matrix
+    (its first ``ind`` dims against the rest), inverted, reshaped back."""
+    rows, cols = tuple(A.shape[:ind]), tuple(A.shape[ind:])
+    m, n = math.prod(rows), math.prod(cols)
+    if ind <= 0 or m != n:
+        raise RuntimeError(
+            f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+            f"prod(self.shape[:ind]), but got {n} != {m}"
+        )
+    return handle_out(inv(A.reshape(m, n)).reshape(cols + rows), out)
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims=None, *, out=None) -> Tensor:
+    """X with ``tensordot(A, X, X.ndim) = B``; ``dims`` of A are moved to the end first."""
+    if dims is not None:
+        moved = [d % A.ndim for d in dims]
+        A = A.permute([d for d in range(A.ndim) if d not in moved] + moved)
+    rows, cols = tuple(A.shape[: B.ndim]), tuple(A.shape[B.ndim :])
+    m, n = math.prod(rows), math.prod(cols)
+    if m != n:
+        raise RuntimeError(
+            f"Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+            f"prod(self.shape[:other.ndim]), but got {n} != {m}"
+        )
+    X = _solve_matrices(A.reshape(m, n), B.reshape(m, 1), True, "linalg.tensorsolve")
+    return handle_out(X.reshape(cols), out)
+
+
+def vander(x: Tensor, N: int | None = None) -> Tensor:
+    """The Vandermonde matrix ``V[..., i, j] = x[..., i] ** j`` for j < N (default len(x)),
+    built as running products so the gradient at x = 0 is finite."""
+    if x.ndim < 1:
+        raise RuntimeError("linalg.vander: x must have at least one dimension.")
+    N = x.shape[-1] if N is None else N
+    if N < 0:
+        raise RuntimeError("N must be non-negative.")
+    if x._data.dtype.kind == "b":
+        x = x.long()
+    columns = [ones_like(x)]
+    for _ in range(1, N):
+        columns.append(columns[-1] * x)
+    return stack(columns[:N], dim=-1)

@@ -195,3 +195,35 @@ def cholesky_inverse(L: Tensor, upper: bool = False, *, out=None) -> Tensor:
     """``A^-1`` given A's Cholesky factor."""
     identity = eye(L.shape[-1], dtype=L.dtype, device=L.device)
     return handle_out(cholesky_solve(identity, L, upper), out)
+
+
+def frobenius_norm(input: Tensor, dim, keepdim: bool = False) -> Tensor:
+    """The 2-norm over ``dim`` (deprecated in torch for ``linalg.vector_norm``)."""
+    return linalg.vector_norm(input, 2, dim, keepdim)
+
+
+def nuclear_norm(input: Tensor, dim=(-2, -1), keepdim: bool = False) -> Tensor:
+    """The sum of singular values (deprecated in torch for ``linalg.matrix_norm``);
+    ``nuclear_norm(input, keepdim)`` is accepted too, as torch's overload."""
+    if isinstance(dim, bool):
+        dim, keepdim = (-2, -1), dim
+    return linalg.matrix_norm(input, "nuc", dim, keepdim)
+
+
+_triangular_solve_result = collections.namedtuple(
+    "triangular_solve", ["solution", "cloned_coefficient"]
+)
+
+
+def triangular_solve(
+    b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False, unitriangular: bool = False
+):
+    """``(X, A.clone())`` with ``A X = b`` (``A^T X = b`` when ``transpose``), A triangular
+    (deprecated in torch for ``linalg.solve_triangular``)."""
+    if transpose:
+        A_used, upper = A.mT, not upper
+    else:
+        A_used = A
+    X = linalg_functions.solve_triangular(A_used, b, upper=upper, unitriangular=unitriangular)
+    # the coefficient comes back broadcast to the batch shape of the solution
+    return _triangular_solve_result(X, A.expand(X.shape[:-2] + A.shape[-2:]).clone())

@@ -918,3 +918,99 @@ add(
         variant="errors",
     ),
 )
+
+
+def upper_tri(n, *batch):
+    def make(rng, dtype):
+        return (np.triu(rng.uniform(-1, 1, batch + (n, n))) + n * np.eye(n)).astype(dtype)
+
+    return make
+
+
+add(
+    OpEntry(
+        "linalg.tensorinv",
+        args(square(6)),
+        fn=lambda lib, a: lib.linalg.tensorinv(a.reshape(2, 3, 6), ind=2),
+        errors=(args(arr(4, 6, 8, 2)),),
+    ),
+    OpEntry(
+        "linalg.tensorinv",
+        args(square(6)),
+        fn=lambda lib, a: lib.linalg.tensorinv(a.reshape(6, 2, 3), ind=1),
+        variant="ind1",
+    ),
+    OpEntry(
+        "linalg.tensorsolve",
+        args(square(6), arr(2, 3)),
+        fn=lambda lib, a, b: lib.linalg.tensorsolve(a.reshape(2, 3, 6), b),
+    ),
+    OpEntry(
+        "linalg.tensorsolve",
+        args(square(6), arr(6)),
+        fn=lambda lib, a, b: lib.linalg.tensorsolve(
+            a.reshape(2, 3, 6).permute(2, 0, 1), b, dims=(1, 2)
+        ),
+        variant="dims",
+    ),
+    OpEntry(
+        "linalg.tensorsolve",
+        args(arr(6, 4, 2, 3), arr(6, 4)),
+        fn=lambda lib, a, b: lib.linalg.tensorsolve(a, b, dims=(0, 2)),
+        dtypes=(),
+        errors=(args(arr(6, 4, 2, 3), arr(6, 4)),),
+        variant="bad-dims",
+    ),
+    OpEntry("linalg.vander", args(arr(4)), fn=lambda lib, x: lib.linalg.vander(x)),
+    OpEntry(
+        "linalg.vander",
+        args(arr(2, 3)),
+        fn=lambda lib, x: lib.linalg.vander(x * 0, N=5),
+        variant="zero-N",
+    ),
+    OpEntry(
+        "linalg.vander",
+        args(ints(3)),
+        fn=lambda lib, x: lib.linalg.vander(x),
+        dtypes=("int64",),
+        variant="int",
+    ),
+    OpEntry(
+        "frobenius_norm", args(arr(2, 3, 4)), fn=lambda lib, a: lib.frobenius_norm(a, dim=(0, 2))
+    ),
+    OpEntry(
+        "frobenius_norm",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, a: lib.frobenius_norm(a, (1,), True),
+        variant="keepdim",
+    ),
+    OpEntry("nuclear_norm", args(spectrum(3, 4, 2))),
+    OpEntry(
+        "nuclear_norm",
+        args(spectrum(3, 4)),
+        fn=lambda lib, a: lib.nuclear_norm(a, True),
+        variant="keepdim",
+    ),
+    OpEntry(
+        "triangular_solve",
+        args(arr(3, 2), upper_tri(3)),
+        fn=lambda lib, b, a: lib.triangular_solve(b, a),
+    ),
+    OpEntry(
+        "triangular_solve",
+        args(arr(2, 3, 2), upper_tri(3)),
+        fn=lambda lib, b, a: lib.triangular_solve(b, a.mT, upper=False, transpose=True),
+        variant="transpose",
+    ),
+    OpEntry(
+        "triangular_solve",
+        args(arr(3, 2), upper_tri(3)),
+        fn=lambda lib, b, a: lib.triangular_solve(b, a, unitriangular=True),
+        variant="unit",
+    ),
+    OpEntry(
+        "Tensor.triangular_solve",
+        args(arr(3, 1), upper_tri(3)),
+        fn=lambda lib, b, a: b.triangular_solve(a),
+    ),
+)
