@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ember
 
@@ -121,3 +123,56 @@ def test_cholesky_ex_reports_failures():
     np.testing.assert_allclose(e_l.numpy()[1], t_l.numpy()[1])
     with pytest.raises(ember.linalg.LinAlgError):
         ember.linalg.cholesky_ex(e, check_errors=True)
+
+
+@st.composite
+def _einsum_cases(draw):
+    """A random equation over labels a-e (repeats, broadcasting size 1, implicit or explicit
+    output) with operands of matching sizes."""
+    sizes = {c: draw(st.integers(1, 3)) for c in "abcde"}
+    n_ops = draw(st.integers(1, 3))
+    terms = [draw(st.text("abcde", min_size=0, max_size=3)) for _ in range(n_ops)]
+    used = sorted(set("".join(terms)))
+    explicit = draw(st.booleans())
+    out = "".join(draw(st.permutations(used))[: draw(st.integers(0, len(used)))])
+    equation = ",".join(terms) + ("->" + out if explicit else "")
+    shapes = []
+    for term in terms:
+        shape = []
+        for i, c in enumerate(term):
+            first = term.index(c) == i
+            shape.append(1 if first and draw(st.integers(0, 4)) == 0 else sizes[c])
+        # a repeated label must have one size within its operand
+        for c in set(term):
+            positions = [i for i, x in enumerate(term) if x == c]
+            for i in positions:
+                shape[i] = shape[positions[0]]
+        shapes.append(tuple(shape))
+    return equation, shapes
+
+
+@settings(max_examples=40, deadline=None)
+@given(_einsum_cases(), st.integers(0, 2**16))
+def test_einsum_random_equations(case, seed):
+    equation, shapes = case
+    rng = np.random.default_rng(seed)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    try:
+        torch.einsum(equation, *[torch.from_numpy(a) for a in arrays])
+    except RuntimeError:
+        with pytest.raises(RuntimeError):
+            ember.einsum(equation, *[ember.from_numpy(a) for a in arrays])
+        return
+    results = []
+    for lib in (torch, ember):
+        xs = [lib.from_numpy(a.copy()).requires_grad_() for a in arrays]
+        out = lib.einsum(equation, *xs)
+        up = lib.from_numpy(np.random.default_rng(seed + 1).standard_normal(tuple(out.shape)))
+        grads = lib.autograd.grad(out, xs, up, allow_unused=True)
+        results.append((out, grads))
+    (t_out, t_grads), (e_out, e_grads) = results
+    np.testing.assert_allclose(
+        e_out.detach().numpy(), t_out.detach().numpy(), rtol=1e-10, atol=1e-12
+    )
+    for eg, tg in zip(e_grads, t_grads):
+        np.testing.assert_allclose(eg.numpy(), tg.numpy(), rtol=1e-10, atol=1e-12)
