@@ -40,6 +40,7 @@ from .ops.linalg_functions import (
     vander,
     vecdot,
 )
+from .ops.linalg_lu import lu, lu_factor, lu_factor_ex, lu_solve
 
 __all__ = [
     "LinAlgError",
@@ -53,6 +54,10 @@ __all__ = [
     "inv",
     "inv_ex",
     "lstsq",
+    "lu",
+    "lu_factor",
+    "lu_factor_ex",
+    "lu_solve",
     "matmul",
     "matrix_exp",
     "matrix_norm",

@@ -17,6 +17,7 @@ from . import (
     indexing,
     linalg,
     linalg_functions,
+    linalg_lu,
     matrix,
     random,
     reduction,

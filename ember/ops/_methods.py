@@ -41,7 +41,7 @@ FUNCTION_METHODS = (
     "matmul mm bmm mv dot vdot outer ger addmm addmv addbmm baddbmm addr "
     "inner kron diagonal diagonal_scatter diag diag_embed trace det logdet slogdet inverse "
     "cholesky cholesky_solve cholesky_inverse matrix_power matrix_exp pinverse svd qr "
-    "triangular_solve "
+    "triangular_solve lu lu_solve "
     "reshape flatten unflatten squeeze unsqueeze permute transpose swapaxes swapdims t "
     "expand_as broadcast_to clone split chunk unbind "
 ).split()

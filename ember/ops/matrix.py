@@ -8,7 +8,7 @@ import collections
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from . import linalg, linalg_functions
+from . import linalg, linalg_functions, linalg_lu
 from ._util import handle_out, wrap_dim, xp_of
 from .creation import eye
 
@@ -227,3 +227,21 @@ def triangular_solve(
     X = linalg_functions.solve_triangular(A_used, b, upper=upper, unitriangular=unitriangular)
     # the coefficient comes back broadcast to the batch shape of the solution
     return _triangular_solve_result(X, A.expand(X.shape[:-2] + A.shape[-2:]).clone())
+
+
+def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out=None):
+    """``(LU, pivots)`` or ``(LU, pivots, infos)`` (``linalg.lu_factor_ex``; deprecated in
+    torch)."""
+    LU, pivots, info = linalg_lu.lu_factor_ex(A, pivot=pivot, check_errors=not get_infos)
+    return (LU, pivots, info) if get_infos else (LU, pivots)
+
+
+def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpack_pivots=True):
+    """``(P, L, U)`` with ``A = P L U`` from a packed LU factor and its pivots."""
+    return linalg_lu.lu_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots)
+
+
+def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out=None) -> Tensor:
+    """X with ``A X = b`` from A's LU factorization (``linalg.lu_solve`` with the arguments
+    reversed; deprecated in torch)."""
+    return handle_out(linalg_lu.lu_solve(LU_data, LU_pivots, b), out)

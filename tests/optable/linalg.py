@@ -1014,3 +1014,78 @@ add(
         fn=lambda lib, b, a: b.triangular_solve(a),
     ),
 )
+
+add(
+    OpEntry("linalg.lu_factor", args(arr(4, 4)), errors=(VECTOR, INT_MATRIX, args(singular(3)))),
+    OpEntry("linalg.lu_factor", args(arr(5, 3)), variant="tall"),
+    OpEntry("linalg.lu_factor", args(arr(3, 5)), variant="wide"),
+    OpEntry("linalg.lu_factor", args(arr(2, 3, 3)), variant="batched"),
+    OpEntry(
+        "linalg.lu_factor_ex",
+        args(singular(3)),
+        fn=lambda lib, a: lib.linalg.lu_factor_ex(a)[1:],
+        grad=False,
+    ),
+    OpEntry(
+        "linalg.lu_factor_ex",
+        args(arr(2, 3, 3)),
+        fn=lambda lib, a: tuple(lib.linalg.lu_factor_ex(a)),
+        variant="batched",
+    ),
+    OpEntry("linalg.lu", args(arr(4, 4)), fn=lambda lib, a: tuple(lib.linalg.lu(a))),
+    OpEntry(
+        "linalg.lu", args(arr(2, 5, 3)), fn=lambda lib, a: tuple(lib.linalg.lu(a)), variant="tall"
+    ),
+    OpEntry(
+        "linalg.lu", args(arr(3, 4)), fn=lambda lib, a: tuple(lib.linalg.lu(a)), variant="wide"
+    ),
+    OpEntry(
+        "linalg.lu_solve",
+        args(square(3), arr(3, 2)),
+        fn=lambda lib, a, b: lib.linalg.lu_solve(*lib.linalg.lu_factor(a), b),
+    ),
+    OpEntry(
+        "linalg.lu_solve",
+        args(square(3, 2), arr(3, 2)),
+        fn=lambda lib, a, b: lib.linalg.lu_solve(*lib.linalg.lu_factor(a), b, adjoint=True),
+        variant="adjoint",
+    ),
+    OpEntry(
+        "linalg.lu_solve",
+        args(square(3), arr(2, 3)),
+        fn=lambda lib, a, b: lib.linalg.lu_solve(*lib.linalg.lu_factor(a), b, left=False),
+        variant="right",
+    ),
+    OpEntry(
+        "linalg.lu_solve",
+        args(square(3), arr(4, 2)),
+        fn=lambda lib, a, b: lib.linalg.lu_solve(*lib.linalg.lu_factor(a), b),
+        dtypes=(),
+        errors=(args(square(3), arr(4, 2)),),
+        variant="bad-shape",
+    ),
+    OpEntry("lu", args(arr(3, 3)), fn=lambda lib, a: tuple(lib.lu(a))),
+    OpEntry(
+        "lu",
+        args(singular(3)),
+        fn=lambda lib, a: tuple(lib.lu(a, get_infos=True))[1:],
+        grad=False,
+        variant="infos",
+    ),
+    OpEntry("Tensor.lu", args(arr(3, 3)), fn=lambda lib, a: a.lu()[0]),
+    OpEntry(
+        "lu_unpack",
+        args(arr(4, 3)),
+        fn=lambda lib, a: tuple(lib.lu_unpack(*lib.linalg.lu_factor(a))),
+    ),
+    OpEntry(
+        "lu_solve",
+        args(arr(3, 2), square(3)),
+        fn=lambda lib, b, a: lib.lu_solve(b, *lib.linalg.lu_factor(a)),
+    ),
+    OpEntry(
+        "Tensor.lu_solve",
+        args(arr(3, 2), square(3)),
+        fn=lambda lib, b, a: b.lu_solve(*lib.linalg.lu_factor(a)),
+    ),
+)
