@@ -219,9 +219,10 @@ def _scaled_sum(input: Tensor, product: Tensor, beta, alpha) -> Tensor:
 class Einsum(ArrayFunction):
     """math: O = einsum(S_1, ..., S_n -> S_o);  dX_k = einsum(S_o, S_j (j != k) -> S_k)
 
-    Labels are ints (numpy's sublist form). A label repeated within S_k (a diagonal) gets a
-    fresh label in the gradient's subscripts plus an identity operand tying the two; a label
-    of S_k found nowhere else (summed within X_k alone) gets a ones operand (a broadcast).
+    Labels are ints below 52 (letters in the equation given to ``xp.einsum``). A label
+    repeated within S_k (a diagonal) gets a fresh label in the gradient's subscripts plus an
+    identity operand tying the two; a label of S_k found nowhere else (summed within X_k
+    alone) gets a ones operand (a broadcast).
     """
 
     @staticmethod
@@ -230,10 +231,8 @@ class Einsum(ArrayFunction):
         if len(arrays) == 2:
             out = _einsum_pair(xp, arrays[0], subs[0], arrays[1], subs[1], out_sub)
         else:
-            operands = []
-            for a, s in zip(arrays, subs):
-                operands += [a, list(s)]
-            out = xp.asarray(xp.einsum(*operands, list(out_sub), optimize=len(arrays) > 2))
+            equation = _equation(subs, out_sub)
+            out = xp.asarray(xp.einsum(equation, *arrays, optimize=len(arrays) > 2))
         if any(xp.may_share_memory(out, a) for a in arrays):  # einsum returned a view
             out = out.copy()
         ctx.subs, ctx.out_sub = subs, out_sub
@@ -270,6 +269,15 @@ class Einsum(ArrayFunction):
         return tuple(grads)
 
 
+def _equation(subs, out_sub) -> str:
+    """Int labels as an einsum equation string ("ab,bc->ac")."""
+
+    def letters(labels):
+        return "".join(_LETTERS[label] for label in labels)
+
+    return ",".join(letters(s) for s in subs) + "->" + letters(out_sub)
+
+
 def _einsum_pair(xp, a, sa, b, sb, out):
     """Two-operand einsum as one batched matrix product (BLAS): labels split into batch
     (both and output), contracted (both only), left (a only) and right (b only)."""
@@ -278,7 +286,7 @@ def _einsum_pair(xp, a, sa, b, sb, out):
         # diagonals, and labels neither the other operand nor the output needs, go first
         keep = [label for label in dict.fromkeys(sx) if label in other or label in out]
         if keep != list(sx):
-            x = xp.einsum(x, list(sx), keep)
+            x = xp.einsum(_equation([sx], keep), x)
         return x, keep
 
     a, sa = reduce_alone(a, sa, sb)
