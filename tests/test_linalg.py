@@ -176,3 +176,16 @@ def test_einsum_random_equations(case, seed):
     )
     for eg, tg in zip(e_grads, t_grads):
         np.testing.assert_allclose(eg.numpy(), tg.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_solve_ex_reports_singular_matrices():
+    batch = np.stack([SINGULAR, 2 * np.eye(3)])
+    b = np.ones((2, 3))
+    results = []
+    for lib in (torch, ember):
+        X, info = lib.linalg.solve_ex(lib.from_numpy(batch.copy()), lib.from_numpy(b.copy()))
+        results.append((X.numpy(), info.numpy()))
+    (t_x, t_info), (e_x, e_info) = results
+    np.testing.assert_array_equal(e_info > 0, t_info > 0)
+    np.testing.assert_allclose(e_x[1], t_x[1])
+    assert not np.isfinite(e_x[0]).all()

@@ -16,6 +16,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._util import handle_out, sum_to_shape, type_name, wrap_dims, xp_of
+from .comparison import where
 from .shape import cat, stack
 
 
@@ -29,6 +30,7 @@ svd_result = collections.namedtuple("linalg_svd", ["U", "S", "Vh"])
 eigh_result = collections.namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 inv_ex_result = collections.namedtuple("linalg_inv_ex", ["inverse", "info"])
 cholesky_ex_result = collections.namedtuple("linalg_cholesky_ex", ["L", "info"])
+solve_ex_result = collections.namedtuple("linalg_solve_ex", ["result", "info"])
 
 
 # ---- argument checks and small helpers ------------------------------------------------------
@@ -265,6 +267,24 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
         x = _solve_matrices(A, B.unsqueeze(-1), left, name)
         return handle_out(x.squeeze(-1), out)
     return handle_out(_solve_matrices(A, B, left, name), out)
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False):
+    """``(result, info)``: info is positive, and the result NaN, for a singular matrix of the
+    batch (with ``check_errors`` that raises instead, as ``solve``)."""
+    xp = xp_of(A._data)
+    try:
+        X = solve(A, B, left=left)
+        return solve_ex_result(X, Tensor._make(xp.zeros(A.shape[:-2], dtype="int32")))
+    except LinAlgError:
+        if check_errors:
+            raise
+    _, info = _with_info(inv, A, False)
+    singular = Tensor._make((info._data > 0)[..., None, None])
+    X = solve(where(singular, _eye_like(A, A.shape[-1]), A), B, left=left)
+    if X.ndim == A.ndim - 1:  # vectors
+        singular = singular[..., 0]
+    return solve_ex_result(where(singular, math.nan, X), info)
 
 
 def _solve_matrices(A: Tensor, B: Tensor, left: bool, name: str) -> Tensor:

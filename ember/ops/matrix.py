@@ -245,3 +245,14 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out=None) -> Tens
     """X with ``A X = b`` from A's LU factorization (``linalg.lu_solve`` with the arguments
     reversed; deprecated in torch)."""
     return handle_out(linalg_lu.lu_solve(LU_data, LU_pivots, b), out)
+
+
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
+    """The Vandermonde matrix of a 1-D ``x``: powers decreasing along the row unless
+    ``increasing`` (``linalg.vander`` counts up and takes batches)."""
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    V = linalg_functions.vander(x, N)
+    if increasing:
+        return V
+    return V[:, list(range(V.shape[-1] - 1, -1, -1))]

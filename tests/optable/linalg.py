@@ -756,3 +756,28 @@ add(
         fn=lambda lib, b, a: b.lu_solve(*lib.linalg.lu_factor(a)),
     ),
 )
+
+add(
+    # torch's own backward of torch.vander fails (an in-place op on a saved tensor); ember's
+    # gradient is linalg.vander's, compared below
+    OpEntry("vander", args(arr(4)), grad=False, errors=(args(arr(2, 3)),)),
+    OpEntry(
+        "vander",
+        args(arr(3)),
+        fn=lambda lib, x: lib.vander(x, N=5, increasing=True),
+        grad=False,
+        variant="increasing",
+    ),
+    OpEntry(
+        "vander",
+        args(ints(3)),
+        fn=lambda lib, x: lib.vander(x, 2),
+        dtypes=("int64",),
+        variant="int",
+    ),
+    OpEntry(
+        "linalg.solve_ex",
+        args(square(3, 2), arr(2, 3)),
+        fn=lambda lib, a, b: tuple(lib.linalg.solve_ex(a, b)),
+    ),
+)
