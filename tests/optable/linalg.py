@@ -781,3 +781,43 @@ add(
         fn=lambda lib, a, b: tuple(lib.linalg.solve_ex(a, b)),
     ),
 )
+
+# only some outputs of a multi-output op used (the others' gradients are missing or zero)
+add(
+    OpEntry(
+        "linalg.svd",
+        args(spectrum(4, 3)),
+        fn=lambda lib, a: lib.linalg.svd(a, False)[0] ** 2,
+        variant="only-U",
+    ),
+    OpEntry(
+        "linalg.svd",
+        args(spectrum(4, 3)),
+        fn=lambda lib, a: lib.linalg.svd(a, False)[2] ** 2,
+        variant="only-Vh",
+    ),
+    OpEntry(
+        "linalg.qr",
+        args(spectrum(4, 3)),
+        fn=lambda lib, a: lib.linalg.qr(a)[0] ** 2,
+        variant="only-Q",
+    ),
+    OpEntry(
+        "linalg.qr",
+        args(spectrum(4, 3)),
+        fn=lambda lib, a: lib.linalg.qr(a)[1] ** 2,
+        variant="only-R",
+    ),
+    OpEntry(
+        "linalg.eigh",
+        args(symmetric(3)),
+        fn=lambda lib, a: lib.linalg.eigh(a)[1] ** 2,
+        variant="only-V",
+    ),
+    OpEntry(
+        "linalg.slogdet",
+        args(square(3)),
+        fn=lambda lib, a: lib.linalg.slogdet(a)[0],
+        variant="only-sign",
+    ),
+)
