@@ -4,6 +4,7 @@ through ``xp.matmul`` or ``xp.einsum``."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -279,34 +280,46 @@ def _equation(subs, out_sub) -> str:
 
 
 def _einsum_pair(xp, a, sa, b, sb, out):
-    """Two-operand einsum as one batched matrix product (BLAS): labels split into batch
-    (both and output), contracted (both only), left (a only) and right (b only)."""
+    """Two-operand einsum as one batched matrix product (BLAS)."""
+    plan = _pair_plan(sa, sb, out, a.shape, b.shape)
+    keep_a, keep_b, perm_a, shape_a, perm_b, shape_b, shape_c, perm_c = plan
+    if keep_a != sa:
+        a = xp.einsum(_equation([sa], keep_a), a)
+    if keep_b != sb:
+        b = xp.einsum(_equation([sb], keep_b), b)
+    a = a.transpose(perm_a).reshape(shape_a)
+    b = b.transpose(perm_b).reshape(shape_b)
+    return xp.matmul(a, b).reshape(shape_c).transpose(perm_c)
 
-    def reduce_alone(x, sx, other):
-        # diagonals, and labels neither the other operand nor the output needs, go first
-        keep = [label for label in dict.fromkeys(sx) if label in other or label in out]
-        if keep != list(sx):
-            x = xp.einsum(_equation([sx], keep), x)
-        return x, keep
 
-    a, sa = reduce_alone(a, sa, sb)
-    b, sb = reduce_alone(b, sb, sa)
-    size = dict(zip(sa, a.shape)) | dict(zip(sb, b.shape))
-    batch = [label for label in sa if label in sb and label in out]
-    contract = [label for label in sa if label in sb and label not in out]
-    left = [label for label in sa if label not in sb]
-    right = [label for label in sb if label not in sa]
+@functools.lru_cache(maxsize=512)
+def _pair_plan(sa, sb, out, shape_a, shape_b) -> tuple:
+    """How ``_einsum_pair`` lays out its product. Labels split into batch (both operands and
+    the output), contracted (both only), left (a only) and right (b only); a diagonal, or a
+    label that neither the other operand nor the output needs, is first reduced within its
+    operand (``keep_*``)."""
+    size = dict(zip(sa, shape_a)) | dict(zip(sb, shape_b))
+    keep_a = tuple(label for label in dict.fromkeys(sa) if label in sb or label in out)
+    keep_b = tuple(label for label in dict.fromkeys(sb) if label in keep_a or label in out)
+    batch = [label for label in keep_a if label in keep_b and label in out]
+    contract = [label for label in keep_a if label in keep_b and label not in out]
+    left = [label for label in keep_a if label not in keep_b]
+    right = [label for label in keep_b if label not in keep_a]
 
     def block(labels):
         return math.prod(size[label] for label in labels)
 
-    a = a.transpose([sa.index(label) for label in batch + left + contract])
-    b = b.transpose([sb.index(label) for label in batch + contract + right])
-    a = a.reshape(block(batch), block(left), block(contract))
-    b = b.reshape(block(batch), block(contract), block(right))
     order = batch + left + right
-    c = xp.matmul(a, b).reshape([size[label] for label in order])
-    return c.transpose([order.index(label) for label in out])
+    return (
+        keep_a,
+        keep_b,
+        [keep_a.index(label) for label in batch + left + contract],
+        (block(batch), block(left), block(contract)),
+        [keep_b.index(label) for label in batch + contract + right],
+        (block(batch), block(contract), block(right)),
+        [size[label] for label in order],
+        [order.index(label) for label in out],
+    )
 
 
 def _constant(like: Tensor, kind: str, n: int) -> Tensor:
@@ -332,7 +345,31 @@ def _sublist_equation(args) -> tuple:
     return equation, operands
 
 
-def _parse_einsum(equation: str, shapes: list) -> tuple:
+@functools.lru_cache(maxsize=512)
+def _einsum_plan(equation: str, shapes: tuple) -> tuple:
+    """Labels per operand and for the output, numbered from 0 in order of appearance (numpy
+    takes labels below 52), and the shape each operand broadcasts to."""
+    subs, out_sub = _parse_einsum(equation, shapes)
+    sizes = {}
+    for i, (shape, s) in enumerate(zip(shapes, subs)):
+        for label, n in zip(s, shape):
+            if label in sizes and sizes[label] != n and 1 not in (sizes[label], n):
+                raise RuntimeError(
+                    f"einsum(): operands do not broadcast with remapped shapes: subscript "
+                    f"{_LETTERS[label] if label < len(_LETTERS) else '...'} has size {n} for "
+                    f"operand {i} which does not broadcast with previously seen size {sizes[label]}"
+                )
+            if sizes.get(label, 1) == 1:
+                sizes[label] = n
+    targets = tuple(tuple(sizes[label] for label in s) for s in subs)
+    compact = {}
+    for label in (label for s in subs for label in s):
+        compact.setdefault(label, len(compact))
+    subs = tuple(tuple(compact[label] for label in s) for s in subs)
+    return subs, tuple(compact[label] for label in out_sub), targets
+
+
+def _parse_einsum(equation: str, shapes: tuple) -> tuple:
     """Subscripts as int labels per operand and for the output; ``...`` becomes labels too."""
     equation = equation.replace(" ", "")
     lhs, arrow, rhs = equation.partition("->")
@@ -403,29 +440,9 @@ def einsum(equation, *operands) -> Tensor:
             raise RuntimeError(
                 f"expected scalar type {type_name(dtype)} but found {type_name(x.dtype)}"
             )
-    subs, out_sub = _parse_einsum(equation, [x.shape for x in operands])
-    sizes = {}
-    for i, (x, s) in enumerate(zip(operands, subs)):
-        for label, n in zip(s, x.shape):
-            if label in sizes and sizes[label] != n and 1 not in (sizes[label], n):
-                raise RuntimeError(
-                    f"einsum(): operands do not broadcast with remapped shapes: subscript "
-                    f"{_LETTERS[label] if label < len(_LETTERS) else '...'} has size {n} for "
-                    f"operand {i} which does not broadcast with previously seen size {sizes[label]}"
-                )
-            if sizes.get(label, 1) == 1:
-                sizes[label] = n
+    subs, out_sub, targets = _einsum_plan(equation, tuple(tuple(x.shape) for x in operands))
     # a size-1 dim facing a larger one broadcasts: expand it (its gradient is summed back)
-    expanded = []
-    for x, s in zip(operands, subs):
-        target = tuple(sizes[label] for label in s)
-        expanded.append(x.expand(target) if tuple(x.shape) != target else x)
-    # numpy takes labels in [0, 52): number them in order of appearance
-    compact = {}
-    for label in (label for s in subs for label in s):
-        compact.setdefault(label, len(compact))
-    subs = tuple(tuple(compact[label] for label in s) for s in subs)
-    out_sub = tuple(compact[label] for label in out_sub)
+    expanded = [x.expand(t) if tuple(x.shape) != t else x for x, t in zip(operands, targets)]
     return Einsum.apply(*expanded, subs=subs, out_sub=out_sub)
 
 
@@ -453,13 +470,14 @@ def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
                 f"contracted dimensions need to match, but first has size {a.shape[da]} in dim "
                 f"{da} and second has size {b.shape[db]} in dim {db}"
             )
-    free_a = [d for d in range(a.ndim) if d not in dims_a]
-    free_b = [d for d in range(b.ndim) if d not in dims_b]
-    k = math.prod(a.shape[d] for d in dims_a)
-    left = a.permute(free_a + dims_a).reshape(-1, k)
-    right = b.permute(dims_b + free_b).reshape(k, -1)
-    shape = [a.shape[d] for d in free_a] + [b.shape[d] for d in free_b]
-    return handle_out(Matmul.apply(left, right).reshape(shape), out)
+    # as an einsum: a's dims are labels 0..; b's contracted dims reuse a's labels
+    sub_a = tuple(range(a.ndim))
+    paired = dict(zip(dims_b, dims_a))
+    sub_b = tuple(paired[d] if d in paired else a.ndim + d for d in range(b.ndim))
+    out_sub = tuple(d for d in sub_a if d not in dims_a) + tuple(
+        label for d, label in enumerate(sub_b) if d not in paired
+    )
+    return handle_out(Einsum.apply(a, b, subs=(sub_a, sub_b), out_sub=out_sub), out)
 
 
 def inner(input: Tensor, other: Tensor, *, out=None) -> Tensor:
