@@ -82,7 +82,7 @@ def _check_matmul(a: Tensor, b: Tensor) -> None:
             )
 
 
-def _operands(a, b):
+def _operands(a, b, kernel: str = "addmm_impl_cpu_"):
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         raise TypeError(
             f"matmul(): argument 'other' (position 1) must be Tensor, not "
@@ -93,6 +93,8 @@ def _operands(a, b):
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}"
         )
+    if a._data.dtype.kind == "b":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     return a, b
 
 
@@ -116,7 +118,7 @@ def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
 
 def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
     """Matrix products of two equal-sized batches of matrices (3-D only, no broadcasting)."""
-    a, b = _operands(input, mat2)
+    a, b = _operands(input, mat2, "bmm")
     _check_bmm(a, b)
     return handle_out(Matmul.apply(a, b), out)
 
@@ -136,7 +138,7 @@ def _check_bmm(a: Tensor, b: Tensor) -> None:
 
 def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor:
     """Matrix times vector."""
-    a, b = _operands(input, vec)
+    a, b = _operands(input, vec, "addmv_impl_cpu")
     if a._data.ndim != 2 or b._data.ndim != 1:
         raise RuntimeError(
             f"vector + matrix @ vector expected, got 1, {a._data.ndim}, {b._data.ndim}"
@@ -147,7 +149,7 @@ def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor:
 
 def dot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """The dot product of two 1-D tensors."""
-    a, b = _operands(input, other)
+    a, b = _operands(input, other, "dot")
     if a._data.ndim != 1 or b._data.ndim != 1:
         raise RuntimeError(
             f"1D tensors expected, but got {a._data.ndim}D and {b._data.ndim}D tensors"
@@ -440,6 +442,8 @@ def einsum(equation, *operands) -> Tensor:
             raise RuntimeError(
                 f"expected scalar type {type_name(dtype)} but found {type_name(x.dtype)}"
             )
+    if operands[0]._data.dtype.kind == "b" and len(operands) > 1:
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
     subs, out_sub, targets = _einsum_plan(equation, tuple(tuple(x.shape) for x in operands))
     # a size-1 dim facing a larger one broadcasts: expand it (its gradient is summed back)
     expanded = [x.expand(t) if tuple(x.shape) != t else x for x, t in zip(operands, targets)]

@@ -346,3 +346,33 @@ add(
         variant="scaled",
     ),
 )
+
+
+def _bools(*shape):
+    def make(rng, dtype):
+        return rng.integers(0, 2, shape).astype(bool)
+
+    return make
+
+
+BOOL_ERRORS = {
+    "matmul": args(_bools(2, 2), _bools(2, 2)),
+    "mm": args(_bools(2, 2), _bools(2, 2)),
+    "mv": args(_bools(2, 2), _bools(2)),
+    "dot": args(_bools(2), _bools(2)),
+    "bmm": args(_bools(1, 2, 2), _bools(1, 2, 2)),
+}
+add(
+    *(
+        OpEntry(name, maker, dtypes=(), errors=(maker,), variant="bool")
+        for name, maker in BOOL_ERRORS.items()
+    ),
+    OpEntry(
+        "einsum",
+        args(_bools(2, 2), _bools(2, 2)),
+        fn=lambda lib, a, b: lib.einsum("ij,jk", a, b),
+        dtypes=(),
+        errors=(args(_bools(2, 2), _bools(2, 2)),),
+        variant="bool",
+    ),
+)
