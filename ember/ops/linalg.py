@@ -42,6 +42,32 @@ def _check_float(A: Tensor, name: str) -> None:
             f"{name}: Expected a floating point or complex tensor as input. Got "
             f"{type_name(A.dtype)}"
         )
+    if A._data.dtype.itemsize < 4 and name in _LOW_PRECISION:  # LAPACK has no half precision
+        kernel = _LOW_PRECISION[name]
+        if kernel is None:
+            raise RuntimeError(
+                f"{name}: Low precision dtypes not supported. Got {type_name(A.dtype)}"
+            )
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(A.dtype)}'")
+
+
+# how torch refuses float16 / bfloat16: a RuntimeError (None) or its kernel's name
+_LOW_PRECISION = {
+    "linalg.inv": None,
+    "linalg.inv_ex": None,
+    "linalg.slogdet": None,
+    "linalg.pinv": None,
+    "linalg.det": "lu_cpu",
+    "linalg.solve": "lu_cpu",
+    "linalg.cholesky": "cholesky_cpu",
+    "linalg.cholesky_ex": "cholesky_cpu",
+    "linalg.qr": "geqrf_cpu",
+    "linalg.svd": "linalg_svd_cpu",
+    "linalg.svdvals": "linalg_svd_cpu",
+    "linalg.cond": "linalg_svd_cpu",
+    "linalg.matrix_rank": "linalg_svd_cpu",
+    "torch.linalg.lstsq": "linalg_lstsq_cpu",
+}
 
 
 def _check_matrix(A: Tensor, name: str) -> None:
@@ -484,7 +510,7 @@ def _check_uplo(UPLO: str, name: str) -> None:
 
 
 def _check_eigh(A: Tensor, name: str, UPLO: str) -> None:
-    if A._data.dtype.kind not in "fc":
+    if A._data.dtype.kind not in "fc" or A._data.dtype.itemsize < 4:
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{type_name(A.dtype)}'")
     _check_square(A, name)
     _check_uplo(UPLO, name)

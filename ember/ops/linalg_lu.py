@@ -148,7 +148,7 @@ def _square_lu_grad(L: Tensor, U: Tensor, grad_l: Tensor, grad_u: Tensor) -> Ten
 
 
 def _check_lu(A: Tensor, pivot: bool, name: str) -> None:
-    if A._data.dtype.kind not in "fc":
+    if A._data.dtype.kind not in "fc" or A._data.dtype.itemsize < 4:
         raise NotImplementedError(f"\"lu_cpu\" not implemented for '{type_name(A.dtype)}'")
     _check_matrix(A, name)
     if not pivot:

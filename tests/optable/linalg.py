@@ -821,3 +821,43 @@ add(
         variant="only-sign",
     ),
 )
+
+
+def half(n):
+    """A float16 matrix: LAPACK has no half precision, and torch refuses it."""
+
+    def make(rng, dtype):
+        return (rng.uniform(-1, 1, (n, n)) + n * np.eye(n)).astype("float16")
+
+    return make
+
+
+HALF = args(half(3))
+add(
+    *(
+        OpEntry(name, HALF, dtypes=(), errors=(HALF,), variant="float16")
+        for name in (
+            "linalg.inv",
+            "linalg.det",
+            "linalg.slogdet",
+            "linalg.cholesky",
+            "linalg.svdvals",
+            "linalg.eigvalsh",
+            "linalg.pinv",
+            "linalg.lu_factor",
+        )
+    ),
+    OpEntry("linalg.qr", HALF, dtypes=(), errors=(HALF,), variant="float16"),
+    OpEntry(
+        "linalg.solve",
+        args(half(3), half(3)),
+        dtypes=(),
+        errors=(args(half(3), half(3)),),
+        variant="float16",
+    ),
+        grad=False,
+        rtol=1e-2,
+        atol=1e-2,
+        variant="float16",
+    ),
+)
