@@ -855,9 +855,4 @@ add(
         errors=(args(half(3), half(3)),),
         variant="float16",
     ),
-        grad=False,
-        rtol=1e-2,
-        atol=1e-2,
-        variant="float16",
-    ),
 )
