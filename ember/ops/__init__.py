@@ -15,6 +15,10 @@ from . import (
     conversion,
     creation,
     indexing,
+    linalg,
+    linalg_functions,
+    linalg_lu,
+    matrix,
     random,
     reduction,
     shape,
@@ -24,13 +28,15 @@ from .arithmetic import *  # noqa: F403
 from .blas import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .creation import *  # noqa: F403
+from .matrix import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .unary import *  # noqa: F403
 
 # conversion and indexing hold Tensor methods only (torch has no torch.to or torch.getitem)
-_FAMILIES = (arithmetic, blas, comparison, creation, random, reduction, shape, unary)
+# linalg is torch.linalg's namespace (ember.linalg), not top-level names
+_FAMILIES = (arithmetic, blas, comparison, creation, matrix, random, reduction, shape, unary)
 _METHOD_ONLY = {
     "new_tensor",
     "new_zeros",

@@ -39,6 +39,9 @@ FUNCTION_METHODS = (
     "sum nansum mean nanmean prod amax amin aminmax max min argmax argmin var std logsumexp "
     "all any count_nonzero norm dist median nanmedian mode "
     "matmul mm bmm mv dot vdot outer ger addmm addmv addbmm baddbmm addr "
+    "inner kron diagonal diagonal_scatter diag diag_embed trace det logdet slogdet inverse "
+    "cholesky cholesky_solve cholesky_inverse matrix_power matrix_exp pinverse svd qr "
+    "triangular_solve lu lu_solve "
     "reshape flatten unflatten squeeze unsqueeze permute transpose swapaxes swapdims t "
     "expand_as broadcast_to clone split chunk unbind "
 ).split()
@@ -85,7 +88,8 @@ INPLACE = (
     "log10 log1p sqrt rsqrt square reciprocal sin cos tan asin acos atan sinh cosh tanh "
     "asinh acosh atanh sigmoid logit erf erfc erfinv floor ceil round trunc frac clamp clip "
     "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "
-    "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not maximum minimum"
+    "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not maximum minimum "
+    "addmm addmv addbmm baddbmm addr"
 ).split()
 
 
