@@ -87,12 +87,6 @@ _SPLIT = 0.5  # |x| below this uses the erf series, above it the erfc tail
 _SCALE = 3.0  # t = _SCALE / (_SCALE + z)
 _ERFC_ZERO = 30.0  # erfc underflows to 0 in float64 beyond about 27.3
 
-_COEFFS = {
-    np.dtype(np.float64): (ERF_SMALL_64, ERFC_TAIL_64),
-    np.dtype(np.float32): (ERF_SMALL_32, ERFC_TAIL_32),
-}
-
-
 _BLOCK = 1 << 15  # elements per block: the temporaries of a block stay in the CPU's cache
 
 
