@@ -323,3 +323,28 @@ def nan_to_num(
     result = where(input == float("inf"), posinf, result)
     result = where(input == float("-inf"), neginf, result)
     return handle_out(result, out)
+
+
+class Heaviside(ArrayFunction):
+    """The step function: 0 below zero, 1 above, ``values`` at zero (and 0 at NaN, as torch)."""
+
+    @staticmethod
+    def forward(ctx, x, values):
+        xp = xp_of(x)
+        return xp.where(x == 0, values, x > 0).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::heaviside is not implemented")
+
+
+def heaviside(input: Tensor, values: Tensor, *, out=None) -> Tensor:
+    """The Heaviside step of ``input``, taking ``values`` where input is 0."""
+    if not isinstance(values, Tensor):
+        raise TypeError(
+            f"heaviside(): argument 'values' (position 2) must be Tensor, not "
+            f"{type(values).__name__}"
+        )
+    if input._data.dtype != values._data.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return handle_out(Heaviside.apply(input, values), out)

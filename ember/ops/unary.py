@@ -59,13 +59,16 @@ class Abs(ArrayFunction):
 
 
 class Sign(ArrayFunction):
-    """-1, 0 or 1 by the sign of x (gradient 0)."""
+    """-1, 0 or 1 by the sign of x, and 0 for NaN as in torch (gradient 0)."""
 
     @staticmethod
     def forward(ctx, x):
         if x.dtype.kind == "b":
             return x.copy()
-        return xp_of(x).sign(x)
+        xp = xp_of(x)
+        if x.dtype.kind == "f":
+            return xp.where(xp.isnan(x), 0, xp.sign(x)).astype(x.dtype, copy=False)
+        return xp.sign(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -539,6 +542,53 @@ def logit(input: Tensor, eps: float | None = None, *, out=None) -> Tensor:
     if eps is not None:
         x = x.clamp(eps, 1 - eps)
     return handle_out((x / (1 - x)).log(), out)
+
+
+def deg2rad(input: Tensor, *, out=None) -> Tensor:
+    """Degrees to radians: ``x * pi / 180``."""
+    return handle_out(float_input(input) * (math.pi / 180), out)
+
+
+def rad2deg(input: Tensor, *, out=None) -> Tensor:
+    """Radians to degrees: ``x * 180 / pi``."""
+    return handle_out(float_input(input) * (180 / math.pi), out)
+
+
+class Sinc(ArrayFunction):
+    """The normalized sinc ``sin(pi x) / (pi x)``, 1 at 0.
+
+    math: d/dx = (cos(pi x) pi x - sin(pi x)) / (pi x^2), 0 at x = 0
+    """
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        xp = xp_of(x)
+        px = x * x.dtype.type(math.pi)
+        with _quiet():
+            out = xp.sin(px) / px
+        return xp.where(x == 0, 1, out).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .comparison import where
+
+        (x,) = ctx.saved_tensors
+        zero = x == 0
+        safe = where(zero, 1.0, x)
+        px = safe * math.pi
+        slope = (px.cos() * px - px.sin()) / (px * safe)
+        return grad * where(zero, 0.0, slope)
+
+
+sinc = _unary(Sinc)
+
+
+def positive(input: Tensor) -> Tensor:
+    """``+input``: the tensor itself (bool tensors raise, as in torch)."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
 
 
 class _quiet:

@@ -232,3 +232,163 @@ add(
         "Tensor.__invert__", _bool_dtype_maker, fn=lambda lib, x: ~x, dtypes=("bool",), grad=False
     )
 )
+
+# ---- edge values: 0, -0, +-inf, NaN ----------------------------------------------------------
+
+EDGE = [0.0, -0.0, float("inf"), float("-inf"), float("nan"), 1.0, -1.5, 0.25, 40.0, -40.0]
+
+
+def edge(*shape):
+    """Special values (signed zeros, infinities, NaN) mixed with ordinary ones, in a shape."""
+
+    def make(rng, dtype):
+        import numpy as np
+
+        n = int(np.prod(shape)) if shape else 1
+        values = np.array((EDGE * (n // len(EDGE) + 1))[:n])
+        return rng.permutation(values).reshape(shape).astype(dtype)
+
+    return make
+
+
+for op in (
+    "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "reciprocal",
+    "sin", "cos", "tan", "atan", "sinh", "cosh", "tanh", "asinh", "sigmoid", "erf", "erfc",
+    "abs", "neg", "sign", "floor", "ceil", "trunc", "round", "square", "deg2rad", "rad2deg",
+    "sinc", "nan_to_num", "isnan", "isinf", "isfinite", "signbit",
+):  # fmt: skip
+    add(OpEntry(op, args(edge(10)), grad=False, variant="edge"))
+add(
+    OpEntry("erfinv", args(edge(10)), fn=lambda lib, x: lib.erfinv(x.clamp(-1, 1)), grad=False,
+            variant="edge"),
+    OpEntry("erfinv", args(arr(5)), fn=lambda lib, x: lib.erfinv(lib.tanh(x * 4)), variant="tails"),
+    OpEntry("erf", args(arr(3, 4, low=-6, high=6)), variant="wide"),
+    OpEntry("erfc", args(arr(3, 4, low=-3, high=9)), variant="tail"),
+)  # fmt: skip
+
+# ---- two-input math: atan2, hypot, logaddexp(2), xlogy, copysign ------------------------------
+for op in ("atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "xlogy", "copysign"):
+    add(
+        binary(op, arr(3, 4), away_from_zero(3, 4), errors=(args(arr(3, 4), arr(2, 4)),)),
+        binary(op, arr(3, 1, 4), away_from_zero(5, 1), variant="broadcast"),
+        binary(op, arr(), away_from_zero(3), variant="0-dim"),
+        binary(op, noncontig(3, 4), noncontig(3, 4), variant="noncontig"),
+        binary(op, arr(0, 3), arr(3), variant="empty"),
+        binary(op, edge(10), edge(10), grad=False, variant="edge"),
+        OpEntry(
+            f"Tensor.{op}",
+            args(arr(3, 4), away_from_zero(4)),
+            fn=lambda lib, a, b, _op=op: getattr(a, _op)(b),
+            variant="method",
+        ),
+    )
+# These ops save their input for backward; differentiating through their in-place form needs
+# the snapshot of the overwritten input (torch's original_self) that issue 3 adds.
+for op in ("atan2", "arctan2", "hypot", "xlogy", "copysign"):
+    add(
+        OpEntry(
+            f"Tensor.{op}_",
+            args(arr(3, 4), away_from_zero(4)),
+            fn=lambda lib, a, b, _op=op: getattr(a * 1, _op + "_")(b),
+            grad=False,
+        )
+    )
+add(
+    OpEntry("atan2", args(ints(5), ints(5)), dtypes=("int64",), variant="int"),
+    OpEntry("atan2", args(arr(3)), fn=lambda lib, a: lib.atan2(a, 2.0), dtypes=(),
+            errors=(args(arr(3)),), variant="number"),
+    OpEntry("atan2", args(arr(4)), fn=lambda lib, a: lib.atan2(a * 0, a * 0), variant="origin",
+            gradgrad=False),  # at singular points torch's double backward is NaN, ember's 0
+    OpEntry("hypot", args(ints(5), ints(5)), dtypes=(), errors=(args(ints(5), ints(5)),),
+            variant="int"),
+    OpEntry("hypot", args(arr(3), arr(3)), fn=lambda lib, a, b: lib.hypot(a, b.double()),
+            variant="mixed"),
+    OpEntry("logaddexp", args(ints(5), ints(5)), dtypes=(), errors=(args(ints(5), ints(5)),),
+            variant="int"),
+    OpEntry("logaddexp", args(arr(4, low=-300, high=300), arr(4, low=-300, high=300)),
+            dtypes=("float64",), variant="large"),
+    OpEntry("xlogy", args(positive(3, 4)), fn=lambda lib, y: lib.xlogy(2.0, y), variant="number-x"),
+    OpEntry("xlogy", args(arr(3, 4)), fn=lambda lib, x: lib.xlogy(x, 3.0), variant="number-y"),
+    OpEntry("xlogy", args(arr(4), positive(4)), fn=lambda lib, x, y: lib.xlogy(x * 0, y),
+            variant="zero-x"),
+    OpEntry("xlogy", args(ints(5, low=0, high=3), ints(5, low=1, high=4)), dtypes=("int64",),
+            variant="int"),
+    OpEntry("copysign", args(arr(3, 4)), fn=lambda lib, a: lib.copysign(a, -1.0),
+            variant="number"),
+    OpEntry("copysign", args(arr(4), arr(4)), fn=lambda lib, a, b: lib.copysign(a * 0, b),
+            variant="zero", gradgrad=False),
+    OpEntry("copysign", args(ints(5), ints(5)), dtypes=("int64",), variant="int"),
+)  # fmt: skip
+
+# ---- blends: lerp, addcmul, addcdiv ------------------------------------------------------------
+add(
+    OpEntry("lerp", args(arr(3, 4), arr(3, 4)), fn=lambda lib, a, b: lib.lerp(a, b, 0.3),
+            errors=(args(arr(3), arr(2)),)),
+    OpEntry("lerp", args(arr(3, 4), arr(3, 4)), fn=lambda lib, a, b: lib.lerp(a, b, 0.75),
+            variant="high-weight"),
+    OpEntry("lerp", args(arr(3, 4), arr(4), arr(3, 1, low=-1, high=2)), variant="tensor-weight"),
+    OpEntry("lerp", args(arr(2, 3), arr(3)), fn=lambda lib, a, b: lib.lerp(a, b, a.new_tensor(1.0)),
+            variant="weight-one"),
+    OpEntry("lerp", args(noncontig(3, 4), noncontig(3, 4), arr()), variant="noncontig"),
+    OpEntry("lerp", args(arr(3), arr(3)), fn=lambda lib, a, b: lib.lerp(a, b.double(), 0.5),
+            dtypes=(), errors=(args(arr(3), arr(3)),), variant="dtype-mismatch"),
+    OpEntry("lerp", args(ints(3), ints(3)), fn=lambda lib, a, b: lib.lerp(a, b, 0.5), dtypes=(),
+            errors=(args(ints(3), ints(3)),), variant="int"),
+    OpEntry("Tensor.lerp", args(arr(3), arr(3)), fn=lambda lib, a, b: a.lerp(b, 0.25)),
+    OpEntry("Tensor.lerp_", args(arr(3), arr(3), arr(3)),
+            fn=lambda lib, a, b, w: (a * 1).lerp_(b, w), grad=False),
+    OpEntry("addcmul", args(arr(3, 4), arr(3, 4), arr(4)),
+            errors=(args(arr(2), arr(3), arr(2)),)),
+    OpEntry("addcmul", args(arr(3, 4), arr(3, 1), arr(4)),
+            fn=lambda lib, a, b, c: lib.addcmul(a, b, c, value=-0.5), variant="value"),
+    OpEntry("addcmul", args(ints(3, 4), ints(3, 4), ints(4)), dtypes=("int64",), variant="int"),
+    OpEntry("Tensor.addcmul", args(arr(3), arr(3), arr(3)),
+            fn=lambda lib, a, b, c: a.addcmul(b, c, value=2)),
+    OpEntry("Tensor.addcmul_", args(arr(3), arr(3), arr(3)),
+            fn=lambda lib, a, b, c: (a * 1).addcmul_(b, c, value=2)),
+    OpEntry("addcdiv", args(arr(3, 4), arr(3, 4), away_from_zero(4)),
+            errors=(args(arr(3), ints(3), ints(3, low=1, high=3)),)),
+    OpEntry("addcdiv", args(arr(3, 4), arr(3, 1), away_from_zero(4)),
+            fn=lambda lib, a, b, c: lib.addcdiv(a, b, c, value=3), variant="value"),
+    OpEntry("Tensor.addcdiv", args(arr(3), arr(3), away_from_zero(3)),
+            fn=lambda lib, a, b, c: a.addcdiv(b, c, value=0.5)),
+    OpEntry("Tensor.addcdiv_", args(arr(3), arr(3), away_from_zero(3)),
+            fn=lambda lib, a, b, c: (a * 1).addcdiv_(b, c)),
+)  # fmt: skip
+
+# ---- angle conversions, sinc, positive, heaviside ----------------------------------------------
+for op in ("deg2rad", "rad2deg", "sinc"):
+    add(
+        OpEntry(op, args(arr(3, 4, low=-3, high=3))),
+        OpEntry(op, args(noncontig(2, 3)), variant="noncontig"),
+        OpEntry(op, args(arr()), variant="0-dim"),
+        OpEntry(op, args(arr(0, 2)), variant="empty"),
+        OpEntry(op, args(ints(5)), dtypes=("int64",), variant="int"),
+        OpEntry(f"Tensor.{op}", args(arr(4)), fn=lambda lib, x, _op=op: getattr(x, _op)()),
+        OpEntry(
+            f"Tensor.{op}_",
+            args(arr(4)),
+            fn=lambda lib, x, _op=op: getattr(x * 1, _op + "_")(),
+            grad=op != "sinc",  # sinc saves its input: see the note on atan2_ above
+        ),
+    )
+add(
+    OpEntry("sinc", args(arr(4)), fn=lambda lib, x: lib.sinc(x * 0), variant="zero",
+            gradgrad=False),
+    OpEntry("sinc", args(ints(5)), fn=lambda lib, x: lib.sinc(x), dtypes=("int64",),
+            variant="int-zeros"),
+    OpEntry("positive", args(arr(3, 4)), errors=(lambda rng, d: [rng.integers(0, 2, 3) > 0],)),
+    OpEntry("positive", args(ints(4)), dtypes=("int64",), variant="int"),
+    OpEntry("Tensor.positive", args(arr(3)), fn=lambda lib, x: x.positive()),
+    OpEntry("heaviside", args(arr(3, 4), arr(4)),
+            fn=lambda lib, x, v: lib.heaviside(x * (x > 0), v), grad=False,
+            errors=(args(arr(3), ints(3)),)),
+    OpEntry("heaviside", args(ints(3, 4), ints(4)), dtypes=("int64",), variant="int"),
+    OpEntry("heaviside", args(edge(10), arr(1)), grad=False, variant="edge"),
+    OpEntry("heaviside", args(arr(3)), fn=lambda lib, x: lib.heaviside(x, 0.5), dtypes=(),
+            errors=(args(arr(3)),), variant="number"),
+    OpEntry("Tensor.heaviside", args(arr(3), arr(3)), fn=lambda lib, x, v: x.heaviside(v),
+            grad=False),
+    OpEntry("Tensor.heaviside_", args(arr(3), arr(3)),
+            fn=lambda lib, x, v: x.detach().clone().heaviside_(v.detach()), grad=False),
+)  # fmt: skip
