@@ -18,6 +18,7 @@ from . import (
     random,
     reduction,
     shape,
+    statistics,
     unary,
 )
 from .arithmetic import *  # noqa: F403
@@ -27,10 +28,11 @@ from .creation import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .shape import *  # noqa: F403
+from .statistics import *  # noqa: F403
 from .unary import *  # noqa: F403
 
 # conversion and indexing hold Tensor methods only (torch has no torch.to or torch.getitem)
-_FAMILIES = (arithmetic, blas, comparison, creation, random, reduction, shape, unary)
+_FAMILIES = (arithmetic, blas, comparison, creation, random, reduction, shape, statistics, unary)
 _METHOD_ONLY = {
     "new_tensor",
     "new_zeros",
