@@ -12,6 +12,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._util import handle_out, promote, result_type, sum_to_shape, xp_of
+from .arithmetic import _broadcasting
 
 
 def _compare(ufunc_name: str, symbol: str):
@@ -20,7 +21,7 @@ def _compare(ufunc_name: str, symbol: str):
         x = a._data if isinstance(a, Tensor) else a
         y = b._data if isinstance(b, Tensor) else b
         xp = xp_of(x if isinstance(a, Tensor) else y)
-        return handle_out(Tensor._make(getattr(xp, ufunc_name)(x, y)), out)
+        return handle_out(Tensor._make(_broadcasting(getattr(xp, ufunc_name), x, y)), out)
 
     op.__doc__ = f"Elementwise ``input {symbol} other`` as a bool tensor."
     return op
@@ -93,7 +94,7 @@ def _logical(ufunc_name: str):
             res = xp.logical_not(x)
         else:
             y = other._data if isinstance(other, Tensor) else other
-            res = getattr(xp, ufunc_name)(x, y)
+            res = _broadcasting(getattr(xp, ufunc_name), x, y)
         return handle_out(Tensor._make(res), out)
 
     op.__doc__ = f"Elementwise {ufunc_name.replace('_', ' ')}, as a bool tensor."
@@ -117,7 +118,8 @@ def _bitwise(ufunc_name: str):
             )
         x = a._data if isinstance(a, Tensor) else a
         y = b._data if isinstance(b, Tensor) else b
-        return handle_out(Tensor._make(getattr(xp_of(t._data), ufunc_name)(x, y)), out)
+        result = _broadcasting(getattr(xp_of(t._data), ufunc_name), x, y)
+        return handle_out(Tensor._make(result), out)
 
     op.__doc__ = f"Elementwise {ufunc_name.replace('_', ' ')} of integer or bool tensors."
     return op
@@ -152,7 +154,11 @@ class Where(ArrayFunction):
     def forward(ctx, cond, a, b):
         ctx.cond = cond
         ctx.shapes = (getattr(a, "shape", ()), getattr(b, "shape", ()))
-        return xp_of(cond).where(cond, a, b)
+        try:
+            return xp_of(cond).where(cond, a, b)
+        except ValueError:
+            shapes = [getattr(v, "shape", ()) for v in (cond, a, b)]
+            raise RuntimeError(f"shape mismatch: where got shapes {shapes}") from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -190,7 +196,7 @@ class Maximum(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return xp_of(a).maximum(a, b)
+        return _broadcasting(xp_of(a).maximum, a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -202,7 +208,7 @@ class Minimum(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return xp_of(a).minimum(a, b)
+        return _broadcasting(xp_of(a).minimum, a, b)
 
     @staticmethod
     def backward(ctx, grad):

@@ -366,6 +366,8 @@ def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
 def _argext(input: Tensor, dim, keepdim: bool, is_max: bool, name: str) -> Tensor:
     data = input._data
     xp = xp_of(data)
+    if data.dtype.kind == "b":
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         if data.size == 0:
             raise IndexError(
