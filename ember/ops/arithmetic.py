@@ -200,6 +200,7 @@ class FloorDivide(ArrayFunction):
 
 def floor_divide(input, other, *, out=None) -> Tensor:
     a, b = promote(input, other)
+    _no_bool(a, b, "div_floor_cpu")
     if not _floating(a, b):
         _check_int_division(b._data if isinstance(b, Tensor) else b)
     return handle_out(FloorDivide.apply(a, b), out)
@@ -210,12 +211,25 @@ def _floating(a, b) -> bool:
     return t._data.dtype.kind in "fc"
 
 
+def _no_bool(a, b, kernel: str):
+    """torch has no bool kernel for arithmetic such as division, remainders and powers."""
+    t = a if isinstance(a, Tensor) else b
+    if t._data.dtype.kind == "b":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 class Remainder(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ctx.shapes = (_shape(a), _shape(b))
-        return xp_of(a if hasattr(a, "shape") else b).remainder(a, b)
+        xp = xp_of(a if hasattr(a, "shape") else b)
+        if xp.result_type(a, b).kind != "f":
+            return xp.remainder(a, b)
+        # torch's rule: fmod, moved into the divisor's sign (a zero keeps the dividend's sign)
+        with _quiet():
+            mod = xp.fmod(a, b)
+            return xp.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
 
     @staticmethod
     def backward(ctx, grad):
@@ -247,6 +261,7 @@ class Fmod(ArrayFunction):
 def remainder(input, other, *, out=None) -> Tensor:
     """Python's modulo: the result takes the sign of the divisor."""
     a, b = promote(input, other)
+    _no_bool(a, b, "remainder_cpu")
     if not _floating(a, b):
         _check_int_division(b._data if isinstance(b, Tensor) else b)
     return handle_out(Remainder.apply(a, b), out)
@@ -255,6 +270,7 @@ def remainder(input, other, *, out=None) -> Tensor:
 def fmod(input, other, *, out=None) -> Tensor:
     """C's fmod: the result takes the sign of the dividend."""
     a, b = promote(input, other)
+    _no_bool(a, b, "fmod_cpu")
     if not _floating(a, b):
         _check_int_division(b._data if isinstance(b, Tensor) else b)
     return handle_out(Fmod.apply(a, b), out)
@@ -263,7 +279,7 @@ def fmod(input, other, *, out=None) -> Tensor:
 class Pow(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
-        out = a**b
+        out = _int_power(a, b) if _negative_int_exponent(b) else a**b
         ctx.save_for_backward(a, b, out)
         ctx.shapes = (_shape(a), _shape(b))
         return out
@@ -289,6 +305,19 @@ class Pow(ArrayFunction):
         return grad_a, grad_b
 
 
+def _negative_int_exponent(b) -> bool:
+    return hasattr(b, "dtype") and b.dtype.kind in "iu" and bool((b < 0).any())
+
+
+def _int_power(a, b):
+    """Integer powers with some negative exponents: 1/a^n truncates to 0 unless |a| is 1."""
+    xp = xp_of(b)
+    positive = a ** xp.maximum(b, 0)
+    sign = 1 - 2 * (b & 1)  # (-1)^b
+    negative = xp.where(a == 1, 1, xp.where(a == -1, sign, 0))
+    return xp.where(b < 0, negative, positive).astype(positive.dtype, copy=False)
+
+
 def _where_zero(mask: Tensor, values: Tensor) -> Tensor:
     from .comparison import where
 
@@ -302,12 +331,11 @@ def _const_log(a, like: Tensor):
 
 
 def pow(input, exponent, *, out=None) -> Tensor:
-    """``input ** exponent``; integers to negative integer powers raise, as in torch."""
+    """``input ** exponent``; an integer tensor to a negative number raises, as in torch."""
     a, b = promote(input, exponent)
-    if not _floating(a, b):
-        e = b._data if isinstance(b, Tensor) else b
-        if (e < 0).any() if hasattr(e, "shape") else e < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+    _no_bool(a, b, "pow")
+    if not _floating(a, b) and not isinstance(b, Tensor) and b < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     return handle_out(Pow.apply(a, b), out)
 
 

@@ -9,10 +9,22 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..backends import special
-from ._util import float_input, handle_out, xp_of
+from ._util import float_input, handle_out, type_name, xp_of
+
+
+def _no_kernel(x, kernel: str, kinds: str):
+    """torch's NotImplementedError for a dtype its kernel does not cover."""
+    if x.dtype.kind in kinds:
+        from .._dtype import from_numpy_dtype
+
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{type_name(from_numpy_dtype(x.dtype))}'"
+        )
 
 
 def _unary(cls, float_only: bool = True):
@@ -49,6 +61,7 @@ class Abs(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x):
+        _no_kernel(x, "abs_cpu", "b")
         ctx.save_for_backward(x)
         return xp_of(x).abs(x)
 
@@ -376,9 +389,10 @@ class Sigmoid(ArrayFunction):
     @staticmethod
     def forward(ctx, x):
         xp = xp_of(x)
+        w = x.astype(np.float32) if x.dtype == np.float16 else x  # as torch: half in float32
         # e^-|x| never overflows; pick the form that is stable for each sign
-        z = xp.exp(-xp.abs(x))
-        out = xp.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+        z = xp.exp(-xp.abs(w))
+        out = xp.where(w >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -440,18 +454,21 @@ class _Rounding(ArrayFunction):
 class Floor(_Rounding):
     @staticmethod
     def forward(ctx, x):
+        _no_kernel(x, "floor_vml_cpu", "b")
         return xp_of(x).floor(x) if x.dtype.kind == "f" else x.copy()
 
 
 class Ceil(_Rounding):
     @staticmethod
     def forward(ctx, x):
+        _no_kernel(x, "ceil_vml_cpu", "b")
         return xp_of(x).ceil(x) if x.dtype.kind == "f" else x.copy()
 
 
 class Trunc(_Rounding):
     @staticmethod
     def forward(ctx, x):
+        _no_kernel(x, "trunc_vml_cpu", "b")
         return xp_of(x).trunc(x) if x.dtype.kind == "f" else x.copy()
 
 
@@ -460,6 +477,7 @@ class Round(_Rounding):
 
     @staticmethod
     def forward(ctx, x, decimals=0):
+        _no_kernel(x, "round_vml_cpu", "b")
         if x.dtype.kind != "f":
             return x.copy()
         xp = xp_of(x)
@@ -478,6 +496,7 @@ class Frac(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x):
+        _no_kernel(x, "frac_cpu", "biu")
         return x - xp_of(x).trunc(x)
 
     @staticmethod
@@ -564,7 +583,8 @@ class Sinc(ArrayFunction):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         xp = xp_of(x)
-        px = x * x.dtype.type(math.pi)
+        w = x.astype(np.float32) if x.dtype == np.float16 else x  # as torch: half in float32
+        px = w * w.dtype.type(math.pi)
         with _quiet():
             out = xp.sin(px) / px
         return xp.where(x == 0, 1, out).astype(x.dtype, copy=False)

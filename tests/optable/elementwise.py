@@ -392,3 +392,65 @@ add(
     OpEntry("Tensor.heaviside_", args(arr(3), arr(3)),
             fn=lambda lib, x, v: x.detach().clone().heaviside_(v.detach()), grad=False),
 )  # fmt: skip
+
+
+# ---- dtype coverage: integer inputs, and torch's refusals of bool ------------------------------
+def int_like(*shape, low=-5, high=6):
+    """Integers in the entry's own dtype (int64, int32, int16, uint8...)."""
+
+    def make(rng, dtype):
+        lo = 0 if dtype == "uint8" else low
+        return rng.integers(lo, high, shape).astype(dtype)
+
+    return make
+
+
+def bool_array(*shape):
+    def make(rng, _dtype):
+        return rng.integers(0, 2, shape).astype(bool)
+
+    return make
+
+
+INT_DTYPES = ("int64", "int32", "int16", "uint8")
+for op in ("sin", "sqrt", "sigmoid", "erf", "log1p", "tanh", "exp2", "reciprocal", "sinc"):
+    add(OpEntry(op, args(int_like(3, 4, low=0)), dtypes=INT_DTYPES, variant="int-dtypes"))
+for op in ("abs", "neg", "sign", "floor", "ceil", "round", "trunc", "square", "clamp_min"):
+    fn = (lambda lib, x: lib.clamp_min(x, 1)) if op == "clamp_min" else None
+    add(OpEntry(op, args(int_like(3, 4)), fn=fn, dtypes=INT_DTYPES, variant="int-dtypes"))
+for op, kinds in (("abs", "b"), ("floor", "b"), ("ceil", "b"), ("round", "b"), ("trunc", "b"),
+                  ("frac", "bi")):  # fmt: skip
+    makers = (args(bool_array(4)),) + ((args(ints(4)),) if "i" in kinds else ())
+    add(OpEntry(op, args(arr(4)), dtypes=(), errors=makers, variant="no-kernel"))
+for op in ("floor_divide", "remainder", "fmod", "pow"):
+    add(
+        OpEntry(op, args(arr(4), arr(4)), dtypes=(), variant="bool",
+                errors=(args(bool_array(4), bool_array(4)),)),
+    )  # fmt: skip
+add(
+    OpEntry("remainder", args(edge(10), edge(10)), grad=False, variant="edge"),
+    OpEntry("remainder", args(arr(6)), fn=lambda lib, x: lib.remainder(x * 0, -2.0),
+            variant="signed-zero"),
+    OpEntry("fmod", args(edge(10), edge(10)), grad=False, variant="edge"),
+    OpEntry("remainder", args(int_like(3, 4), int_like(4, low=1)), dtypes=INT_DTYPES,
+            variant="int-dtypes"),
+    OpEntry("floor_divide", args(int_like(3, 4), int_like(4, low=1)), dtypes=INT_DTYPES,
+            variant="int-dtypes"),
+    OpEntry("pow", args(int_like(3, 4, low=-2, high=3), ints(3, 4, low=-3, high=4)),
+            dtypes=("int64", "int32"), variant="int-negative-tensor-exponent"),
+    OpEntry("pow", args(ints(4, low=-3, high=4)), fn=lambda lib, e: lib.pow(2, e),
+            dtypes=("int64",), variant="number-base"),
+    OpEntry("bitwise_left_shift", args(int_like(3, 4, low=0, high=4), int_like(4, low=0, high=3)),
+            dtypes=("int64", "int32", "uint8"), errors=(args(bool_array(3), bool_array(3)),)),
+    OpEntry("bitwise_right_shift", args(int_like(3, 4, low=0, high=64), int_like(4, low=0, high=3)),
+            dtypes=("int64", "int32", "uint8"), errors=(args(bool_array(3), bool_array(3)),)),
+    OpEntry("Tensor.__lshift__", args(int_like(4, low=0, high=4)), fn=lambda lib, x: x << 2,
+            dtypes=("int64",)),
+    OpEntry("Tensor.__rshift__", args(int_like(4, low=0, high=64)), fn=lambda lib, x: x >> 1,
+            dtypes=("int64",)),
+)  # fmt: skip
+for op in ("add", "sub", "mul", "div", "maximum", "minimum", "fmax", "fmin", "pow"):
+    add(OpEntry(op, args(edge(10), edge(10)), grad=False, variant="edge"))
+for op in ("sigmoid", "sinc", "erf", "tanh", "exp"):
+    add(OpEntry(op, args(arr(3, 4)), dtypes=("float16",), grad=False, variant="half", rtol=1e-3,
+                atol=1e-3))  # fmt: skip
