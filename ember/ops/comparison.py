@@ -111,9 +111,7 @@ def _bitwise(ufunc_name: str):
     def op(input, other, *, out=None) -> Tensor:
         a, b = promote(input, other)
         t = a if isinstance(a, Tensor) else b
-        if t._data.dtype.kind not in "biu" or (
-            "shift" in ufunc_name and t._data.dtype.kind == "b"
-        ):
+        if t._data.dtype.kind not in "biu" or ("shift" in ufunc_name and t._data.dtype.kind == "b"):
             # torch's type for an op that has no kernel for this dtype
             raise NotImplementedError(
                 f"\"{ufunc_name}_cpu\" not implemented for '{_type_name(t.dtype)}'"

@@ -76,13 +76,20 @@ class Sum(ArrayFunction):
         return _expand_back(grad, ctx.in_shape, ctx.dims, ctx.keepdim), None, None, None
 
 
+def _accumulator(input: Tensor, dtype):
+    """The NumPy dtype a sum or product runs in: ``dtype`` if given, else int64 for integers
+    and bools (as torch), else the input's (None)."""
+    if dtype is not None:
+        return dtype.np
+    return np.int64 if input._data.dtype.kind in "biu" else None
+
+
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """Sum over ``dim`` (all dims by default); integers and bools sum to int64."""
     dims = _reduce_dims(dim, input._data.ndim)
     if dtype is not None and dtype.np != input._data.dtype:
         input = input.to(dtype)
-    acc = np.int64 if input._data.dtype.kind in "biu" else None
-    return handle_out(Sum.apply(input, dims, keepdim, acc), out)
+    return handle_out(Sum.apply(input, dims, keepdim, _accumulator(input, dtype)), out)
 
 
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
@@ -133,21 +140,20 @@ class Prod(ArrayFunction):
     """Product over one dim (or all, ``dim=None``); backward is exact where x has zeros."""
 
     @staticmethod
-    def forward(ctx, x, dim, keepdim):
+    def forward(ctx, x, dim, keepdim, acc):
         ctx.save_for_backward(x)
         ctx.dim, ctx.keepdim = dim, keepdim
-        dtype = np.int64 if x.dtype.kind in "biu" else None
-        return xp_of(x).prod(x, axis=dim, keepdims=keepdim, dtype=dtype)
+        return xp_of(x).prod(x, axis=dim, keepdims=keepdim, dtype=acc)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         if ctx.dim is None:
             flat = x.reshape(-1)
-            return (_prod_grad(flat, 0) * grad.reshape(())).reshape(x.shape), None, None
+            return (_prod_grad(flat, 0) * grad.reshape(())).reshape(x.shape), None, None, None
         if not ctx.keepdim:
             grad = grad.unsqueeze(ctx.dim)
-        return grad * _prod_grad(x, ctx.dim), None, None
+        return grad * _prod_grad(x, ctx.dim), None, None, None
 
 
 def _prod_grad(x: Tensor, dim: int) -> Tensor:
@@ -172,13 +178,14 @@ def _prod_grad(x: Tensor, dim: int) -> Tensor:
 
 
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    """Product of the elements (over one ``dim``); integers and bools give int64."""
+    """Product of the elements (over one ``dim``); integers and bools give int64 unless
+    ``dtype`` says otherwise."""
     if dtype is not None:
         input = input.to(dtype)
     d = None if dim is None or input._data.ndim == 0 else wrap_dim(dim, input._data.ndim)
     if dim is not None and input._data.ndim == 0:
         wrap_dim(dim, 0)
-    return Prod.apply(input, d, keepdim)
+    return Prod.apply(input, d, keepdim, _accumulator(input, dtype))
 
 
 # ---- logsumexp -----------------------------------------------------------------------------

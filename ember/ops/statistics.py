@@ -138,6 +138,9 @@ def _median_index(data, d: int, ignore_nan: bool):
 
 def _median(input: Tensor, dim, keepdim: bool, ignore_nan: bool, name: str, result):
     data = input._data
+    if data.dtype.kind == "b":
+        kernel = "median_cpu" if dim is None else "median_out"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     if dim is None:
         flat = input.reshape(-1)
         if data.size == 0:

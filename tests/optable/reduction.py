@@ -399,3 +399,37 @@ add(
 add(
     OpEntry("prod", args(positive(3, 4)), fn=call("prod", 0, keepdim=True), variant="positive"),
 )
+
+# ---- dtypes: what integer reductions give, dtype= on integers, and refusals --------------------
+
+
+def int_like(*shape):
+    """Integers in the entry's own dtype."""
+
+    def make(rng, dtype):
+        return rng.integers(0 if dtype == "uint8" else -4, 5, shape).astype(dtype)
+
+    return make
+
+
+SMALL_INTS = ("int16", "int8", "uint8")
+add(
+    OpEntry("sum", args(int_like(3, 4)), fn=call("sum", 1), dtypes=SMALL_INTS,
+            variant="small-ints"),
+    OpEntry("prod", args(int_like(3, 4)), fn=call("prod", 0), dtypes=SMALL_INTS,
+            variant="small-ints"),
+    OpEntry("sum", args(int_like(3, 4)), fn=lambda lib, x: lib.sum(x, 0, dtype=lib.int32),
+            dtypes=("int64", "int16"), variant="int-to-int32"),
+    OpEntry("prod", args(int_like(3, 4)), fn=lambda lib, x: lib.prod(x, 1, dtype=lib.int32),
+            dtypes=("int64", "uint8"), variant="int-to-int32"),
+    OpEntry("sum", args(arr(3, 4)), fn=lambda lib, x: lib.sum(x, dtype=lib.float32),
+            dtypes=("float16",), variant="half-to-float", grad=False),
+    OpEntry("amax", args(int_like(3, 4)), fn=call("amax", 0), dtypes=SMALL_INTS,
+            variant="small-ints"),
+    OpEntry("argmax", args(int_like(3, 4)), fn=call("argmax", 1), dtypes=SMALL_INTS,
+            variant="small-ints"),
+    OpEntry("count_nonzero", args(int_like(3, 4)), fn=call("count_nonzero", 1),
+            dtypes=SMALL_INTS, variant="small-ints"),
+    OpEntry("median", args(arr(3)), dtypes=(), errors=(args(bools(3, 4)),), variant="bool"),
+    OpEntry("argmax", args(arr(3)), dtypes=(), errors=(args(bools(3, 4)),), variant="bool"),
+)  # fmt: skip
