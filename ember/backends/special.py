@@ -8,10 +8,12 @@ erf and erfc are piecewise polynomials, evaluated with whole-array operations:
   half of z's bits, so that ``h^2`` is exact and the tail keeps full relative accuracy.
 - negative x: erf is odd, ``erfc(-z) = 2 - erfc(z)``.
 
+Both pieces are computed for every element and the right one is selected without branches:
+on whole arrays that is several times faster than gathering each piece's elements.
 P and Q are Chebyshev interpolants fitted by ``tools/fit_erf.py`` (which shows how they were
-derived); float64 error is a few ulp (under 1e-15 relative over the whole range), float32 input
-is computed in float32 with shorter polynomials. erfinv refines a closed-form first guess
-with Newton steps on erf (on erfc near +-1, where 1 - |y| is exact).
+derived). In float64 the error is a few ulp (under 1e-15 relative over the whole range);
+float32 input is computed in float32 with shorter polynomials (a few float32 ulp). erfinv
+refines a closed-form first guess with Halley steps on these pieces.
 """
 
 from __future__ import annotations
