@@ -32,6 +32,11 @@ def _return_type(name: str, fields: tuple):
     return cls
 
 
+def _named(name: str):
+    """A (values, indices) return type called ``name`` (other families use it: cummax...)."""
+    return _return_type(name, ("values", "indices"))
+
+
 _return_max = _return_type("max", ("values", "indices"))
 _return_min = _return_type("min", ("values", "indices"))
 _return_aminmax = _return_type("aminmax", ("min", "max"))
