@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import handle_out, promote, sum_to_shape, type_name, xp_of
+from ._util import handle_out, promote, result_type, sum_to_shape, type_name, xp_of
 from .unary import _quiet
 
 
@@ -577,29 +577,56 @@ class Lerp(ArrayFunction):
 
 
 def lerp(input: Tensor, end: Tensor, weight, *, out=None) -> Tensor:
-    """Linear interpolation ``input + weight * (end - input)``; weight is a number or tensor."""
+    """Linear interpolation ``input + weight * (end - input)``; weight is a number or tensor.
+
+    As torch: ``end`` (and a weight with dims) must have input's dtype; a 0-dim weight takes
+    part in type promotion; integer input needs a floating 0-dim weight.
+    """
     if end._data.dtype != input._data.dtype:
-        raise RuntimeError(f"expected dtype {input.dtype} for `end` but got dtype {end.dtype}")
-    if input._data.dtype.kind not in "fc":
-        raise NotImplementedError(
-            f"\"lerp_kernel_scalar\" not implemented for '{type_name(input.dtype)}'"
+        raise RuntimeError(
+            f"expected dtype {_c_name(input)} for `end` but got dtype {_c_name(end)}"
         )
-    if isinstance(weight, Tensor):
-        if weight._data.ndim and weight._data.dtype != input._data.dtype:
-            raise RuntimeError(
-                f"expected dtype {input.dtype} for `weight` but got dtype {weight.dtype}"
+    if not isinstance(weight, Tensor):
+        if input._data.dtype.kind not in "fc":
+            raise NotImplementedError(
+                f"\"lerp_kernel_scalar\" not implemented for '{type_name(input.dtype)}'"
             )
-        if weight._data.dtype != input._data.dtype:
-            weight = weight.to(input.dtype)
-    else:
-        weight = float(weight)
+        return handle_out(Lerp.apply(input, end, float(weight)), out)
+    if weight._data.ndim and weight._data.dtype != input._data.dtype:
+        raise RuntimeError(
+            f"expected dtype {_c_name(input)} for `weight` but got dtype {_c_name(weight)}"
+        )
+    dtype = result_type(input, end, weight)
+    if not dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"lerp_kernel_tensor\" not implemented for '{type_name(dtype)}'"
+        )
+    input, end, weight = (t if t.dtype == dtype else t.to(dtype) for t in (input, end, weight))
     return handle_out(Lerp.apply(input, end, weight), out)
 
 
+def _c_name(t: Tensor) -> str:
+    """The C++ name torch's dtype checks print ("float", "double", "long int")."""
+    names = {"float32": "float", "float64": "double", "int64": "long int", "float16": "c10::Half"}
+    return names.get(t.dtype.name, t.dtype.name)
+
+
+def _scaled(t: Tensor, value, dtype) -> Tensor:
+    """``value * t`` where value takes the op's result dtype (it never promotes, as in torch)."""
+    if dtype.is_floating_point or dtype.is_complex:
+        value = float(value) if not isinstance(value, complex) else value
+    else:
+        value = int(value)
+    return t if value == 1 else mul(t, value)
+
+
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=None) -> Tensor:
-    """``input + value * tensor1 * tensor2``"""
+    """``input + value * tensor1 * tensor2`` (value is cast to the tensors' common dtype)."""
+    dtype = result_type(input, tensor1, tensor2)
+    if dtype is _dtype.bool_:
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     product = mul(tensor1, tensor2)
-    return handle_out(add(input, product if value == 1 else mul(product, value)), out)
+    return handle_out(add(input, _scaled(product, value, dtype)), out)
 
 
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=None) -> Tensor:
@@ -611,4 +638,4 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=Non
             "(input + value * tensor1 / tensor2) for float inputs."
         )
     quotient = div(tensor1, tensor2)
-    return handle_out(add(input, quotient if value == 1 else mul(quotient, value)), out)
+    return handle_out(add(input, _scaled(quotient, value, result_type(input, quotient))), out)

@@ -454,3 +454,21 @@ for op in ("add", "sub", "mul", "div", "maximum", "minimum", "fmax", "fmin", "po
 for op in ("sigmoid", "sinc", "erf", "tanh", "exp"):
     add(OpEntry(op, args(arr(3, 4)), dtypes=("float16",), grad=False, variant="half", rtol=1e-3,
                 atol=1e-3))  # fmt: skip
+
+# ---- the dtype rules of lerp and addcmul/addcdiv -------------------------------------------------
+add(
+    OpEntry("lerp", args(ints(3), ints(3)), fn=lambda lib, a, b: lib.lerp(a, b, lib.tensor(0.25)),
+            dtypes=("int64",), variant="int-0-dim-weight"),
+    OpEntry("lerp", args(arr(), arr(), arr()), fn=lambda lib, a, b, w: lib.lerp(a, b, w.double()),
+            dtypes=("float32",), variant="0-dim-weight-promotes"),
+    OpEntry("lerp", args(arr(3), arr(3), arr(3)),
+            fn=lambda lib, a, b, w: lib.lerp(a, b, w.double()), dtypes=(),
+            errors=(args(arr(3), arr(3), arr(3)),), variant="weight-dtype"),
+    OpEntry("addcmul", args(ints(3, 4), ints(3, 4), ints(4)),
+            fn=lambda lib, a, b, c: lib.addcmul(a, b, c, value=2.7), dtypes=("int64",),
+            variant="int-value-truncates"),
+    OpEntry("addcmul", args(ints(3), ints(3), arr(3)),
+            fn=lambda lib, a, b, c: lib.addcmul(a, b, c, value=0.5), variant="mixed-dtypes"),
+    OpEntry("addcmul", args(arr(3)), fn=lambda lib, x: lib.addcmul(x > 0, x > 0, x > 0),
+            dtypes=(), errors=(args(arr(3)),), variant="bool"),
+)  # fmt: skip
