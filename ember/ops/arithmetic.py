@@ -142,6 +142,8 @@ subtract = sub
 
 
 def _is_bool(x) -> bool:
+    if isinstance(x, bool):
+        return True
     return isinstance(x, Tensor) and x._data.dtype.kind == "b"
 
 
@@ -269,6 +271,7 @@ def remainder(input, other, *, out=None) -> Tensor:
 
 def fmod(input, other, *, out=None) -> Tensor:
     """C's fmod: the result takes the sign of the dividend."""
+    _check_tensors("fmod", input)
     a, b = promote(input, other)
     _no_bool(a, b, "fmod_cpu")
     if not _floating(a, b):
@@ -279,7 +282,8 @@ def fmod(input, other, *, out=None) -> Tensor:
 class Pow(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
-        out = _int_power(a, b) if _negative_int_exponent(b) else a**b
+        with _quiet():
+            out = _int_power(a, b) if _negative_int_exponent(b) else _power(a, b)
         ctx.save_for_backward(a, b, out)
         ctx.shapes = (_shape(a), _shape(b))
         return out
@@ -303,6 +307,15 @@ class Pow(ArrayFunction):
                 grad_b = _where_zero((a == 0) & (b >= 0), grad_b)
             grad_b = sum_to_shape(grad_b, ctx.shapes[1])
         return grad_a, grad_b
+
+
+def _power(a, b):
+    """``a ** b``; the exponents +-1/2 are square roots as in torch (``(-inf) ** 0.5`` is NaN,
+    ``(-0.) ** -0.5`` is -inf), where C's pow says inf and +inf."""
+    if isinstance(b, float) and b in (0.5, -0.5) and hasattr(a, "dtype"):
+        root = xp_of(a).sqrt(a)
+        return root if b > 0 else 1 / root
+    return a**b
 
 
 def _negative_int_exponent(b) -> bool:
@@ -334,7 +347,7 @@ def pow(input, exponent, *, out=None) -> Tensor:
     """``input ** exponent``; an integer tensor to a negative number raises, as in torch."""
     a, b = promote(input, exponent)
     _no_bool(a, b, "pow")
-    if not _floating(a, b) and not isinstance(b, Tensor) and b < 0:
+    if not _floating(a, b) and not isinstance(exponent, Tensor) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return handle_out(Pow.apply(a, b), out)
 
@@ -394,7 +407,7 @@ class Atan2(ArrayFunction):
 
 def atan2(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Elementwise ``atan(input / other)`` in the quadrant of the point (other, input)."""
-    _check_tensor(other, "atan2", "other")
+    _check_tensors("atan2", input, other)
     a, b = _float_tensors(input, other)
     return handle_out(Atan2.apply(a, b), out)
 
@@ -402,9 +415,14 @@ def atan2(input: Tensor, other: Tensor, *, out=None) -> Tensor:
 arctan2 = atan2
 
 
-def _check_tensor(value, name: str, arg: str):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{name}(): argument '{arg}' must be Tensor, not {type(value).__name__}")
+def _check_tensors(name: str, *args):
+    """torch's TypeError for an op whose operands must be tensors (not Python numbers)."""
+    for position, (arg, value) in enumerate(zip(("input", "other"), args), start=1):
+        if not isinstance(value, Tensor):
+            raise TypeError(
+                f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                f"{type(value).__name__}"
+            )
 
 
 def _float_only(a: Tensor, name: str):
@@ -434,7 +452,7 @@ class Hypot(ArrayFunction):
 
 def hypot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """The hypotenuse ``sqrt(input^2 + other^2)`` (floating-point tensors only, as torch)."""
-    _check_tensor(other, "hypot", "other")
+    _check_tensors("hypot", input, other)
     a, b = promote(input, other)
     _float_only(a, "hypot")
     return handle_out(Hypot.apply(a, b), out)
@@ -467,7 +485,7 @@ class LogAddExp(ArrayFunction):
 
 def logaddexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """``log(exp(input) + exp(other))``, computed without overflow."""
-    _check_tensor(other, "logaddexp", "other")
+    _check_tensors("logaddexp", input, other)
     a, b = promote(input, other)
     _float_only(a, "logaddexp")
     return handle_out(LogAddExp.apply(a, b, "e"), out)
@@ -475,7 +493,7 @@ def logaddexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
 
 def logaddexp2(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """``log2(2**input + 2**other)``, computed without overflow."""
-    _check_tensor(other, "logaddexp2", "other")
+    _check_tensors("logaddexp2", input, other)
     a, b = promote(input, other)
     _float_only(a, "logaddexp2")
     return handle_out(LogAddExp.apply(a, b, "2"), out)
@@ -539,6 +557,7 @@ class Copysign(ArrayFunction):
 
 def copysign(input: Tensor, other, *, out=None) -> Tensor:
     """The magnitude of ``input`` with the sign of ``other`` (a tensor or a number)."""
+    _check_tensors("copysign", input)
     a, b = _float_tensors(input, other)
     return handle_out(Copysign.apply(a, b), out)
 

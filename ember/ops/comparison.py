@@ -12,11 +12,12 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._util import handle_out, promote, result_type, sum_to_shape, xp_of
-from .arithmetic import _broadcasting
+from .arithmetic import _broadcasting, _check_tensors
 
 
 def _compare(ufunc_name: str, symbol: str):
     def op(input, other, *, out=None) -> Tensor:
+        _check_tensors(ufunc_name, input)
         a, b = promote(input, other)
         x = a._data if isinstance(a, Tensor) else a
         y = b._data if isinstance(b, Tensor) else b
@@ -88,6 +89,7 @@ def signbit(input: Tensor) -> Tensor:
 
 def _logical(ufunc_name: str):
     def op(input, other=None, *, out=None) -> Tensor:
+        _check_tensors(ufunc_name, input, *(() if ufunc_name == "logical_not" else (other,)))
         x = input._data
         xp = xp_of(x)
         if ufunc_name == "logical_not":
@@ -226,23 +228,27 @@ def _split_by_mask(ctx, grad, first, tie, shape_a, shape_b):
 
 
 def maximum(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    _check_tensors("maximum", input, other)
     a, b = promote(input, other)
     return handle_out(Maximum.apply(a, b), out)
 
 
 def minimum(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    _check_tensors("minimum", input, other)
     a, b = promote(input, other)
     return handle_out(Minimum.apply(a, b), out)
 
 
 def fmax(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Like maximum, but a NaN loses to a number."""
+    _check_tensors("fmax", input, other)
     a, b = promote(input, other)
     nan_a = a.isnan()
     return handle_out(where(nan_a, b, where(b.isnan(), a, maximum(a, b))), out)
 
 
 def fmin(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    _check_tensors("fmin", input, other)
     a, b = promote(input, other)
     return handle_out(where(a.isnan(), b, where(b.isnan(), a, minimum(a, b))), out)
 

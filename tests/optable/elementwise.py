@@ -472,3 +472,33 @@ add(
     OpEntry("addcmul", args(arr(3)), fn=lambda lib, x: lib.addcmul(x > 0, x > 0, x > 0),
             dtypes=(), errors=(args(arr(3)),), variant="bool"),
 )  # fmt: skip
+
+# ---- Python numbers: wrapped into small integer types, refused where torch wants tensors -------
+for op, call in (
+    ("maximum", lambda lib, x: lib.maximum(x, 1.0)),
+    ("minimum", lambda lib, x: lib.minimum(2, x)),
+    ("fmax", lambda lib, x: lib.fmax(x, 0)),
+    ("fmin", lambda lib, x: lib.fmin(0.5, x)),
+    ("hypot", lambda lib, x: lib.hypot(2.0, x)),
+    ("logaddexp", lambda lib, x: lib.logaddexp(1.0, x)),
+    ("copysign", lambda lib, x: lib.copysign(1.0, x)),
+    ("fmod", lambda lib, x: lib.fmod(3.0, x)),
+    ("eq", lambda lib, x: lib.eq(1.0, x)),
+    ("logical_and", lambda lib, x: lib.logical_and(x, True)),
+    ("sub", lambda lib, x: lib.sub(x, True)),
+):
+    add(OpEntry(op, args(arr(3)), fn=call, dtypes=(), errors=(args(arr(3)),), variant="number"))
+add(
+    OpEntry("add", args(int_like(6, low=0)), fn=lambda lib, x: lib.add(x, -3), dtypes=("uint8",),
+            variant="wraps"),
+    OpEntry("mul", args(int_like(6)), fn=lambda lib, x: x * 300, dtypes=("int8",),
+            variant="wraps"),
+    OpEntry("lt", args(int_like(6, low=0)), fn=lambda lib, x: x < -1, dtypes=("uint8",),
+            variant="wraps"),
+    OpEntry("pow", args(edge(10)), fn=lambda lib, x: lib.pow(x, 0.5), grad=False,
+            variant="sqrt-edge"),
+    OpEntry("pow", args(edge(10)), fn=lambda lib, x: x**-0.5, grad=False, variant="rsqrt-edge"),
+    OpEntry("pow", args(positive(3, 4)), fn=lambda lib, x: x**-0.5, variant="rsqrt"),
+    OpEntry("pow", args(int_like(4)), fn=lambda lib, x: lib.pow(x, -2), dtypes=(),
+            errors=(args(ints(4, low=0, high=5, dtype="uint8")),), variant="uint8-negative"),
+)  # fmt: skip
