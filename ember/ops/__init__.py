@@ -15,6 +15,7 @@ from . import (
     conversion,
     creation,
     indexing,
+    pointwise,
     random,
     reduction,
     shape,
@@ -25,6 +26,7 @@ from .arithmetic import *  # noqa: F403
 from .blas import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .creation import *  # noqa: F403
+from .pointwise import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .shape import *  # noqa: F403
@@ -32,7 +34,9 @@ from .statistics import *  # noqa: F403
 from .unary import *  # noqa: F403
 
 # conversion and indexing hold Tensor methods only (torch has no torch.to or torch.getitem)
-_FAMILIES = (arithmetic, blas, comparison, creation, random, reduction, shape, statistics, unary)
+_FAMILIES = (
+    arithmetic, blas, comparison, creation, pointwise, random, reduction, shape, statistics, unary
+)  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",
     "new_zeros",
