@@ -10,6 +10,7 @@ dims (``_expand_back``). Reductions that pick an element (max with a dim, median
 from __future__ import annotations
 
 import collections
+import functools
 import math
 
 import numpy as np
@@ -40,6 +41,20 @@ def _named(name: str):
 _return_max = _return_type("max", ("values", "indices"))
 _return_min = _return_type("min", ("values", "indices"))
 _return_aminmax = _return_type("aminmax", ("min", "max"))
+
+
+def _numpy_names(fn):
+    """Accept NumPy's ``axis=`` and ``keepdims=`` for ``dim=`` and ``keepdim=``, as torch does."""
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        if "keepdims" in kwargs:
+            kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+
+    return op
 
 
 def _reduce_dims(dim, ndim: int) -> tuple:
@@ -89,6 +104,7 @@ def _accumulator(input: Tensor, dtype):
     return np.int64 if input._data.dtype.kind in "biu" else None
 
 
+@_numpy_names
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """Sum over ``dim`` (all dims by default); integers and bools sum to int64."""
     dims = _reduce_dims(dim, input._data.ndim)
@@ -97,6 +113,7 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None)
     return handle_out(Sum.apply(input, dims, keepdim, _accumulator(input, dtype)), out)
 
 
+@_numpy_names
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Sum treating NaN as zero."""
     if input._data.dtype.kind in "fc":
@@ -121,6 +138,7 @@ def _check_float(input: Tensor, name: str):
         )
 
 
+@_numpy_names
 def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """Mean over ``dim``; integer input needs ``dtype=``, as in torch."""
     if dtype is not None:
@@ -132,6 +150,7 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None
     return handle_out(total / count if count else total * float("nan"), out)
 
 
+@_numpy_names
 def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Mean of the non-NaN elements."""
     if dtype is not None:
@@ -182,6 +201,7 @@ def _prod_grad(x: Tensor, dim: int) -> Tensor:
     return where(zero, at_zero, at_nonzero)
 
 
+@_numpy_names
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Product of the elements (over one ``dim``); integers and bools give int64 unless
     ``dtype`` says otherwise."""
@@ -228,6 +248,7 @@ class LogSumExp(ArrayFunction):
         return g * (x - o).exp(), None, None
 
 
+@_numpy_names
 def logsumexp(input: Tensor, dim, keepdim: bool = False, *, out=None) -> Tensor:
     """``log(sum(exp(input), dim))``, without overflow."""
     x = float_input(input)
@@ -276,11 +297,13 @@ def _amax(input: Tensor, dim, keepdim: bool, is_max: bool, name: str) -> Tensor:
     return Amax.apply(input, dims, keepdim, is_max)
 
 
+@_numpy_names
 def amax(input: Tensor, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
     """Largest value over ``dim`` (all dims by default); ties share the gradient evenly."""
     return handle_out(_amax(input, dim, keepdim, True, "amax"), out)
 
 
+@_numpy_names
 def amin(input: Tensor, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
     """Smallest value over ``dim`` (all dims by default); ties share the gradient evenly."""
     return handle_out(_amax(input, dim, keepdim, False, "amin"), out)
@@ -351,16 +374,19 @@ def _extreme(input: Tensor, dim, keepdim: bool, other, is_max: bool):
     return _select_along(input, index, d, keepdim, result)
 
 
+@_numpy_names
 def max(input: Tensor, dim=None, keepdim: bool = False, *, other=None, out=None):
     """Largest element; with ``dim``, a (values, indices) pair; with a tensor, ``maximum``."""
     return _extreme(input, dim, keepdim, other, True)
 
 
+@_numpy_names
 def min(input: Tensor, dim=None, keepdim: bool = False, *, other=None, out=None):
     """Smallest element; with ``dim``, a (values, indices) pair; with a tensor, ``minimum``."""
     return _extreme(input, dim, keepdim, other, False)
 
 
+@_numpy_names
 def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
     """``(amin, amax)`` over ``dim`` (all dims by default) as a named tuple."""
     data = input._data
@@ -395,11 +421,13 @@ def _argext(input: Tensor, dim, keepdim: bool, is_max: bool, name: str) -> Tenso
     return Tensor._make(xp.expand_dims(idx, d) if keepdim else idx)
 
 
+@_numpy_names
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the (first) largest element, in the flattened tensor or along ``dim``."""
     return _argext(input, dim, keepdim, True, "argmax")
 
 
+@_numpy_names
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the (first) smallest element, in the flattened tensor or along ``dim``."""
     return _argext(input, dim, keepdim, False, "argmin")
@@ -418,16 +446,19 @@ def _logical_reduction(input: Tensor, dim, keepdim: bool, name: str):
     return Tensor._make(xp.asarray(result))
 
 
+@_numpy_names
 def all(input: Tensor, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
     """True where every element over ``dim`` is nonzero (an empty tuple reduces nothing)."""
     return handle_out(_logical_reduction(input, dim, keepdim, "all"), out)
 
 
+@_numpy_names
 def any(input: Tensor, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
     """True where some element over ``dim`` is nonzero (an empty tuple reduces nothing)."""
     return handle_out(_logical_reduction(input, dim, keepdim, "any"), out)
 
 
+@_numpy_names
 def count_nonzero(input: Tensor, dim=None) -> Tensor:
     """The number of nonzero elements over ``dim`` (all dims by default), as int64."""
     data = input._data

@@ -14,7 +14,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._util import handle_out, wrap_dim, xp_of
-from .reduction import _reduce_dims, _return_type, _select_along
+from .reduction import _numpy_names, _reduce_dims, _return_type, _select_along
 
 _return_median = _return_type("median", ("values", "indices"))
 _return_nanmedian = _return_type("nanmedian", ("values", "indices"))
@@ -54,6 +54,7 @@ def _variance(input: Tensor, dim, unbiased, keepdim: bool, correction, name: str
         return total / float(denom)
 
 
+@_numpy_names
 def var(
     input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None
 ) -> Tensor:
@@ -83,6 +84,7 @@ class _SqrtOfVariance(ArrayFunction):
         return where(zero, 0.0, grad / (2 * where(zero, 1.0, out)))
 
 
+@_numpy_names
 def std(
     input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None
 ) -> Tensor:
@@ -96,6 +98,7 @@ def _mean_of(input: Tensor, dim, keepdim: bool) -> Tensor:
     return input.mean(_reduce_dims(dim, input._data.ndim), keepdim=keepdim)
 
 
+@_numpy_names
 def var_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """``(var, mean)`` over the same dims."""
     return (
@@ -104,6 +107,7 @@ def var_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, c
     )
 
 
+@_numpy_names
 def std_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """``(std, mean)`` over the same dims."""
     return (
@@ -155,6 +159,7 @@ def _median(input: Tensor, dim, keepdim: bool, ignore_nan: bool, name: str, resu
     return _select_along(input, _median_index(data, d, ignore_nan), d, keepdim, result)
 
 
+@_numpy_names
 def median(input: Tensor, dim=None, keepdim: bool = False):
     """The lower median (no averaging of the two middle ones); NaN if the slice has a NaN.
 
@@ -163,6 +168,7 @@ def median(input: Tensor, dim=None, keepdim: bool = False):
     return _median(input, dim, keepdim, False, "median", _return_median)
 
 
+@_numpy_names
 def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
     """``median`` of the non-NaN elements (NaN only where a slice is all NaN)."""
     return _median(input, dim, keepdim, True, "nanmedian", _return_nanmedian)
@@ -194,6 +200,7 @@ def _mode_index(data, d: int):
     return xp.moveaxis(index, -1, d)
 
 
+@_numpy_names
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     """The most frequent value along ``dim`` (the smallest among ties) and an index of it."""
     data = input._data

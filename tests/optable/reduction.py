@@ -433,3 +433,18 @@ add(
     OpEntry("median", args(arr(3)), dtypes=(), errors=(args(bools(3, 4)),), variant="bool"),
     OpEntry("argmax", args(arr(3)), dtypes=(), errors=(args(bools(3, 4)),), variant="bool"),
 )  # fmt: skip
+
+# ---- NumPy's argument names, which torch accepts too -----------------------------------------
+for op in ("sum", "mean", "amax", "std", "logsumexp", "nansum"):
+    add(OpEntry(op, args(arr(3, 4)), variant="numpy-names",
+                fn=lambda lib, x, _op=op: getattr(x, _op)(axis=1, keepdims=True)))  # fmt: skip
+add(
+    OpEntry("max", args(arr(3, 4)), fn=lambda lib, x: tuple(lib.max(x, axis=0, keepdims=True)),
+            variant="numpy-names"),
+    OpEntry("median", args(arr(3, 5)), fn=lambda lib, x: tuple(lib.median(x, axis=-1)),
+            variant="numpy-names"),
+    OpEntry("argmax", args(arr(3, 4)), fn=lambda lib, x: lib.argmax(x, axis=1), grad=False,
+            variant="numpy-names"),
+    OpEntry("any", args(bools(3, 4)), fn=lambda lib, x: lib.any(x, axis=0, keepdims=True),
+            dtypes=("bool",), variant="numpy-names"),
+)  # fmt: skip
