@@ -118,12 +118,16 @@ class LogAddExp(ArrayFunction):
         )
 
 
+_LOGADDEXP = type("LogAddExp", (LogAddExp,), {"node_name": "LogaddexpBackward0"})
+_LOGADDEXP2 = type("LogAddExp", (LogAddExp,), {"node_name": "Logaddexp2Backward0"})
+
+
 def logaddexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """``log(exp(input) + exp(other))``, computed without overflow."""
     _check_tensors("logaddexp", input, other)
     a, b = promote(input, other)
     _float_only(a, "logaddexp")
-    return handle_out(LogAddExp.apply(a, b, "e"), out)
+    return handle_out(_LOGADDEXP.apply(a, b, "e"), out)
 
 
 def logaddexp2(input: Tensor, other: Tensor, *, out=None) -> Tensor:
@@ -131,7 +135,7 @@ def logaddexp2(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     _check_tensors("logaddexp2", input, other)
     a, b = promote(input, other)
     _float_only(a, "logaddexp2")
-    return handle_out(LogAddExp.apply(a, b, "2"), out)
+    return handle_out(_LOGADDEXP2.apply(a, b, "2"), out)
 
 
 class Xlogy(ArrayFunction):

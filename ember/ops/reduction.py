@@ -57,6 +57,18 @@ def _numpy_names(fn):
     return op
 
 
+_NAMED_NODES = {}
+
+
+def _named_node(cls, node_name: str):
+    """``cls`` under the name torch gives the op's backward node (one op class can serve
+    several torch ops: SelectAlong is MaxBackward0 for max, MedianBackward1 for median...)."""
+    key = (cls, node_name)
+    if key not in _NAMED_NODES:
+        _NAMED_NODES[key] = type(cls.__name__, (cls,), {"node_name": node_name})
+    return _NAMED_NODES[key]
+
+
 def _reduce_dims(dim, ndim: int) -> tuple:
     """``dim`` as a sorted tuple of axes; None and an empty tuple mean every dim."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
@@ -210,7 +222,8 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype=
     d = None if dim is None or input._data.ndim == 0 else wrap_dim(dim, input._data.ndim)
     if dim is not None and input._data.ndim == 0:
         wrap_dim(dim, 0)
-    return Prod.apply(input, d, keepdim, _accumulator(input, dtype))
+    node = _named_node(Prod, "ProdBackward0" if d is None else "ProdBackward1")
+    return node.apply(input, d, keepdim, _accumulator(input, dtype))
 
 
 # ---- logsumexp -----------------------------------------------------------------------------
@@ -221,6 +234,8 @@ class LogSumExp(ArrayFunction):
 
     math: d/dx_i = exp(x_i - out)
     """
+
+    node_name = "LogsumexpBackward0"
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
@@ -294,7 +309,8 @@ def _check_nonempty(x: Tensor, dims, all_dims: bool, name: str):
 def _amax(input: Tensor, dim, keepdim: bool, is_max: bool, name: str) -> Tensor:
     dims = _reduce_dims(dim, input._data.ndim)
     _check_nonempty(input, dims, dim is None or dim == (), name)
-    return Amax.apply(input, dims, keepdim, is_max)
+    node = f"{name.capitalize()}Backward{'1' if name in ('max', 'min') else '0'}"
+    return _named_node(Amax, node).apply(input, dims, keepdim, is_max)
 
 
 @_numpy_names
@@ -336,9 +352,9 @@ class SelectAlong(ArrayFunction):
         return grad * Tensor._make(mask), None, None, None
 
 
-def _select_along(input: Tensor, index, dim: int, keepdim: bool, result):
+def _select_along(input: Tensor, index, dim: int, keepdim: bool, result, node_name: str):
     """``result(values, indices)`` for an index array of keepdim shape (see SelectAlong)."""
-    values, indices = SelectAlong.apply(input, index, dim, keepdim)
+    values, indices = _named_node(SelectAlong, node_name).apply(input, index, dim, keepdim)
     return result(values, indices)
 
 
@@ -371,7 +387,7 @@ def _extreme(input: Tensor, dim, keepdim: bool, other, is_max: bool):
     _check_nonempty(input, (d,), False, name)
     data = input._data
     index = xp_of(data).expand_dims(_arg_extreme(data, d, is_max), d)
-    return _select_along(input, index, d, keepdim, result)
+    return _select_along(input, index, d, keepdim, result, f"{name.capitalize()}Backward0")
 
 
 @_numpy_names
@@ -397,7 +413,8 @@ def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
         )
     dims = _reduce_dims(dim, data.ndim)
     return _return_aminmax(
-        Amax.apply(input, dims, keepdim, False), Amax.apply(input, dims, keepdim, True)
+        _named_node(Amax, "AminmaxBackward0").apply(input, dims, keepdim, False),
+        _named_node(Amax, "AminmaxBackward0").apply(input, dims, keepdim, True),
     )
 
 
@@ -475,6 +492,8 @@ class VectorNorm(ArrayFunction):
 
     The subgradient at 0 is 0 (as torch), never NaN.
     """
+
+    node_name = "LinalgVectorNormBackward0"
 
     @staticmethod
     def forward(ctx, x, ord, dims, keepdim):

@@ -150,13 +150,14 @@ def _median(input: Tensor, dim, keepdim: bool, ignore_nan: bool, name: str, resu
         if data.size == 0:
             return flat.new_full((), float("nan"))
         index = _median_index(flat._data, 0, ignore_nan)
-        return _select_along(flat, index, 0, False, result).values
+        return _select_along(flat, index, 0, False, result, f"{name.capitalize()}Backward0").values
     d = wrap_dim(dim, data.ndim)
     if data.ndim == 0:
         return result(input.clone(), Tensor._make(np.zeros((), np.int64)))
     if data.shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
-    return _select_along(input, _median_index(data, d, ignore_nan), d, keepdim, result)
+    index = _median_index(data, d, ignore_nan)
+    return _select_along(input, index, d, keepdim, result, f"{name.capitalize()}Backward1")
 
 
 @_numpy_names
@@ -209,4 +210,4 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
         return _return_mode(input.clone(), Tensor._make(np.zeros((), np.int64)))
     if data.shape[d] == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
-    return _select_along(input, _mode_index(data, d), d, keepdim, _return_mode)
+    return _select_along(input, _mode_index(data, d), d, keepdim, _return_mode, "ModeBackward0")
