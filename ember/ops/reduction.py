@@ -20,6 +20,7 @@ from ..autograd.function import ArrayFunction
 from ._util import float_input, handle_out, type_name, wrap_dim, wrap_dims, xp_of
 
 
+@functools.cache
 def _return_type(name: str, fields: tuple):
     """A named tuple like ``torch.return_types.<name>``: fields by name, unpackable."""
 
