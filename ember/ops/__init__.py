@@ -19,9 +19,11 @@ from . import (
     linalg_functions,
     linalg_lu,
     matrix,
+    pointwise,
     random,
     reduction,
     shape,
+    statistics,
     unary,
 )
 from .arithmetic import *  # noqa: F403
@@ -29,14 +31,19 @@ from .blas import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .creation import *  # noqa: F403
 from .matrix import *  # noqa: F403
+from .pointwise import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .shape import *  # noqa: F403
+from .statistics import *  # noqa: F403
 from .unary import *  # noqa: F403
 
 # conversion and indexing hold Tensor methods only (torch has no torch.to or torch.getitem)
 # linalg is torch.linalg's namespace (ember.linalg), not top-level names
-_FAMILIES = (arithmetic, blas, comparison, creation, matrix, random, reduction, shape, unary)
+_FAMILIES = (
+    arithmetic, blas, comparison, creation, matrix, pointwise, random, reduction, shape,
+    statistics, unary,
+)  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",
     "new_zeros",
@@ -55,15 +62,17 @@ _METHOD_ONLY = {
     "Size",
 }
 
-# the public ops: functions and classes defined in the family modules (not what they import)
+# the public ops: functions defined in the op family modules (not the Function classes, and
+# not helpers they import from ops._util)
 __all__ = sorted(
     name
     for family in _FAMILIES
     for name, value in vars(family).items()
     if not name.startswith("_")
     and name not in _METHOD_ONLY
-    and isinstance(value, (_types.FunctionType, type))
-    and getattr(value, "__module__", "").startswith(__name__)
+    and isinstance(value, _types.FunctionType)
+    and value.__module__.startswith(__name__ + ".")
+    and not value.__module__.startswith(__name__ + "._")
 )
 
 from . import _methods  # noqa: E402,F401  (binds Tensor methods; needs the names above)

@@ -28,6 +28,8 @@ from . import (
 FUNCTION_METHODS = (
     "add sub subtract mul multiply div divide true_divide floor_divide remainder fmod pow "
     "float_power rsub "
+    "atan2 arctan2 hypot logaddexp logaddexp2 xlogy copysign lerp addcmul addcdiv deg2rad "
+    "rad2deg sinc positive heaviside "
     "neg negative abs absolute sign exp exp2 expm1 log log2 log10 log1p sqrt rsqrt square "
     "reciprocal sin cos tan asin acos atan arcsin arccos arctan sinh cosh tanh asinh acosh "
     "atanh arcsinh arccosh arctanh sigmoid logit erf erfc erfinv floor ceil round trunc fix "
@@ -85,6 +87,7 @@ def _inplace(fn):
 
 INPLACE = (
     "add sub mul div floor_divide remainder fmod pow neg abs sign exp exp2 expm1 log log2 "
+    "atan2 arctan2 hypot xlogy copysign lerp addcmul addcdiv deg2rad rad2deg sinc heaviside "
     "log10 log1p sqrt rsqrt square reciprocal sin cos tan asin acos atan sinh cosh tanh "
     "asinh acosh atanh sigmoid logit erf erfc erfinv floor ceil round trunc frac clamp clip "
     "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "

@@ -97,7 +97,11 @@ def _scalar_as(value, dtype: _dtype.dtype):
         return complex(value)
     if isinstance(value, float):
         return value
-    return int(value)
+    value = int(value)
+    info = np.iinfo(dtype.np)
+    if not info.min <= value <= info.max:  # wraps around, as in torch (NumPy would raise)
+        value = int(np.array(value).astype(dtype.np))
+    return value
 
 
 def float_input(x: Tensor) -> Tensor:

@@ -1,4 +1,5 @@
-"""Binary arithmetic: add, sub, mul, div, pow, floor division, remainders, and their blends.
+"""Binary arithmetic: add, sub, mul, div, pow, floor division and remainders (two-input math
+functions such as atan2, and blends such as lerp, are in ``pointwise.py``).
 
 Each op promotes its operands as PyTorch does (``promote``), then runs one NumPy/CuPy ufunc.
 Backward undoes broadcasting with ``sum_to_shape``, the one place where that happens.
@@ -10,6 +11,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._util import handle_out, promote, sum_to_shape, xp_of
+from .unary import _quiet
 
 
 def _shape(x):
@@ -141,6 +143,8 @@ subtract = sub
 
 
 def _is_bool(x) -> bool:
+    if isinstance(x, bool):
+        return True
     return isinstance(x, Tensor) and x._data.dtype.kind == "b"
 
 
@@ -199,6 +203,7 @@ class FloorDivide(ArrayFunction):
 
 def floor_divide(input, other, *, out=None) -> Tensor:
     a, b = promote(input, other)
+    _no_bool(a, b, "div_floor_cpu")
     if not _floating(a, b):
         _check_int_division(b._data if isinstance(b, Tensor) else b)
     return handle_out(FloorDivide.apply(a, b), out)
@@ -209,12 +214,25 @@ def _floating(a, b) -> bool:
     return t._data.dtype.kind in "fc"
 
 
+def _no_bool(a, b, kernel: str):
+    """torch has no bool kernel for arithmetic such as division, remainders and powers."""
+    t = a if isinstance(a, Tensor) else b
+    if t._data.dtype.kind == "b":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 class Remainder(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ctx.shapes = (_shape(a), _shape(b))
-        return xp_of(a if hasattr(a, "shape") else b).remainder(a, b)
+        xp = xp_of(a if hasattr(a, "shape") else b)
+        if xp.result_type(a, b).kind != "f":
+            return xp.remainder(a, b)
+        # torch's rule: fmod, moved into the divisor's sign (a zero keeps the dividend's sign)
+        with _quiet():
+            mod = xp.fmod(a, b)
+            return xp.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
 
     @staticmethod
     def backward(ctx, grad):
@@ -246,6 +264,7 @@ class Fmod(ArrayFunction):
 def remainder(input, other, *, out=None) -> Tensor:
     """Python's modulo: the result takes the sign of the divisor."""
     a, b = promote(input, other)
+    _no_bool(a, b, "remainder_cpu")
     if not _floating(a, b):
         _check_int_division(b._data if isinstance(b, Tensor) else b)
     return handle_out(Remainder.apply(a, b), out)
@@ -253,7 +272,9 @@ def remainder(input, other, *, out=None) -> Tensor:
 
 def fmod(input, other, *, out=None) -> Tensor:
     """C's fmod: the result takes the sign of the dividend."""
+    _check_tensors("fmod", input)
     a, b = promote(input, other)
+    _no_bool(a, b, "fmod_cpu")
     if not _floating(a, b):
         _check_int_division(b._data if isinstance(b, Tensor) else b)
     return handle_out(Fmod.apply(a, b), out)
@@ -262,7 +283,8 @@ def fmod(input, other, *, out=None) -> Tensor:
 class Pow(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
-        out = a**b
+        with _quiet():
+            out = _int_power(a, b) if _negative_int_exponent(b) else _power(a, b)
         ctx.save_for_backward(a, b, out)
         ctx.shapes = (_shape(a), _shape(b))
         return out
@@ -288,6 +310,28 @@ class Pow(ArrayFunction):
         return grad_a, grad_b
 
 
+def _power(a, b):
+    """``a ** b``; the exponents +-1/2 are square roots as in torch (``(-inf) ** 0.5`` is NaN,
+    ``(-0.) ** -0.5`` is -inf), where C's pow says inf and +inf."""
+    if isinstance(b, float) and b in (0.5, -0.5) and hasattr(a, "dtype"):
+        root = xp_of(a).sqrt(a)
+        return root if b > 0 else 1 / root
+    return a**b
+
+
+def _negative_int_exponent(b) -> bool:
+    return hasattr(b, "dtype") and b.dtype.kind in "iu" and bool((b < 0).any())
+
+
+def _int_power(a, b):
+    """Integer powers with some negative exponents: 1/a^n truncates to 0 unless |a| is 1."""
+    xp = xp_of(b)
+    positive = a ** xp.maximum(b, 0)
+    sign = 1 - 2 * (b & 1)  # (-1)^b
+    negative = xp.where(a == 1, 1, xp.where(a == -1, sign, 0))
+    return xp.where(b < 0, negative, positive).astype(positive.dtype, copy=False)
+
+
 def _where_zero(mask: Tensor, values: Tensor) -> Tensor:
     from .comparison import where
 
@@ -301,12 +345,11 @@ def _const_log(a, like: Tensor):
 
 
 def pow(input, exponent, *, out=None) -> Tensor:
-    """``input ** exponent``; integers to negative integer powers raise, as in torch."""
+    """``input ** exponent``; an integer tensor to a negative number raises, as in torch."""
     a, b = promote(input, exponent)
-    if not _floating(a, b):
-        e = b._data if isinstance(b, Tensor) else b
-        if (e < 0).any() if hasattr(e, "shape") else e < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+    _no_bool(a, b, "pow")
+    if not _floating(a, b) and not isinstance(exponent, Tensor) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     return handle_out(Pow.apply(a, b), out)
 
 
@@ -315,3 +358,21 @@ def float_power(input, exponent, *, out=None) -> Tensor:
     a = input.to(_dtype.float64) if isinstance(input, Tensor) else float(input)
     b = exponent.to(_dtype.float64) if isinstance(exponent, Tensor) else float(exponent)
     return pow(a, b, out=out)
+
+
+def _broadcasting(ufunc, a, b):
+    """``ufunc(a, b)``, with torch's error for shapes that do not broadcast."""
+    try:
+        return ufunc(a, b)
+    except ValueError:
+        raise broadcast_error(a, b) from None
+
+
+def _check_tensors(name: str, *args):
+    """torch's TypeError for an op whose operands must be tensors (not Python numbers)."""
+    for position, (arg, value) in enumerate(zip(("input", "other"), args), start=1):
+        if not isinstance(value, Tensor):
+            raise TypeError(
+                f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                f"{type(value).__name__}"
+            )

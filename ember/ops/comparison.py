@@ -12,15 +12,17 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._util import handle_out, promote, result_type, sum_to_shape, xp_of
+from .arithmetic import _broadcasting, _check_tensors
 
 
 def _compare(ufunc_name: str, symbol: str):
     def op(input, other, *, out=None) -> Tensor:
+        _check_tensors(ufunc_name, input)
         a, b = promote(input, other)
         x = a._data if isinstance(a, Tensor) else a
         y = b._data if isinstance(b, Tensor) else b
         xp = xp_of(x if isinstance(a, Tensor) else y)
-        return handle_out(Tensor._make(getattr(xp, ufunc_name)(x, y)), out)
+        return handle_out(Tensor._make(_broadcasting(getattr(xp, ufunc_name), x, y)), out)
 
     op.__doc__ = f"Elementwise ``input {symbol} other`` as a bool tensor."
     return op
@@ -87,13 +89,14 @@ def signbit(input: Tensor) -> Tensor:
 
 def _logical(ufunc_name: str):
     def op(input, other=None, *, out=None) -> Tensor:
+        _check_tensors(ufunc_name, input, *(() if ufunc_name == "logical_not" else (other,)))
         x = input._data
         xp = xp_of(x)
         if ufunc_name == "logical_not":
             res = xp.logical_not(x)
         else:
             y = other._data if isinstance(other, Tensor) else other
-            res = getattr(xp, ufunc_name)(x, y)
+            res = _broadcasting(getattr(xp, ufunc_name), x, y)
         return handle_out(Tensor._make(res), out)
 
     op.__doc__ = f"Elementwise {ufunc_name.replace('_', ' ')}, as a bool tensor."
@@ -110,14 +113,15 @@ def _bitwise(ufunc_name: str):
     def op(input, other, *, out=None) -> Tensor:
         a, b = promote(input, other)
         t = a if isinstance(a, Tensor) else b
-        if t._data.dtype.kind not in "biu":
+        if t._data.dtype.kind not in "biu" or ("shift" in ufunc_name and t._data.dtype.kind == "b"):
             # torch's type for an op that has no kernel for this dtype
             raise NotImplementedError(
                 f"\"{ufunc_name}_cpu\" not implemented for '{_type_name(t.dtype)}'"
             )
         x = a._data if isinstance(a, Tensor) else a
         y = b._data if isinstance(b, Tensor) else b
-        return handle_out(Tensor._make(getattr(xp_of(t._data), ufunc_name)(x, y)), out)
+        result = _broadcasting(getattr(xp_of(t._data), ufunc_name), x, y)
+        return handle_out(Tensor._make(result), out)
 
     op.__doc__ = f"Elementwise {ufunc_name.replace('_', ' ')} of integer or bool tensors."
     return op
@@ -152,7 +156,11 @@ class Where(ArrayFunction):
     def forward(ctx, cond, a, b):
         ctx.cond = cond
         ctx.shapes = (getattr(a, "shape", ()), getattr(b, "shape", ()))
-        return xp_of(cond).where(cond, a, b)
+        try:
+            return xp_of(cond).where(cond, a, b)
+        except ValueError:
+            shapes = [getattr(v, "shape", ()) for v in (cond, a, b)]
+            raise RuntimeError(f"shape mismatch: where got shapes {shapes}") from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -190,7 +198,7 @@ class Maximum(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return xp_of(a).maximum(a, b)
+        return _broadcasting(xp_of(a).maximum, a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -202,7 +210,7 @@ class Minimum(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return xp_of(a).minimum(a, b)
+        return _broadcasting(xp_of(a).minimum, a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -220,23 +228,27 @@ def _split_by_mask(ctx, grad, first, tie, shape_a, shape_b):
 
 
 def maximum(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    _check_tensors("maximum", input, other)
     a, b = promote(input, other)
     return handle_out(Maximum.apply(a, b), out)
 
 
 def minimum(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    _check_tensors("minimum", input, other)
     a, b = promote(input, other)
     return handle_out(Minimum.apply(a, b), out)
 
 
 def fmax(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Like maximum, but a NaN loses to a number."""
+    _check_tensors("fmax", input, other)
     a, b = promote(input, other)
     nan_a = a.isnan()
     return handle_out(where(nan_a, b, where(b.isnan(), a, maximum(a, b))), out)
 
 
 def fmin(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    _check_tensors("fmin", input, other)
     a, b = promote(input, other)
     return handle_out(where(a.isnan(), b, where(b.isnan(), a, minimum(a, b))), out)
 
@@ -323,3 +335,28 @@ def nan_to_num(
     result = where(input == float("inf"), posinf, result)
     result = where(input == float("-inf"), neginf, result)
     return handle_out(result, out)
+
+
+class Heaviside(ArrayFunction):
+    """The step function: 0 below zero, 1 above, ``values`` at zero (and 0 at NaN, as torch)."""
+
+    @staticmethod
+    def forward(ctx, x, values):
+        xp = xp_of(x)
+        return xp.where(x == 0, values, x > 0).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::heaviside is not implemented")
+
+
+def heaviside(input: Tensor, values: Tensor, *, out=None) -> Tensor:
+    """The Heaviside step of ``input``, taking ``values`` where input is 0."""
+    if not isinstance(values, Tensor):
+        raise TypeError(
+            f"heaviside(): argument 'values' (position 2) must be Tensor, not "
+            f"{type(values).__name__}"
+        )
+    if input._data.dtype != values._data.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return handle_out(Heaviside.apply(input, values), out)

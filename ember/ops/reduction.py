@@ -1,33 +1,80 @@
-"""Reductions: sum, mean, prod, max/min, arg-extrema, var/std, norms, logsumexp, all/any.
+"""Reductions: sum, mean, prod, logsumexp, max/min and their arg forms, norms, all/any.
 
-``dim`` may be an int, a tuple, or None (all dims). The backward of a reduction broadcasts the
-gradient back over the reduced dims (``_expand_back``).
+``dim`` may be an int, a tuple or list, or None (every dim; an empty tuple also means every
+dim, as in torch). The backward of a reduction broadcasts the gradient back over the reduced
+dims (``_expand_back``). Reductions that pick an element (max with a dim, median, mode) share
+``SelectAlong``, which sends the gradient to the picked index. var/std, median and mode live in
+``statistics.py``.
 """
 
 from __future__ import annotations
 
 import collections
+import functools
 import math
 
 import numpy as np
 
-from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._util import float_input, handle_out, type_name, wrap_dim, wrap_dims, xp_of
 
-values_indices = collections.namedtuple("values_indices", ["values", "indices"])
+
+@functools.cache
+def _return_type(name: str, fields: tuple):
+    """A named tuple like ``torch.return_types.<name>``: fields by name, unpackable."""
+
+    cls = collections.namedtuple(name, fields)
+
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+        return f"torch.return_types.{name}(\n{body})"
+
+    cls.__repr__ = __repr__
+    return cls
 
 
 def _named(name: str):
-    return collections.namedtuple(name, ["values", "indices"])
+    """A (values, indices) return type called ``name`` (other families use it: cummax...)."""
+    return _return_type(name, ("values", "indices"))
 
 
-return_max = _named("max")
-return_min = _named("min")
-return_median = _named("median")
-return_mode = _named("mode")
-return_aminmax = collections.namedtuple("aminmax", ["min", "max"])
+_return_max = _return_type("max", ("values", "indices"))
+_return_min = _return_type("min", ("values", "indices"))
+_return_aminmax = _return_type("aminmax", ("min", "max"))
+
+
+def _numpy_names(fn):
+    """Accept NumPy's ``axis=`` and ``keepdims=`` for ``dim=`` and ``keepdim=``, as torch does."""
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        if "keepdims" in kwargs:
+            kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+
+    return op
+
+
+_NAMED_NODES = {}
+
+
+def _named_node(cls, node_name: str):
+    """``cls`` under the name torch gives the op's backward node (one op class can serve
+    several torch ops: SelectAlong is MaxBackward0 for max, MedianBackward1 for median...)."""
+    key = (cls, node_name)
+    if key not in _NAMED_NODES:
+        _NAMED_NODES[key] = type(cls.__name__, (cls,), {"node_name": node_name})
+    return _NAMED_NODES[key]
+
+
+def _reduce_dims(dim, ndim: int) -> tuple:
+    """``dim`` as a sorted tuple of axes; None and an empty tuple mean every dim."""
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return tuple(range(ndim))
+    return wrap_dims(dim, ndim)
 
 
 def _expand_back(grad: Tensor, in_shape, dims, keepdim: bool) -> Tensor:
@@ -38,6 +85,15 @@ def _expand_back(grad: Tensor, in_shape, dims, keepdim: bool) -> Tensor:
             shape[d] = 1
         grad = grad.reshape(shape)
     return grad.expand(in_shape)
+
+
+def _reduced_shape(shape, dims, keepdim: bool = False) -> tuple:
+    if keepdim:
+        return tuple(1 if i in dims else s for i, s in enumerate(shape))
+    return tuple(s for i, s in enumerate(shape) if i not in dims)
+
+
+# ---- sum, mean, prod ------------------------------------------------------------------------
 
 
 class Sum(ArrayFunction):
@@ -53,95 +109,170 @@ class Sum(ArrayFunction):
         return _expand_back(grad, ctx.in_shape, ctx.dims, ctx.keepdim), None, None, None
 
 
-def _sum_dtype(x: Tensor, dtype):
+def _accumulator(input: Tensor, dtype):
+    """The NumPy dtype a sum or product runs in: ``dtype`` if given, else int64 for integers
+    and bools (as torch), else the input's (None)."""
     if dtype is not None:
         return dtype.np
-    if x._data.dtype.kind in "biu":
-        return np.int64
-    return None
+    return np.int64 if input._data.dtype.kind in "biu" else None
 
 
+@_numpy_names
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """Sum over ``dim`` (all dims by default); integers and bools sum to int64."""
-    dims = wrap_dims(dim, input._data.ndim)
+    dims = _reduce_dims(dim, input._data.ndim)
     if dtype is not None and dtype.np != input._data.dtype:
         input = input.to(dtype)
-    return handle_out(Sum.apply(input, dims, keepdim, _sum_dtype(input, None)), out)
+    return handle_out(Sum.apply(input, dims, keepdim, _accumulator(input, dtype)), out)
 
 
+@_numpy_names
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    from .comparison import where
+    """Sum treating NaN as zero."""
+    if input._data.dtype.kind in "fc":
+        from .comparison import where
 
-    return sum(where(input.isnan(), 0.0, input), dim, keepdim, dtype=dtype)
+        input = where(input.isnan(), 0.0, input)
+    return sum(input, dim, keepdim, dtype=dtype)
 
 
+def _count(shape, dims) -> int:
+    n = 1
+    for d in dims:
+        n *= shape[d]
+    return n
+
+
+def _check_float(input: Tensor, name: str):
+    if input._data.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"{name}(): could not infer output dtype. Input dtype must be either a floating "
+            f"point or complex dtype. Got: {type_name(input.dtype)}"
+        )
+
+
+@_numpy_names
 def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """Mean over ``dim``; integer input needs ``dtype=``, as in torch."""
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.dtype.kind not in "fc":
-        raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {type_name(input.dtype)}"
-        )
-    dims = wrap_dims(dim, input._data.ndim)
-    count = 1
-    for d in dims:
-        count *= input._data.shape[d]
+    _check_float(input, "mean")
+    dims = _reduce_dims(dim, input._data.ndim)
+    count = _count(input._data.shape, dims)
     total = Sum.apply(input, dims, keepdim, None)
     return handle_out(total / count if count else total * float("nan"), out)
 
 
+@_numpy_names
 def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    keep = (~input.isnan()).sum(dim, keepdim)
-    return nansum(input, dim, keepdim, dtype=dtype) / keep
+    """Mean of the non-NaN elements."""
+    if dtype is not None:
+        input = input.to(dtype)
+    _check_float(input, "nanmean")
+    kept = (~input.isnan()).sum(dim, keepdim)
+    return nansum(input, dim, keepdim) / kept
 
 
 class Prod(ArrayFunction):
-    """Product; backward handles zeros exactly (no division by the input)."""
+    """Product over one dim (or all, ``dim=None``); backward is exact where x has zeros."""
 
     @staticmethod
-    def forward(ctx, x, dim, keepdim):
+    def forward(ctx, x, dim, keepdim, acc):
         ctx.save_for_backward(x)
         ctx.dim, ctx.keepdim = dim, keepdim
-        dtype = np.int64 if x.dtype.kind in "biu" else None
-        return xp_of(x).prod(x, axis=dim, keepdims=keepdim, dtype=dtype)
+        return xp_of(x).prod(x, axis=dim, keepdims=keepdim, dtype=acc)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        dim = ctx.dim
-        if dim is None:
+        if ctx.dim is None:
             flat = x.reshape(-1)
-            g = _prod_grad(flat, 0) * grad.reshape(())
-            return g.reshape(x.shape), None, None
+            return (_prod_grad(flat, 0) * grad.reshape(())).reshape(x.shape), None, None, None
         if not ctx.keepdim:
-            grad = grad.unsqueeze(dim)
-        return grad * _prod_grad(x, dim), None, None
+            grad = grad.unsqueeze(ctx.dim)
+        return grad * _prod_grad(x, ctx.dim), None, None, None
 
 
 def _prod_grad(x: Tensor, dim: int) -> Tensor:
-    """d prod / d x_i = the product of all the other elements: exclusive cumulative products
-    from the left times those from the right (exact where x has zeros)."""
-    from .creation import ones_like
-    from .shape import cat
+    """d prod / d x_i, the product of the other elements along ``dim``, exact with zeros.
 
-    n = x.shape[dim]
-    if n <= 1:
-        return ones_like(x)
-    one = ones_like(x.narrow(dim, 0, 1))
-    left = cat([one, x.narrow(dim, 0, n - 1).cumprod(dim)], dim)
-    right = cat([one, x.flip(dim).narrow(dim, 0, n - 1).cumprod(dim)], dim).flip(dim)
-    return left * right
+    With p the product of the nonzero elements, z the number of zeros and s the sum of the
+    zero elements (0 in value, but it carries their derivative):
+    a nonzero x_i gets p / x_i (no zero), p s / x_i (one zero: the other factor), else 0;
+    a zero x_i gets p (it is the only zero), p (s - x_i) (the other of two zeros), else 0.
+    Written so, the second derivative is exact too.
+    """
+    from .comparison import where
+
+    zero = x == 0
+    zeros = zero.sum(dim, keepdim=True)
+    nonzero_x = where(zero, 1.0, x)
+    p = prod(nonzero_x, dim, keepdim=True)
+    s = where(zero, x, 0.0).sum(dim, keepdim=True)
+    at_nonzero = where(zeros == 0, p, where(zeros == 1, p * s, 0.0)) / nonzero_x
+    at_zero = where(zeros == 1, p, where(zeros == 2, p * (s - x), 0.0))
+    return where(zero, at_zero, at_nonzero)
 
 
+@_numpy_names
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """Product of the elements (over one ``dim``); integers and bools give int64 unless
+    ``dtype`` says otherwise."""
     if dtype is not None:
         input = input.to(dtype)
-    d = None if dim is None else wrap_dim(dim, input._data.ndim)
-    if input._data.ndim == 0:
-        d = None
-    return Prod.apply(input, d, keepdim)
+    d = None if dim is None or input._data.ndim == 0 else wrap_dim(dim, input._data.ndim)
+    if dim is not None and input._data.ndim == 0:
+        wrap_dim(dim, 0)
+    node = _named_node(Prod, "ProdBackward0" if d is None else "ProdBackward1")
+    return node.apply(input, d, keepdim, _accumulator(input, dtype))
+
+
+# ---- logsumexp -----------------------------------------------------------------------------
+
+
+class LogSumExp(ArrayFunction):
+    """``log(sum(exp(x)))`` computed stably by shifting by the max.
+
+    math: d/dx_i = exp(x_i - out)
+    """
+
+    node_name = "LogsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        xp = xp_of(x)
+        ctx.dims, ctx.keepdim = dims, keepdim
+        if x.size == 0:
+            out = xp.full(_reduced_shape(x.shape, dims, keepdim), -np.inf, dtype=x.dtype)
+            ctx.save_for_backward(x, out)
+            return out
+        m = xp.max(x, axis=dims, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        with np.errstate(divide="ignore"):
+            out = xp.log(xp.sum(xp.exp(x - m), axis=dims, keepdims=True)) + m
+        out = out.astype(x.dtype, copy=False)
+        if not keepdim:
+            out = out.reshape(_reduced_shape(x.shape, dims))
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        g = _expand_back(grad, x.shape, ctx.dims, ctx.keepdim)
+        o = _expand_back(out, x.shape, ctx.dims, ctx.keepdim)
+        return g * (x - o).exp(), None, None
+
+
+@_numpy_names
+def logsumexp(input: Tensor, dim, keepdim: bool = False, *, out=None) -> Tensor:
+    """``log(sum(exp(input), dim))``, without overflow."""
+    x = float_input(input)
+    dims = wrap_dims(dim, x._data.ndim)
+    return handle_out(LogSumExp.apply(x, dims, keepdim), out)
+
+
+# ---- amax, amin, max, min, aminmax, argmax, argmin ------------------------------------------
 
 
 class Amax(ArrayFunction):
@@ -164,52 +295,68 @@ class Amax(ArrayFunction):
         return g * mask / count, None, None, None
 
 
-def _reduced_shape(shape, dims):
-    return tuple(s for i, s in enumerate(shape) if i not in dims)
-
-
-def _check_nonempty(x: Tensor, dims, name: str):
-    for d in dims:
-        if x._data.shape[d] == 0:
-            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
-    if not dims and x._data.size == 0:
+def _check_nonempty(x: Tensor, dims, all_dims: bool, name: str):
+    """torch's errors for a max-like reduction with no elements to pick from."""
+    if x._data.size == 0 and all_dims:
         raise RuntimeError(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
             "Specify the reduction dim with the 'dim' argument."
         )
+    for d in dims:
+        if x._data.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
+def _amax(input: Tensor, dim, keepdim: bool, is_max: bool, name: str) -> Tensor:
+    dims = _reduce_dims(dim, input._data.ndim)
+    _check_nonempty(input, dims, dim is None or dim == (), name)
+    node = f"{name.capitalize()}Backward{'1' if name in ('max', 'min') else '0'}"
+    return _named_node(Amax, node).apply(input, dims, keepdim, is_max)
+
+
+@_numpy_names
 def amax(input: Tensor, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
-    dims = wrap_dims(dim if dim != () else None, input._data.ndim)
-    _check_nonempty(input, dims, "amax")
-    return handle_out(Amax.apply(input, dims, keepdim, True), out)
+    """Largest value over ``dim`` (all dims by default); ties share the gradient evenly."""
+    return handle_out(_amax(input, dim, keepdim, True, "amax"), out)
 
 
+@_numpy_names
 def amin(input: Tensor, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
-    dims = wrap_dims(dim if dim != () else None, input._data.ndim)
-    _check_nonempty(input, dims, "amin")
-    return handle_out(Amax.apply(input, dims, keepdim, False), out)
+    """Smallest value over ``dim`` (all dims by default); ties share the gradient evenly."""
+    return handle_out(_amax(input, dim, keepdim, False, "amin"), out)
 
 
-class MaxDim(ArrayFunction):
-    """``max(x, dim)`` (or min): values and indices; the gradient goes to the returned index."""
+class SelectAlong(ArrayFunction):
+    """The elements of x at ``index`` (keepdim-shaped) along ``dim``, and the index itself.
+
+    Max/min with a dim, median and mode pick one element per slice; the gradient goes to it.
+    """
 
     @staticmethod
-    def forward(ctx, x, dim, keepdim, is_max):
+    def forward(ctx, x, index, dim, keepdim):
         xp = xp_of(x)
-        idx = xp.expand_dims(_arg_extreme(x, dim, is_max), dim)
-        values = xp.take_along_axis(x, idx, axis=dim)
-        ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
-        ctx.index = idx
-        idx = idx.astype(np.int64, copy=False)
+        values = xp.take_along_axis(x, index, axis=dim)
+        ctx.in_shape, ctx.dim, ctx.keepdim, ctx.index = x.shape, dim, keepdim, index
+        indices = index.astype(np.int64, copy=False)
         if not keepdim:
-            values, idx = values.squeeze(dim), idx.squeeze(dim)
-        ctx.mark_non_differentiable(idx)
-        return values, idx
+            values, indices = values.squeeze(dim), indices.squeeze(dim)
+        ctx.mark_non_differentiable(indices)
+        return values, indices
 
     @staticmethod
-    def backward(ctx, grad, _grad_idx):
-        return _scatter_back(grad, ctx.index, ctx.in_shape, ctx.dim, ctx.keepdim), None, None, None
+    def backward(ctx, grad, _grad_indices=None):
+        xp = xp_of(grad._data)
+        mask = xp.zeros(ctx.in_shape, dtype=grad._data.dtype)
+        xp.put_along_axis(mask, ctx.index, 1, axis=ctx.dim)
+        if not ctx.keepdim:
+            grad = grad.unsqueeze(ctx.dim)
+        return grad * Tensor._make(mask), None, None, None
+
+
+def _select_along(input: Tensor, index, dim: int, keepdim: bool, result, node_name: str):
+    """``result(values, indices)`` for an index array of keepdim shape (see SelectAlong)."""
+    values, indices = _named_node(SelectAlong, node_name).apply(input, index, dim, keepdim)
+    return result(values, indices)
 
 
 def _arg_extreme(x, dim, is_max: bool):
@@ -225,216 +372,139 @@ def _arg_extreme(x, dim, is_max: bool):
     return found
 
 
-def _scatter_back(grad: Tensor, index, in_shape, dim: int, keepdim: bool) -> Tensor:
-    """A zero tensor of ``in_shape`` holding ``grad`` at ``index`` along ``dim``."""
-    xp = xp_of(grad._data)
-    mask = xp.zeros(in_shape, dtype=grad._data.dtype)
-    xp.put_along_axis(mask, index, 1, axis=dim)
-    if not keepdim:
-        grad = grad.unsqueeze(dim)
-    return grad * Tensor._make(mask)
-
-
-def _extreme(input: Tensor, dim, keepdim: bool, other, is_max: bool, name: str):
-    if isinstance(dim, Tensor):
+def _extreme(input: Tensor, dim, keepdim: bool, other, is_max: bool):
+    name = "max" if is_max else "min"
+    if isinstance(dim, Tensor) or isinstance(other, Tensor):
         from .comparison import maximum, minimum
 
-        return (maximum if is_max else minimum)(input, dim)
+        return (maximum if is_max else minimum)(input, dim if other is None else other)
     if dim is None:
-        if other is not None:
-            raise TypeError(f"{name}() received an invalid combination of arguments")
-        return amax(input) if is_max else amin(input)
+        return _amax(input, None, False, is_max, name)
     nd = input._data.ndim
     d = wrap_dim(dim, nd)
-    result = return_max if is_max else return_min
+    result = _return_max if is_max else _return_min
     if nd == 0:
-        return result(input.clone(), input.new_zeros((), dtype=_dtype.int64))
-    if input._data.shape[d] == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
-    values, idx = MaxDim.apply(input, d, keepdim, is_max)
-    return result(values, idx)
+        return result(input.clone(), Tensor._make(np.zeros((), np.int64)))
+    _check_nonempty(input, (d,), False, name)
+    data = input._data
+    index = xp_of(data).expand_dims(_arg_extreme(data, d, is_max), d)
+    return _select_along(input, index, d, keepdim, result, f"{name.capitalize()}Backward0")
 
 
-def max(input: Tensor, dim=None, keepdim: bool = False, *, out=None):
+@_numpy_names
+def max(input: Tensor, dim=None, keepdim: bool = False, *, other=None, out=None):
     """Largest element; with ``dim``, a (values, indices) pair; with a tensor, ``maximum``."""
-    return _extreme(input, dim, keepdim, None, True, "max")
+    return _extreme(input, dim, keepdim, other, True)
 
 
-def min(input: Tensor, dim=None, keepdim: bool = False, *, out=None):
+@_numpy_names
+def min(input: Tensor, dim=None, keepdim: bool = False, *, other=None, out=None):
     """Smallest element; with ``dim``, a (values, indices) pair; with a tensor, ``minimum``."""
-    return _extreme(input, dim, keepdim, None, False, "min")
+    return _extreme(input, dim, keepdim, other, False)
 
 
+@_numpy_names
 def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
-    return return_aminmax(
-        amin(input, dim if dim is not None else (), keepdim),
-        amax(input, dim if dim is not None else (), keepdim),
+    """``(amin, amax)`` over ``dim`` (all dims by default) as a named tuple."""
+    data = input._data
+    if data.size == 0 and (dim is None or data.shape[wrap_dim(dim, data.ndim)] == 0):
+        raise RuntimeError(
+            "aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+            "identity."
+        )
+    dims = _reduce_dims(dim, data.ndim)
+    return _return_aminmax(
+        _named_node(Amax, "AminmaxBackward0").apply(input, dims, keepdim, False),
+        _named_node(Amax, "AminmaxBackward0").apply(input, dims, keepdim, True),
     )
 
 
 def _argext(input: Tensor, dim, keepdim: bool, is_max: bool, name: str) -> Tensor:
     data = input._data
     xp = xp_of(data)
+    if data.dtype.kind == "b":
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         if data.size == 0:
-            raise RuntimeError(
+            raise IndexError(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
             )
-        idx = _arg_extreme(data.reshape(-1), 0, is_max)
-        out = xp.asarray(idx, dtype=np.int64)
-        if keepdim:
-            out = out.reshape((1,) * data.ndim)
-        return Tensor._make(out)
+        idx = xp.asarray(_arg_extreme(data.reshape(-1), 0, is_max), dtype=np.int64)
+        return Tensor._make(idx.reshape((1,) * data.ndim) if keepdim else idx)
     d = wrap_dim(dim, data.ndim)
     if data.ndim == 0:
         return Tensor._make(xp.zeros((), dtype=np.int64))
-    if data.shape[d] == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    _check_nonempty(input, (d,), False, name)
     idx = _arg_extreme(data, d, is_max).astype(np.int64, copy=False)
-    if keepdim:
-        idx = xp.expand_dims(idx, d)
-    return Tensor._make(idx)
+    return Tensor._make(xp.expand_dims(idx, d) if keepdim else idx)
 
 
+@_numpy_names
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the (first) largest element, in the flattened tensor or along ``dim``."""
     return _argext(input, dim, keepdim, True, "argmax")
 
 
+@_numpy_names
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the (first) smallest element, in the flattened tensor or along ``dim``."""
     return _argext(input, dim, keepdim, False, "argmin")
 
 
-def _correction(unbiased, correction):
-    if correction is not None:
-        return correction
-    if unbiased is None:
-        return 1
-    return 1 if unbiased else 0
+# ---- all, any, count_nonzero ---------------------------------------------------------------
 
 
-def var(
-    input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None
-) -> Tensor:
-    """Variance with Bessel's ``correction`` (1 by default); ``unbiased=False`` means 0."""
-    if isinstance(dim, bool):  # var(x, False): the positional unbiased of the old signature
-        dim, unbiased = None, dim
-    x = float_input(input)
-    dims = wrap_dims(dim, x._data.ndim)
-    n = 1
-    for d in dims:
-        n *= x._data.shape[d]
-    c = _correction(unbiased, correction)
-    centered = x - x.mean(dims, keepdim=True)
-    total = (centered * centered).sum(dims, keepdim=keepdim)
-    denom = n - c
-    if denom <= 0:
-        import warnings
-
-        warnings.warn(
-            "var(): degrees of freedom is <= 0. Correction should be strictly less "
-            "than the reduction factor (input numel divided by output numel).",
-            UserWarning,
-            stacklevel=2,
-        )
-        return handle_out(total / float(denom) if denom else total * float("nan"), out)
-    return handle_out(total / denom, out)
+def _logical_reduction(input: Tensor, dim, keepdim: bool, name: str):
+    data = input._data
+    xp = xp_of(data)
+    dims = tuple(range(data.ndim)) if dim is None else wrap_dims(dim, data.ndim)
+    result = getattr(xp, name)(data, axis=dims, keepdims=keepdim)
+    if data.dtype == np.uint8:  # torch keeps uint8 for uint8 input
+        result = result.astype(np.uint8)
+    return Tensor._make(xp.asarray(result))
 
 
-def std(
-    input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None
-) -> Tensor:
-    """Standard deviation: ``sqrt(var)``."""
-    return handle_out(var(input, dim, unbiased, keepdim, correction=correction).sqrt(), out)
-
-
-def var_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
-    return (
-        var(input, dim, unbiased, keepdim, correction=correction),
-        mean(float_input(input), dim, keepdim),
-    )
-
-
-def std_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
-    return (
-        std(input, dim, unbiased, keepdim, correction=correction),
-        mean(float_input(input), dim, keepdim),
-    )
-
-
-class LogSumExp(ArrayFunction):
-    """``log(sum(exp(x)))`` computed stably by shifting by the max."""
-
-    @staticmethod
-    def forward(ctx, x, dims, keepdim):
-        xp = xp_of(x)
-        if x.size == 0:
-            out = xp.full(
-                _reduced_shape(x.shape, dims)
-                if not keepdim
-                else tuple(1 if i in dims else s for i, s in enumerate(x.shape)),
-                -np.inf,
-                dtype=x.dtype,
-            )
-            ctx.save_for_backward(x, out)
-            ctx.dims, ctx.keepdim = dims, keepdim
-            return out
-        m = xp.max(x, axis=dims, keepdims=True)
-        m = xp.where(xp.isfinite(m), m, 0)
-        with np.errstate(divide="ignore"):
-            out = xp.log(xp.sum(xp.exp(x - m), axis=dims, keepdims=True)) + m
-        out = out.astype(x.dtype, copy=False)
-        ctx.dims, ctx.keepdim = dims, keepdim
-        if not keepdim:
-            out = out.reshape(_reduced_shape(x.shape, dims))
-        ctx.save_for_backward(x, out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, out = ctx.saved_tensors
-        g = _expand_back(grad, x.shape, ctx.dims, ctx.keepdim)
-        o = _expand_back(out, x.shape, ctx.dims, ctx.keepdim)
-        return g * (x - o).exp(), None, None
-
-
-def logsumexp(input: Tensor, dim, keepdim: bool = False, *, out=None) -> Tensor:
-    x = float_input(input)
-    dims = wrap_dims(dim, x._data.ndim)
-    return handle_out(LogSumExp.apply(x, dims, keepdim), out)
-
-
+@_numpy_names
 def all(input: Tensor, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
-    dims = wrap_dims(dim, input._data.ndim)
-    data = input._data
-    return handle_out(Tensor._make(xp_of(data).all(data, axis=dims, keepdims=keepdim)), out)
+    """True where every element over ``dim`` is nonzero (an empty tuple reduces nothing)."""
+    return handle_out(_logical_reduction(input, dim, keepdim, "all"), out)
 
 
+@_numpy_names
 def any(input: Tensor, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
-    dims = wrap_dims(dim, input._data.ndim)
-    data = input._data
-    return handle_out(Tensor._make(xp_of(data).any(data, axis=dims, keepdims=keepdim)), out)
+    """True where some element over ``dim`` is nonzero (an empty tuple reduces nothing)."""
+    return handle_out(_logical_reduction(input, dim, keepdim, "any"), out)
 
 
+@_numpy_names
 def count_nonzero(input: Tensor, dim=None) -> Tensor:
-    dims = wrap_dims(dim, input._data.ndim)
+    """The number of nonzero elements over ``dim`` (all dims by default), as int64."""
     data = input._data
-    return Tensor._make(
-        xp_of(data).asarray(xp_of(data).count_nonzero(data, axis=dims), dtype=np.int64)
-    )
+    xp = xp_of(data)
+    dims = _reduce_dims(dim, data.ndim)
+    return Tensor._make(xp.asarray(xp.count_nonzero(data, axis=dims), dtype=np.int64))
+
+
+# ---- norms ---------------------------------------------------------------------------------
 
 
 class VectorNorm(ArrayFunction):
-    """``(sum |x|^p)^(1/p)``; the subgradient at 0 is 0 (as torch), never NaN."""
+    """``(sum |x|^p)^(1/p)`` over dims (max/min |x| for p = +-inf, the nonzero count for 0).
+
+    The subgradient at 0 is 0 (as torch), never NaN.
+    """
+
+    node_name = "LinalgVectorNormBackward0"
 
     @staticmethod
     def forward(ctx, x, ord, dims, keepdim):
         xp = xp_of(x)
-        a = abs(x)
+        a = xp.abs(x)
         if ord == math.inf:
             out = (
                 xp.max(a, axis=dims, keepdims=True)
                 if a.size
-                else xp.zeros(tuple(1 if i in dims else s for i, s in enumerate(a.shape)), x.dtype)
+                else xp.zeros(_reduced_shape(a.shape, dims, True), x.dtype)
             )
         elif ord == -math.inf:
             out = xp.min(a, axis=dims, keepdims=True)
@@ -455,28 +525,30 @@ class VectorNorm(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
+        from .comparison import where
+
         x, out = ctx.saved_tensors
         p = ctx.ord
         g = _expand_back(grad, x.shape, ctx.dims, ctx.keepdim)
         n = _expand_back(out, x.shape, ctx.dims, ctx.keepdim)
-        from .comparison import where
-
         if p == 0:
             gx = x * 0
         elif p == 1:
             gx = g * x.sign()
         elif p == 2:
-            gx = g * where(n == 0, 0.0, x / n)
+            gx = g * where(n == 0, 0.0, x / where(n == 0, 1.0, n))
         elif p in (math.inf, -math.inf):
             mask = (x.abs() == n).to(x.dtype)
             count = mask.sum(ctx.dims, keepdim=True)
             gx = g * x.sign() * mask / count
         else:
-            gx = g * where(n == 0, 0.0, x * x.abs().pow(p - 2) / n.pow(p - 1))
+            safe_n = where(n == 0, 1.0, n)
+            gx = g * where(n == 0, 0.0, x * x.abs().pow(p - 2) / safe_n.pow(p - 1))
         return gx, None, None, None
 
 
-def _vector_norm(x: Tensor, ord, dim, keepdim: bool, dtype=None) -> Tensor:
+def _vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, dtype=None) -> Tensor:
+    """``linalg.vector_norm``: the ``ord``-norm of x over ``dim`` (all dims by default)."""
     if dtype is not None:
         x = x.to(dtype)
     if x._data.dtype.kind not in "fc":
@@ -484,7 +556,7 @@ def _vector_norm(x: Tensor, ord, dim, keepdim: bool, dtype=None) -> Tensor:
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
             f"{type_name(x.dtype)}"
         )
-    dims = wrap_dims(dim, x._data.ndim)
+    dims = _reduce_dims(dim, x._data.ndim)
     if ord < 0 and x._data.size == 0:
         raise RuntimeError(
             f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
@@ -494,7 +566,7 @@ def _vector_norm(x: Tensor, ord, dim, keepdim: bool, dtype=None) -> Tensor:
 
 
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None, dtype=None):
-    """``torch.norm``: Frobenius or vector p-norm over ``dim``."""
+    """``torch.norm``: Frobenius or vector p-norm over ``dim`` ('nuc' is a matrix norm)."""
     if p == "fro" or p is None:
         p = 2
     if p == "nuc":
@@ -505,71 +577,5 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None, dtyp
 
 
 def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
-    return _vector_norm(input - other, p, None, False)
-
-
-def _median_along(input: Tensor, d: int):
-    data = input._data
-    xp = xp_of(data)
-    n = data.shape[d]
-    order = xp.argsort(data, axis=d, kind="stable")
-    k = (n - 1) // 2
-    idx = xp.take(order, [k], axis=d)
-    return idx
-
-
-def median(input: Tensor, dim=None, keepdim: bool = False):
-    """The lower median (no averaging of the two middle values), as torch."""
-    if dim is None:
-        flat = input.reshape(-1)
-        if flat._data.size == 0:
-            return flat.new_full((), float("nan"))
-        idx = _median_along(flat, 0)
-        return flat[int(idx[0])].clone()
-    d = wrap_dim(dim, input._data.ndim)
-    idx = _median_along(input, d)
-    values = input.gather(d, Tensor._make(idx.astype(np.int64)))
-    indices = Tensor._make(idx.astype(np.int64))
-    if not keepdim:
-        values, indices = values.squeeze(d), indices.squeeze(d)
-    return return_median(values, indices)
-
-
-def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
-    raise_if = input.isnan().any()
-    if not bool(raise_if):
-        return median(input, dim, keepdim)
-    from .comparison import where
-
-    filled = where(input.isnan(), float("inf"), input)
-    return median(filled, dim, keepdim)
-
-
-def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
-    """The most frequent value along ``dim`` (the smallest among ties) and an index of it."""
-    data = input._data
-    xp = xp_of(data)
-    d = wrap_dim(dim, data.ndim)
-    moved = xp.moveaxis(data, d, -1)
-    srt = xp.sort(moved, axis=-1)
-    n = srt.shape[-1]
-    # run lengths of equal values in the sorted rows
-    new_run = xp.ones(srt.shape, dtype=bool)
-    new_run[..., 1:] = srt[..., 1:] != srt[..., :-1]
-    run_id = xp.cumsum(new_run, axis=-1) - 1
-    counts = xp.zeros(srt.shape, dtype=np.int64)
-    rows = xp.indices(srt.shape[:-1]) if srt.ndim > 1 else ()
-    flat_rows = np.ravel_multi_index(rows, srt.shape[:-1]) if srt.ndim > 1 else 0
-    base = (flat_rows * n)[..., None] if srt.ndim > 1 else 0
-    np.add.at(counts.reshape(-1), (base + run_id).reshape(-1), 1)
-    best_run = xp.argmax(counts, axis=-1)
-    first_of_run = xp.argmax(run_id == best_run[..., None], axis=-1)
-    value = xp.take_along_axis(srt, first_of_run[..., None], axis=-1)[..., 0]
-    # torch returns the last index at which the value occurs
-    hits = moved == value[..., None]
-    last = n - 1 - xp.argmax(hits[..., ::-1], axis=-1)
-    values = Tensor._make(value)
-    indices = Tensor._make(last.astype(np.int64))
-    if keepdim:
-        values, indices = values.unsqueeze(d), indices.unsqueeze(d)
-    return return_mode(values, indices)
+    """The p-norm of ``input - other``."""
+    return _vector_norm(input - other, p)

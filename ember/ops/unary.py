@@ -9,10 +9,22 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..backends import special
-from ._util import float_input, handle_out, xp_of
+from ._util import float_input, handle_out, type_name, xp_of
+
+
+def _no_kernel(x, kernel: str, kinds: str):
+    """torch's NotImplementedError for a dtype its kernel does not cover."""
+    if x.dtype.kind in kinds:
+        from .._dtype import from_numpy_dtype
+
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{type_name(from_numpy_dtype(x.dtype))}'"
+        )
 
 
 def _unary(cls, float_only: bool = True):
@@ -49,6 +61,7 @@ class Abs(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x):
+        _no_kernel(x, "abs_cpu", "b")
         ctx.save_for_backward(x)
         return xp_of(x).abs(x)
 
@@ -59,13 +72,16 @@ class Abs(ArrayFunction):
 
 
 class Sign(ArrayFunction):
-    """-1, 0 or 1 by the sign of x (gradient 0)."""
+    """-1, 0 or 1 by the sign of x, and 0 for NaN as in torch (gradient 0)."""
 
     @staticmethod
     def forward(ctx, x):
         if x.dtype.kind == "b":
             return x.copy()
-        return xp_of(x).sign(x)
+        xp = xp_of(x)
+        if x.dtype.kind == "f":
+            return xp.where(xp.isnan(x), 0, xp.sign(x)).astype(x.dtype, copy=False)
+        return xp.sign(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -373,9 +389,10 @@ class Sigmoid(ArrayFunction):
     @staticmethod
     def forward(ctx, x):
         xp = xp_of(x)
+        w = x.astype(np.float32) if x.dtype == np.float16 else x  # as torch: half in float32
         # e^-|x| never overflows; pick the form that is stable for each sign
-        z = xp.exp(-xp.abs(x))
-        out = xp.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+        z = xp.exp(-xp.abs(w))
+        out = xp.where(w >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -437,18 +454,21 @@ class _Rounding(ArrayFunction):
 class Floor(_Rounding):
     @staticmethod
     def forward(ctx, x):
+        _no_kernel(x, "floor_vml_cpu", "b")
         return xp_of(x).floor(x) if x.dtype.kind == "f" else x.copy()
 
 
 class Ceil(_Rounding):
     @staticmethod
     def forward(ctx, x):
+        _no_kernel(x, "ceil_vml_cpu", "b")
         return xp_of(x).ceil(x) if x.dtype.kind == "f" else x.copy()
 
 
 class Trunc(_Rounding):
     @staticmethod
     def forward(ctx, x):
+        _no_kernel(x, "trunc_vml_cpu", "b")
         return xp_of(x).trunc(x) if x.dtype.kind == "f" else x.copy()
 
 
@@ -457,6 +477,7 @@ class Round(_Rounding):
 
     @staticmethod
     def forward(ctx, x, decimals=0):
+        _no_kernel(x, "round_vml_cpu", "b")
         if x.dtype.kind != "f":
             return x.copy()
         xp = xp_of(x)
@@ -475,6 +496,7 @@ class Frac(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x):
+        _no_kernel(x, "frac_cpu", "biu")
         return x - xp_of(x).trunc(x)
 
     @staticmethod
@@ -539,6 +561,54 @@ def logit(input: Tensor, eps: float | None = None, *, out=None) -> Tensor:
     if eps is not None:
         x = x.clamp(eps, 1 - eps)
     return handle_out((x / (1 - x)).log(), out)
+
+
+def deg2rad(input: Tensor, *, out=None) -> Tensor:
+    """Degrees to radians: ``x * pi / 180``."""
+    return handle_out(float_input(input) * (math.pi / 180), out)
+
+
+def rad2deg(input: Tensor, *, out=None) -> Tensor:
+    """Radians to degrees: ``x * 180 / pi``."""
+    return handle_out(float_input(input) * (180 / math.pi), out)
+
+
+class Sinc(ArrayFunction):
+    """The normalized sinc ``sin(pi x) / (pi x)``, 1 at 0.
+
+    math: d/dx = (cos(pi x) pi x - sin(pi x)) / (pi x^2), 0 at x = 0
+    """
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        xp = xp_of(x)
+        w = x.astype(np.float32) if x.dtype == np.float16 else x  # as torch: half in float32
+        px = w * w.dtype.type(math.pi)
+        with _quiet():
+            out = xp.sin(px) / px
+        return xp.where(x == 0, 1, out).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .comparison import where
+
+        (x,) = ctx.saved_tensors
+        zero = x == 0
+        safe = where(zero, 1.0, x)
+        px = safe * math.pi
+        slope = (px.cos() * px - px.sin()) / (px * safe)
+        return grad * where(zero, 0.0, slope)
+
+
+sinc = _unary(Sinc)
+
+
+def positive(input: Tensor) -> Tensor:
+    """``+input``: the tensor itself (bool tensors raise, as in torch)."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
 
 
 class _quiet:
