@@ -3,6 +3,7 @@ addmm, baddbmm. Each ends in one BLAS call through ``xp.matmul``."""
 
 from __future__ import annotations
 
+from .. import _autocast
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._util import check_same_device, handle_out, promote, sum_to_shape, xp_of
@@ -16,7 +17,9 @@ class Matmul(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return xp_of(a).matmul(a, b)
+        out = xp_of(a).matmul(a, b)
+        # ml_dtypes' bfloat16 matmul accumulates and returns float32; torch rounds back
+        return out if out.dtype == a.dtype else out.astype(a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -95,12 +98,16 @@ def _operands(a, b):
 
 def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Matrix product with torch's rules for 1-D operands and broadcast batch dims."""
+    if _autocast.active:
+        input, other = _autocast.cast(input, other)
     a, b = _operands(input, other)
     _check_matmul(a, b)
     return handle_out(Matmul.apply(a, b), out)
 
 
 def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
+    if _autocast.active:
+        input, mat2 = _autocast.cast(input, mat2)
     a, b = _operands(input, mat2)
     if a._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -111,6 +118,8 @@ def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
+    if _autocast.active:
+        input, mat2 = _autocast.cast(input, mat2)
     a, b = _operands(input, mat2)
     if a._data.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
@@ -162,6 +171,8 @@ ger = outer
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``"""
+    if _autocast.active:
+        input, mat1, mat2 = _autocast.cast(input, mat1, mat2)
     return handle_out(_scaled_sum(input, mm(mat1, mat2), beta, alpha), out)
 
 
@@ -170,10 +181,14 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
+    if _autocast.active:
+        input, batch1, batch2 = _autocast.cast(input, batch1, batch2)
     return handle_out(_scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha), out)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
+    if _autocast.active:
+        input, batch1, batch2 = _autocast.cast(input, batch1, batch2)
     return handle_out(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), out)
 
 
