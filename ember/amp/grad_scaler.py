@@ -14,7 +14,10 @@ from collections import defaultdict
 
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor
+from ..backends import array_module
+from ..ops import creation
 
 _READY, _UNSCALED, _STEPPED = 0, 1, 2
 
@@ -73,8 +76,6 @@ class GradScaler:
         """``outputs`` (a tensor or nested lists/tuples of them) multiplied by the scale."""
         if not self._enabled:
             return outputs
-        if isinstance(outputs, Tensor):
-            return outputs * self._scale_on(outputs)
         return self._scale_all(outputs)
 
     def _scale_all(self, value):
@@ -88,11 +89,11 @@ class GradScaler:
 
     def _scale_on(self, like: Tensor) -> Tensor:
         if self._scale is None:
-            from ..ops import creation
-
-            self._scale = creation.full((), self._init_scale, dtype=_float32(), device=like.device)
+            self._scale = creation.full(
+                (), self._init_scale, dtype=_dtype.float32, device=like.device
+            )
             self._growth_tracker = creation.full(
-                (), self._init_growth_tracker, dtype=_int32(), device=like.device
+                (), self._init_growth_tracker, dtype=_dtype.int32, device=like.device
             )
         return self._scale if self._scale.device == like.device else self._scale.to(like.device)
 
@@ -102,11 +103,11 @@ class GradScaler:
             return
         self._check_scale("unscale_")
         state = self._per_optimizer_states[id(optimizer)]
-        if state["stage"] is _UNSCALED:
+        if state["stage"] == _UNSCALED:
             raise RuntimeError(
                 "unscale_() has already been called on this optimizer since the last update()."
             )
-        if state["stage"] is _STEPPED:
+        if state["stage"] == _STEPPED:
             raise RuntimeError("unscale_() is being called after step().")
         inv_scale = np.float32(1.0 / float(self._scale._data))
         state["found_inf"] = self._unscale_grads(optimizer, inv_scale)
@@ -124,7 +125,7 @@ class GradScaler:
                 if grad.dtype.name == "float16":
                     raise ValueError("Attempting to unscale FP16 gradients.")
                 g = grad._data
-                xp = np if type(g) is np.ndarray else _xp(g)
+                xp = array_module(g)
                 found_inf = bool(found_inf) or not bool(xp.isfinite(g).all())
                 g *= g.dtype.type(inv_scale)
         return found_inf
@@ -139,9 +140,9 @@ class GradScaler:
             raise RuntimeError("Closure use is not currently supported if GradScaler is enabled.")
         self._check_scale("step")
         state = self._per_optimizer_states[id(optimizer)]
-        if state["stage"] is _STEPPED:
+        if state["stage"] == _STEPPED:
             raise RuntimeError("step() has already been called since the last update().")
-        if state["stage"] is _READY:
+        if state["stage"] == _READY:
             self.unscale_(optimizer)
         if state["found_inf"] is None:
             raise AssertionError("No inf checks were recorded for this optimizer.")
@@ -279,21 +280,3 @@ class GradScaler:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-
-
-def _float32():
-    from .. import _dtype
-
-    return _dtype.float32
-
-
-def _int32():
-    from .. import _dtype
-
-    return _dtype.int32
-
-
-def _xp(array):
-    from ..backends import array_module
-
-    return array_module(array)
