@@ -78,7 +78,17 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-from . import accelerator, cuda, optim, serialization  # noqa: E402
+from . import accelerator, amp, cuda, onnx, optim, serialization  # noqa: E402
+from ._compile import compile  # noqa: E402,A004
+from ._default_device import get_default_device, set_default_device  # noqa: E402
+from .amp import autocast  # noqa: E402
+from .amp.autocast_mode import (  # noqa: E402
+    get_autocast_dtype,
+    is_autocast_available,
+    is_autocast_enabled,
+    set_autocast_dtype,
+    set_autocast_enabled,
+)
 from .serialization import load, save  # noqa: E402
 
 
@@ -86,6 +96,10 @@ def __getattr__(name: str):
     # torch names ember has not written yet say so, instead of a bare AttributeError
     if name.startswith("__"):
         raise AttributeError(name)
+    if name == "multiprocessing":  # imported on first use: it loads the stdlib's multiprocessing
+        import importlib
+
+        return importlib.import_module(".multiprocessing", __name__)
     raise AttributeError(
         f"module 'ember' has no attribute '{name}': ember does not implement torch.{name} yet"
     )

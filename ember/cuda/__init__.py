@@ -94,3 +94,6 @@ def memory_reserved(device=None) -> int:
 
 def is_initialized() -> bool:
     return is_available()
+
+
+from . import amp  # noqa: E402  (torch.cuda.amp; after the queries it may use)

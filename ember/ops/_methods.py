@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from .. import _tensor
+from .. import _shared_memory, _tensor
 from .._tensor import Tensor
 from . import (
     arithmetic,
@@ -69,6 +69,8 @@ METHOD_ONLY = {
     "__getitem__": indexing.getitem,
     "__setitem__": indexing.setitem,
     **conversion.CASTS,
+    "share_memory_": _shared_memory.share_memory_,
+    "is_shared": _shared_memory.is_shared,
 }
 
 PROPERTIES = {"T": shape.T, "mT": shape.mT}

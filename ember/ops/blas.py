@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from .. import _autocast
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._util import check_same_device, handle_out, promote, sum_to_shape, type_name, wrap_dim, xp_of
@@ -23,7 +24,9 @@ class Matmul(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return xp_of(a).matmul(a, b)
+        out = xp_of(a).matmul(a, b)
+        # ml_dtypes' bfloat16 matmul accumulates and returns float32; torch rounds back
+        return out if out.dtype == a.dtype else out.astype(a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -100,6 +103,8 @@ def _operands(a, b, kernel: str = "addmm_impl_cpu_"):
 
 def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Matrix product with torch's rules for 1-D operands and broadcast batch dims."""
+    if _autocast.active:
+        input, other = _autocast.cast(input, other)
     a, b = _operands(input, other)
     _check_matmul(a, b)
     return handle_out(Matmul.apply(a, b), out)
@@ -107,6 +112,8 @@ def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
 
 def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
     """The product of two matrices (2-D only)."""
+    if _autocast.active:
+        input, mat2 = _autocast.cast(input, mat2)
     a, b = _operands(input, mat2)
     if a._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -118,6 +125,8 @@ def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
 
 def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
     """Matrix products of two equal-sized batches of matrices (3-D only, no broadcasting)."""
+    if _autocast.active:
+        input, mat2 = _autocast.cast(input, mat2)
     a, b = _operands(input, mat2, "bmm")
     _check_bmm(a, b)
     return handle_out(Matmul.apply(a, b), out)
@@ -177,6 +186,8 @@ ger = outer
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``"""
+    if _autocast.active:
+        input, mat1, mat2 = _autocast.cast(input, mat1, mat2)
     return handle_out(_scaled_sum(input, mm(mat1, mat2), beta, alpha), out)
 
 
@@ -187,6 +198,8 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None)
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * sum_b batch1[b] @ batch2[b]``"""
+    if _autocast.active:
+        input, batch1, batch2 = _autocast.cast(input, batch1, batch2)
     _check_bmm(*_operands(batch1, batch2))
     # the sum over b is the contraction over (b, k): one (n, b*k) @ (b*k, p) product
     n, p = batch1.shape[1], batch2.shape[2]
@@ -196,6 +209,8 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (batch1 @ batch2)`` for each matrix of the batch."""
+    if _autocast.active:
+        input, batch1, batch2 = _autocast.cast(input, batch1, batch2)
     return handle_out(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), out)
 
 

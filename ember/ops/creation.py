@@ -8,21 +8,23 @@ import numbers
 
 import numpy as np
 
-from .. import _dtype
+from .. import _default_device, _dtype
 from .._device import CPU, array_module_for, as_device
 from .._tensor import Tensor
 from ._util import handle_out
 
 
 def _xp(device):
-    d = as_device(device)
+    d = as_device(device if device is not None else _default_device.DEFAULT)
     return np if d is CPU or d.type == "cpu" else array_module_for(d)
 
 
 def _place(array, device):
     """Move a freshly made numpy array to ``device`` (no-op for cpu)."""
     if device is None:
-        return array
+        device = _default_device.DEFAULT  # set_default_device; None is cpu
+        if device is None:
+            return array
     d = as_device(device)
     if d.type == "cpu":
         return array

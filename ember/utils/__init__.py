@@ -1,0 +1,1 @@
+"""Utilities beside the core, as ``torch.utils``."""
