@@ -102,11 +102,11 @@ def collate(batch, *, collate_fn_map: dict | None = None):
         except TypeError:
             return fields
     if _is_namedtuple(elem):
-        return elem_type(*(collate(list(s), collate_fn_map=collate_fn_map) for s in zip(*batch)))
+        return elem_type(*(collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence) and not isinstance(elem, (str, bytes)):
         if any(len(e) != len(elem) for e in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        columns = [collate(list(s), collate_fn_map=collate_fn_map) for s in zip(*batch)]
+        columns = [collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)]
         if isinstance(elem, tuple):
             return columns
         if isinstance(elem, collections.abc.MutableSequence):

@@ -25,6 +25,8 @@ from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _d
 
 # How often the main process checks its workers while it waits for a batch.
 _POLL_INTERVAL = 0.1
+# How long workers get to finish the batch in hand and exit before they are terminated.
+_SHUTDOWN_GRACE = 2.0
 
 
 class _InfiniteConstantSampler(Sampler):
@@ -439,8 +441,9 @@ class _MultiProcessIter(_BaseIter):
                     index_queue.put(None)
                 except (OSError, ValueError):
                     pass
+        deadline = time.monotonic() + _SHUTDOWN_GRACE
         for worker in self._workers:
-            worker.join(timeout=5.0)
+            worker.join(timeout=max(0.0, deadline - time.monotonic()))
             if worker.is_alive():
                 worker.terminate()
                 worker.join()

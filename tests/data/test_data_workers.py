@@ -1,0 +1,158 @@
+"""DataLoader worker processes: seeding, failures, kills, timeouts and clean shutdown."""
+
+import gc
+import os
+import time
+
+import pytest
+from data_helpers import Failing, KillsItself, Seeds, Slow, Squares
+
+import ember
+import ember.utils.data as eud
+
+
+def children():
+    """Live child processes of this process (zombies included), from /proc."""
+    me = str(os.getpid())
+    out = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me:
+            out.append((int(pid), fields[0]))
+    return out
+
+
+def worker_children(before):
+    return [c for c in children() if c[0] not in {p for p, _ in before}]
+
+
+def wait_no_workers(before, limit=10.0):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if not worker_children(before):
+            return []
+        time.sleep(0.05)
+    return worker_children(before)
+
+
+pytestmark = pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+
+
+def test_worker_seeds_and_info():
+    ember.manual_seed(0)
+    loader = eud.DataLoader(Seeds(8), batch_size=2, num_workers=2, timeout=20)
+    rows = [tuple(col[k] for col in batch) for batch in loader for k in range(2)]
+    wids = [int(r[0]) for r in rows]
+    assert wids == [0, 0, 1, 1, 0, 0, 1, 1]  # round robin, batches in sampler order
+    seeds = {int(r[0]): int(r[1]) for r in rows}
+    assert seeds[1] == seeds[0] + 1
+    py_draws = {int(r[0]): float(r[2]) for r in rows[::2]}
+    assert py_draws[0] != py_draws[1]  # Python's random reseeded per worker
+    np_draws = [float(r[3]) for r in rows]
+    assert len(set(np_draws)) == len(np_draws)  # NumPy reseeded per worker
+    ember.manual_seed(0)
+    again = [tuple(col[k] for col in b) for b in eud.DataLoader(Seeds(8), batch_size=2,
+                                                                num_workers=2, timeout=20)
+             for k in range(2)]  # fmt: skip
+    assert [float(r[2]) for r in again] == [float(r[2]) for r in rows]
+    assert eud.get_worker_info() is None
+
+
+def test_worker_exception_reraised_with_traceback():
+    before = children()
+    loader = eud.DataLoader(Failing(10), batch_size=2, num_workers=2, timeout=20)
+    with pytest.raises(ValueError) as err:
+        list(loader)
+    text = str(err.value)
+    assert "sample 5 is broken" in text
+    assert "DataLoader worker process" in text and "Traceback" in text
+    assert "data_helpers.py" in text
+    assert wait_no_workers(before) == []
+
+
+def test_killed_worker_raises_naming_signal():
+    before = children()
+    loader = eud.DataLoader(KillsItself(12), batch_size=2, num_workers=2)
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"DataLoader worker 1 \(pid \d+\) is killed by signal"):
+        list(loader)
+    assert time.monotonic() - start < 10
+    assert wait_no_workers(before) == []
+
+
+def test_timeout_raises():
+    before = children()
+    loader = eud.DataLoader(Slow(8), batch_size=2, num_workers=1, timeout=1.0)
+    it = iter(loader)
+    assert next(it)[0].tolist() == [0, 1]
+    assert next(it)[0].tolist() == [2, 3]
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="DataLoader timed out after 1.0 seconds"):
+        next(it)
+    assert time.monotonic() - start < 5
+    del it
+    assert wait_no_workers(before) == []
+
+
+def test_break_and_del_shut_workers_down():
+    before = children()
+    loader = eud.DataLoader(Squares(100), batch_size=2, num_workers=2, timeout=20)
+    for i, _ in enumerate(loader):
+        if i == 3:
+            break
+    assert wait_no_workers(before) == []
+    it = iter(loader)
+    next(it)
+    assert len(worker_children(before)) == 2
+    del it
+    gc.collect()
+    assert wait_no_workers(before) == []
+
+
+def test_persistent_workers_reused():
+    before = children()
+    loader = eud.DataLoader(Squares(10), batch_size=3, num_workers=2, persistent_workers=True)
+    first = [b[0].tolist() for b in loader]
+    pids = {p for p, _ in worker_children(before)}
+    # Break out early once: the next pass must still start from the beginning.
+    for _ in loader:
+        break
+    second = [b[0].tolist() for b in loader]
+    assert first == second == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+    assert {p for p, _ in worker_children(before)} == pids
+    del loader
+    gc.collect()
+    assert wait_no_workers(before) == []
+
+
+def test_prefetch_and_out_of_order():
+    loader = eud.DataLoader(
+        Squares(20), batch_size=2, num_workers=2, prefetch_factor=1, in_order=False, timeout=20
+    )
+    got = sorted(i for b in loader for i in b[0].tolist())
+    assert got == list(range(20))
+
+
+def test_worker_init_fn_and_spawn():
+    loader = eud.DataLoader(
+        Squares(6),
+        batch_size=3,
+        num_workers=1,
+        multiprocessing_context="spawn",
+        worker_init_fn=print,
+        timeout=60,
+    )
+    assert [b[1].tolist() for b in loader] == [[0, 1, 4], [9, 16, 25]]
+
+
+def test_unpicklable_batch_is_an_error():
+    loader = eud.DataLoader(Squares(4), batch_size=2, num_workers=1, timeout=20,
+                            collate_fn=lambda b: (lambda: b))  # fmt: skip
+    with pytest.raises(Exception, match="pickle"):
+        next(iter(loader))
