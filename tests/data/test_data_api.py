@@ -241,8 +241,9 @@ def test_loader_matches_torch(case, num_workers):
 
 
 @pytest.mark.parametrize("num_workers", [0, 2])
-@pytest.mark.parametrize("kw", [dict(batch_size=3), dict(batch_size=3, drop_last=True),
-                                dict(batch_size=None)])  # fmt: skip
+@pytest.mark.parametrize(
+    "kw", [dict(batch_size=3), dict(batch_size=3, drop_last=True), dict(batch_size=None)]
+)
 def test_iterable_loader_matches_torch(kw, num_workers):
     from data_helpers import RangeStream
 

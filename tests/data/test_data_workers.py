@@ -57,9 +57,11 @@ def test_worker_seeds_and_info():
     np_draws = [float(r[3]) for r in rows]
     assert len(set(np_draws)) == len(np_draws)  # NumPy reseeded per worker
     ember.manual_seed(0)
-    again = [tuple(col[k] for col in b) for b in eud.DataLoader(Seeds(8), batch_size=2,
-                                                                num_workers=2, timeout=20)
-             for k in range(2)]  # fmt: skip
+    again = [
+        tuple(col[k] for col in b)
+        for b in eud.DataLoader(Seeds(8), batch_size=2, num_workers=2, timeout=20)
+        for k in range(2)
+    ]
     assert [float(r[2]) for r in again] == [float(r[2]) for r in rows]
     assert eud.get_worker_info() is None
 
@@ -152,7 +154,8 @@ def test_worker_init_fn_and_spawn():
 
 
 def test_unpicklable_batch_is_an_error():
-    loader = eud.DataLoader(Squares(4), batch_size=2, num_workers=1, timeout=20,
-                            collate_fn=lambda b: (lambda: b))  # fmt: skip
+    loader = eud.DataLoader(
+        Squares(4), batch_size=2, num_workers=1, timeout=20, collate_fn=lambda b: lambda: b
+    )
     with pytest.raises(Exception, match="pickle"):
         next(iter(loader))

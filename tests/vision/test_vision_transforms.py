@@ -81,8 +81,9 @@ def test_crops_hand_checked():
     assert np.array_equal(np.asarray(c), RGB[3:6, 4:9])
 
 
-@pytest.mark.parametrize("mode, torch_mode", [("constant", "constant"), ("edge", "replicate"),
-                                              ("reflect", "reflect")])  # fmt: skip
+@pytest.mark.parametrize(
+    "mode, torch_mode", [("constant", "constant"), ("edge", "replicate"), ("reflect", "reflect")]
+)
 def test_pad_tensor_matches_torch(mode, torch_mode):
     e = F.pad(et(FLOAT), [1, 2, 3, 1], padding_mode=mode)
     t = TF.pad(torch.from_numpy(FLOAT), (1, 3, 2, 1), mode=torch_mode)
@@ -202,16 +203,18 @@ def test_erase():
 
 
 def test_random_transforms_follow_manual_seed():
-    pipeline = T.Compose([
-        T.RandomResizedCrop(6),
-        T.RandomCrop(5, padding=2, padding_mode="edge"),
-        T.RandomRotation(20),
-        T.RandomAffine(10, translate=(0.1, 0.1), scale=(0.9, 1.1), shear=5),
-        T.RandomApply([T.ColorJitter(0.3)], p=0.5),
-        T.RandomChoice([T.RandomHorizontalFlip(), T.RandomVerticalFlip()]),
-        T.RandomOrder([T.GaussianBlur(3), T.RandomGrayscale()]),
-        T.ToTensor(),
-    ])  # fmt: skip
+    pipeline = T.Compose(
+        [
+            T.RandomResizedCrop(6),
+            T.RandomCrop(5, padding=2, padding_mode="edge"),
+            T.RandomRotation(20),
+            T.RandomAffine(10, translate=(0.1, 0.1), scale=(0.9, 1.1), shear=5),
+            T.RandomApply([T.ColorJitter(0.3)], p=0.5),
+            T.RandomChoice([T.RandomHorizontalFlip(), T.RandomVerticalFlip()]),
+            T.RandomOrder([T.GaussianBlur(3), T.RandomGrayscale()]),
+            T.ToTensor(),
+        ]
+    )
     ember.manual_seed(7)
     a = [pipeline(pil())._data for _ in range(3)]
     ember.manual_seed(7)

@@ -50,8 +50,14 @@ class DataLoader:
     and worker ``i`` seeds ember, ``random`` and NumPy from ``base_seed + i``.
     """
 
-    _FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
-               "persistent_workers")  # fmt: skip
+    _FROZEN = (
+        "batch_size",
+        "batch_sampler",
+        "sampler",
+        "drop_last",
+        "dataset",
+        "persistent_workers",
+    )
 
     def __init__(
         self,

@@ -89,8 +89,12 @@ def resize(img: np.ndarray, size: tuple, mode: str, antialias: bool) -> np.ndarr
 
 # ---- padding and geometry -----------------------------------------------------------------
 
-_PAD_MODES = {"constant": "constant", "edge": "edge", "reflect": "reflect",
-              "symmetric": "symmetric"}  # fmt: skip
+_PAD_MODES = {
+    "constant": "constant",
+    "edge": "edge",
+    "reflect": "reflect",
+    "symmetric": "symmetric",
+}
 
 
 def pad(img: np.ndarray, ltrb: tuple, fill=0, mode: str = "constant") -> np.ndarray:
@@ -98,13 +102,16 @@ def pad(img: np.ndarray, ltrb: tuple, fill=0, mode: str = "constant") -> np.ndar
     left, top, right, bottom = ltrb
     h, w = img.shape[-2:]
     img = img[..., max(-top, 0) : h - max(-bottom, 0), max(-left, 0) : w - max(-right, 0)]
-    widths = [(0, 0)] * (img.ndim - 2) + [(max(top, 0), max(bottom, 0)),
-                                          (max(left, 0), max(right, 0))]  # fmt: skip
+    widths = [(0, 0)] * (img.ndim - 2) + [
+        (max(top, 0), max(bottom, 0)),
+        (max(left, 0), max(right, 0)),
+    ]
     if mode != "constant":
         return np.pad(img, widths, mode=_PAD_MODES[mode])
     if isinstance(fill, (tuple, list)) and img.ndim >= 3:
-        channels = [np.pad(img[..., c : c + 1, :, :], widths, constant_values=f)
-                    for c, f in enumerate(fill)]  # fmt: skip
+        channels = [
+            np.pad(img[..., c : c + 1, :, :], widths, constant_values=f) for c, f in enumerate(fill)
+        ]
         return np.concatenate(channels, axis=-3)
     return np.pad(img, widths, constant_values=fill if fill is not None else 0)
 
@@ -142,8 +149,9 @@ def warp_affine(img: np.ndarray, matrix, out_size, mode: str, fill) -> np.ndarra
     sx = a * xs + b * ys + c
     sy = d * xs + e * ys + f
     channels = img.shape[-3] if img.ndim >= 3 else 1
-    fill_values = np.broadcast_to(np.asarray(fill if fill is not None else 0, np.float64),
-                                  (channels,)).reshape(channels, 1, 1)  # fmt: skip
+    fill_values = np.broadcast_to(
+        np.asarray(fill if fill is not None else 0, np.float64), (channels,)
+    ).reshape(channels, 1, 1)
     x = img.astype(np.float64)
     if mode == "nearest":
         ix, iy = np.floor(sx).astype(np.int64), np.floor(sy).astype(np.int64)

@@ -28,8 +28,15 @@ class InterpolationMode(enum.Enum):
     LANCZOS = "lanczos"
 
 
-_PIL_FILTERS = {"nearest": 0, "nearest-exact": 0, "lanczos": 1, "bilinear": 2, "bicubic": 3,
-                "box": 4, "hamming": 5}  # fmt: skip
+_PIL_FILTERS = {
+    "nearest": 0,
+    "nearest-exact": 0,
+    "lanczos": 1,
+    "bilinear": 2,
+    "bicubic": 3,
+    "box": 4,
+    "hamming": 5,
+}
 
 
 def _mode(interpolation) -> str:
@@ -142,8 +149,12 @@ def to_pil_image(pic, mode: str | None = None):
     if channels == 1:
         arr = arr[:, :, 0]
         if mode is None:
-            mode = {np.dtype(np.uint8): "L", np.dtype(np.int16): "I;16",
-                    np.dtype(np.int32): "I", np.dtype(np.float32): "F"}.get(arr.dtype)  # fmt: skip
+            mode = {
+                np.dtype(np.uint8): "L",
+                np.dtype(np.int16): "I;16",
+                np.dtype(np.int32): "I",
+                np.dtype(np.float32): "F",
+            }.get(arr.dtype)
         if mode is None:
             raise TypeError(f"Input type {arr.dtype} is not supported")
     elif mode is None:
@@ -172,8 +183,7 @@ def convert_image_dtype(image: Tensor, dtype=None) -> Tensor:
     if src_float and dst_float:
         return _wrap(image._data.astype(dst))
     if src_float:
-        if (src, dst) in ((np.float32, np.int32), (np.float32, np.int64),
-                          (np.float64, np.int64)):  # fmt: skip
+        if (src, dst) in ((np.float32, np.int32), (np.float32, np.int64), (np.float64, np.int64)):
             raise RuntimeError(
                 f"The cast from {image.dtype} to {dtype} cannot be performed safely."
             )
@@ -298,8 +308,9 @@ def pad(img, padding, fill=0, padding_mode: str = "constant"):
         Image = require_pil()
         left, top, right, bottom = ltrb
         fill_color = tuple(fill) if isinstance(fill, (list, tuple)) else fill
-        out = Image.new(img.mode, (img.width + left + right, img.height + top + bottom),
-                        fill_color or 0)  # fmt: skip
+        out = Image.new(
+            img.mode, (img.width + left + right, img.height + top + bottom), fill_color or 0
+        )
         out.paste(img, (left, top))
         return out
     return _on_arrays(img, lambda a: ops.pad(a, ltrb, fill, padding_mode))
@@ -332,8 +343,12 @@ def center_crop(img, output_size):
     th, tw = _pair(output_size)
     _, h, w = get_dimensions(img)
     if tw > w or th > h:
-        ltrb = ((tw - w) // 2 if tw > w else 0, (th - h) // 2 if th > h else 0,
-                (tw - w + 1) // 2 if tw > w else 0, (th - h + 1) // 2 if th > h else 0)  # fmt: skip
+        ltrb = (
+            (tw - w) // 2 if tw > w else 0,
+            (th - h) // 2 if th > h else 0,
+            (tw - w + 1) // 2 if tw > w else 0,
+            (th - h + 1) // 2 if th > h else 0,
+        )
         img = pad(img, ltrb, fill=0)
         _, h, w = get_dimensions(img)
         if tw == w and th == h:
@@ -343,8 +358,9 @@ def center_crop(img, output_size):
     return crop(img, top, left, th, tw)
 
 
-def resized_crop(img, top, left, height, width, size, interpolation=InterpolationMode.BILINEAR,
-                 antialias=True):  # fmt: skip
+def resized_crop(
+    img, top, left, height, width, size, interpolation=InterpolationMode.BILINEAR, antialias=True
+):
     return resize(crop(img, top, left, height, width), size, interpolation, antialias=antialias)
 
 
@@ -399,8 +415,14 @@ def affine(
     return _wrap(ops.warp_affine(img._data, matrix, (h, w), mode, fill))
 
 
-def rotate(img, angle: float, interpolation=InterpolationMode.NEAREST, expand: bool = False,
-           center=None, fill=None):  # fmt: skip
+def rotate(
+    img,
+    angle: float,
+    interpolation=InterpolationMode.NEAREST,
+    expand: bool = False,
+    center=None,
+    fill=None,
+):
     """Rotate counter-clockwise by ``angle`` degrees; ``expand`` grows the canvas to hold the
     whole rotated image."""
     _check_image(img)
@@ -461,8 +483,9 @@ def _enhance(img, name: str, factor: float, tensor_fn):
 
 
 def adjust_brightness(img, brightness_factor: float):
-    return _enhance(img, "brightness", brightness_factor,
-                    lambda a: ops.blend(a, 0.0, brightness_factor))  # fmt: skip
+    return _enhance(
+        img, "brightness", brightness_factor, lambda a: ops.blend(a, 0.0, brightness_factor)
+    )
 
 
 def adjust_contrast(img, contrast_factor: float):

@@ -119,8 +119,9 @@ class Normalize(_Transform):
 
 
 class Resize(_Transform):
-    def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
-                 antialias=True):  # fmt: skip
+    def __init__(
+        self, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True
+    ):
         if not isinstance(size, (int, Sequence)):
             raise TypeError(f"Size should be int or sequence. Got {type(size)}")
         if isinstance(size, Sequence) and len(size) not in (1, 2):
@@ -192,8 +193,14 @@ class RandomCrop(_Transform):
 class RandomResizedCrop(_Transform):
     """A crop of random area (``scale`` of the image) and aspect ``ratio``, resized to ``size``."""
 
-    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
-                 interpolation=InterpolationMode.BILINEAR, antialias=True):  # fmt: skip
+    def __init__(
+        self,
+        size,
+        scale=(0.08, 1.0),
+        ratio=(3.0 / 4.0, 4.0 / 3.0),
+        interpolation=InterpolationMode.BILINEAR,
+        antialias=True,
+    ):
         self.size = _pair(size, "size")
         self.scale = scale
         self.ratio = ratio
@@ -254,8 +261,9 @@ def _degrees(degrees, name: str) -> list:
 
 
 class RandomRotation(_Transform):
-    def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand=False,
-                 center=None, fill=0):  # fmt: skip
+    def __init__(
+        self, degrees, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=0
+    ):
         self.degrees = _degrees(degrees, "degrees")
         self.interpolation = interpolation
         self.expand = expand
@@ -272,8 +280,16 @@ class RandomRotation(_Transform):
 
 
 class RandomAffine(_Transform):
-    def __init__(self, degrees, translate=None, scale=None, shear=None,
-                 interpolation=InterpolationMode.NEAREST, fill=0, center=None):  # fmt: skip
+    def __init__(
+        self,
+        degrees,
+        translate=None,
+        scale=None,
+        shear=None,
+        interpolation=InterpolationMode.NEAREST,
+        fill=0,
+        center=None,
+    ):
         self.degrees = _degrees(degrees, "degrees")
         if translate is not None and not all(0.0 <= t <= 1.0 for t in translate):
             raise ValueError("translation values should be between 0 and 1")
@@ -310,8 +326,9 @@ class RandomAffine(_Transform):
         angle, translate, scale, shear = self.get_params(
             self.degrees, self.translate, self.scale, self.shear, size
         )
-        return F.affine(img, angle, translate, scale, shear, self.interpolation, self.fill,
-                        self.center)  # fmt: skip
+        return F.affine(
+            img, angle, translate, scale, shear, self.interpolation, self.fill, self.center
+        )
 
 
 def _jitter_range(value, name: str, center: float = 1.0, bound=(0, float("inf")), clip=True):
@@ -342,13 +359,14 @@ class ColorJitter(_Transform):
     @staticmethod
     def get_params(brightness, contrast, saturation, hue) -> tuple:
         order = _random.randperm(4).tolist()
-        factors = [None if r is None else _uniform(r[0], r[1])
-                   for r in (brightness, contrast, saturation, hue)]  # fmt: skip
+        factors = [
+            None if r is None else _uniform(r[0], r[1])
+            for r in (brightness, contrast, saturation, hue)
+        ]
         return (order, *factors)
 
     def forward(self, img):
-        order, *factors = self.get_params(self.brightness, self.contrast, self.saturation,
-                                          self.hue)  # fmt: skip
+        order, *factors = self.get_params(self.brightness, self.contrast, self.saturation, self.hue)
         adjust = (F.adjust_brightness, F.adjust_contrast, F.adjust_saturation, F.adjust_hue)
         for k in order:
             if factors[k] is not None:
@@ -436,8 +454,9 @@ class RandomErasing(_Transform):
             if value is None:
                 v = _random.randn(c, eh, ew, dtype=img.dtype)
             else:
-                v = Tensor._make(img._data.dtype.type(0) + np.asarray(
-                    value, img._data.dtype).reshape(-1, 1, 1))  # fmt: skip
+                v = Tensor._make(
+                    img._data.dtype.type(0) + np.asarray(value, img._data.dtype).reshape(-1, 1, 1)
+                )
             return _randint(0, h - eh + 1), _randint(0, w - ew + 1), eh, ew, v
         return 0, 0, h, w, img
 
