@@ -15,9 +15,17 @@ def require_pil():
     return Image
 
 
+_image_class = None
+
+
 def is_pil_image(img) -> bool:
     """True for a PIL image; never imports Pillow (an image exists only if Pillow was loaded)."""
-    import sys
+    global _image_class
+    if _image_class is None:
+        import sys
 
-    image_module = sys.modules.get("PIL.Image")
-    return image_module is not None and isinstance(img, image_module.Image)
+        image_module = sys.modules.get("PIL.Image")
+        if image_module is None:
+            return False
+        _image_class = image_module.Image
+    return isinstance(img, _image_class)

@@ -10,6 +10,7 @@ import re
 import numpy as np
 
 from ..._tensor import Tensor
+from ...ops._util import xp_of
 
 _STRING_DTYPE = re.compile(r"[SaUO]")
 _COLLATE_ERROR = (
@@ -28,9 +29,20 @@ def _tensor_from_numpy(array: np.ndarray) -> Tensor:
 
 
 def _collate_tensors(batch, **_):
-    from ...ops.shape import stack
+    if any(t.requires_grad for t in batch):
+        from ...ops.shape import stack
 
-    return stack(list(batch), 0)
+        return stack(list(batch), 0)
+    # The common case: a plain array stack, skipping autograd bookkeeping per sample.
+    shapes = {t._data.shape for t in batch}
+    if len(shapes) > 1:
+        first = batch[0]._data.shape
+        other = next(t._data.shape for t in batch if t._data.shape != first)
+        raise RuntimeError(
+            f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and "
+            f"{list(other)} at another entry"
+        )
+    return Tensor._make(xp_of(batch[0]._data).stack([t._data for t in batch]))
 
 
 def _collate_ndarrays(batch, **_):

@@ -117,8 +117,10 @@ def to_tensor(pic) -> Tensor:
     else:
         raise TypeError(f"pic should be PIL Image or ndarray. Got {type(pic)}")
     if arr.dtype == np.uint8:
-        arr = arr.astype(get_default_dtype().np) / np.float32(255)
-        return _wrap(arr.astype(get_default_dtype().np, copy=False))
+        dtype = get_default_dtype().np
+        out = np.empty(arr.shape, dtype)
+        np.divide(arr, dtype.type(255), out=out, dtype=dtype)
+        return Tensor._make(out)
     return _wrap(arr)
 
 
@@ -217,7 +219,7 @@ def normalize(tensor: Tensor, mean, std, inplace: bool = False) -> Tensor:
     dt = tensor._data.dtype
     mean_a = np.asarray(mean._data if isinstance(mean, Tensor) else mean, dt)
     std_a = np.asarray(std._data if isinstance(std, Tensor) else std, dt)
-    if (std_a == 0).any():
+    if not std_a.all():
         raise ValueError(
             f"std evaluated to zero after conversion to {tensor.dtype}, leading to division by "
             "zero."

@@ -11,6 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..._dtype import float64 as _float64
 from ..._tensor import Tensor
 from ...ops import random as _random
 from . import functional as F
@@ -18,11 +19,22 @@ from .functional import InterpolationMode
 
 
 def _rand() -> float:
-    return float(_random.rand(1, dtype=None).item())
+    return _random.rand(1, dtype=_float64).item()
 
 
 def _uniform(low: float, high: float) -> float:
     return low + (high - low) * _rand()
+
+
+def _rand_pair() -> tuple:
+    """Two uniform draws on [0, 1) from one call (transforms run per sample: calls add up)."""
+    u, v = _random.rand(2, dtype=_float64).tolist()
+    return u, v
+
+
+def _scaled(u: float, n: int) -> int:
+    """A uniform draw on [0, 1) turned into an integer uniform on [0, n)."""
+    return min(int(u * n), n - 1)
 
 
 def _randint(low: int, high: int) -> int:
@@ -176,7 +188,8 @@ class RandomCrop(_Transform):
             )
         if w == tw and h == th:
             return 0, 0, h, w
-        return _randint(0, h - th + 1), _randint(0, w - tw + 1), th, tw
+        u, v = _rand_pair()
+        return _scaled(u, h - th + 1), _scaled(v, w - tw + 1), th, tw
 
     def forward(self, img):
         if self.padding is not None:
