@@ -76,3 +76,11 @@ class RangeStream(_RangeStreamBase, IterableDataset):
     @staticmethod
     def worker_info():
         return get_worker_info()
+
+
+class BigArrays(Squares):
+    """Sample i is a 3x64x64 float32 array filled with i: batches large enough to travel
+    through shared memory."""
+
+    def __getitem__(self, i):
+        return np.full((3, 64, 64), i, np.float32), i

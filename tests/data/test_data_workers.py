@@ -1,9 +1,11 @@
 """DataLoader worker processes: seeding, failures, kills, timeouts and clean shutdown."""
 
 import gc
+import glob
 import os
 import time
 
+import numpy as np
 import pytest
 from data_helpers import Failing, KillsItself, Seeds, Slow, Squares
 
@@ -159,3 +161,54 @@ def test_unpicklable_batch_is_an_error():
     )
     with pytest.raises(Exception, match="pickle"):
         next(iter(loader))
+
+
+def shm_files():
+    return set(glob.glob("/dev/shm/ember-dl-*"))
+
+
+def test_large_batches_through_shared_memory():
+    from data_helpers import BigArrays
+
+    before = shm_files()
+    loader = eud.DataLoader(BigArrays(24), batch_size=4, num_workers=2, timeout=20)
+    for k, (x, y) in enumerate(loader):
+        assert y.tolist() == list(range(4 * k, 4 * k + 4))
+        assert x.shape == (4, 3, 64, 64) and x.dtype == ember.float32
+        assert np.array_equal(x._data[:, 0, 0, 0], np.arange(4 * k, 4 * k + 4))
+        x.add_(1)  # the mapped batch is writable
+    assert shm_files() == before
+    it = iter(loader)
+    next(it)
+    time.sleep(0.5)  # let the workers fill the prefetch queue with shared batches
+    del it
+    gc.collect()
+    assert shm_files() == before
+
+
+ORPHAN_SCRIPT = """
+import os, sys, time
+sys.path.insert(0, {tests!r})
+sys.path.insert(0, {root!r})
+import ember.utils.data as eud
+from data_helpers import Squares
+it = iter(eud.DataLoader(Squares(1000), batch_size=2, num_workers=2))
+next(it)
+print(" ".join(str(w.pid) for w in it._workers), flush=True)
+os._exit(0)
+"""
+
+
+def test_workers_exit_when_main_process_dies(tmp_path):
+    import subprocess
+    import sys
+
+    tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    script = ORPHAN_SCRIPT.format(tests=os.path.join(tests, "data"), root=os.path.dirname(tests))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    pids = [int(p) for p in out.stdout.split()]
+    assert len(pids) == 2, out.stderr
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") for p in pids):
+        time.sleep(0.1)
+    assert not any(os.path.exists(f"/proc/{p}") for p in pids)

@@ -12,6 +12,8 @@ import traceback
 
 import numpy as np
 
+from . import _shared
+
 # How long a worker waits on its index queue before checking that the main process lives.
 _STATUS_CHECK_INTERVAL = 1.0
 
@@ -144,11 +146,11 @@ def seed_worker(base_seed: int, worker_id: int) -> int:
     return seed
 
 
-def _pickled(task_idx, data, where: str) -> bytes:
+def _pickled(task_idx, data, where: str, shm_prefix: str | None) -> bytes:
     """Pickle a result here rather than in the queue's feeder thread, so that a batch that
     cannot be pickled reaches the main process as an error instead of being lost."""
     try:
-        return pickle.dumps((task_idx, data), protocol=pickle.HIGHEST_PROTOCOL)
+        return _shared.dumps((task_idx, data), shm_prefix)
     except Exception:
         return pickle.dumps((task_idx, ExceptionWrapper(where=where)))
 
@@ -165,6 +167,7 @@ def worker_loop(
     init_fn,
     worker_id: int,
     num_workers: int,
+    shm_prefix: str | None = None,
 ) -> None:
     """Serve ``(task_idx, indices)`` requests until a None arrives or the parent dies."""
     global _worker_info
@@ -201,7 +204,7 @@ def worker_loop(
                     )
                 except Exception:
                     init_error = ExceptionWrapper(where=where)
-            data_queue.put(_pickled(request, None, where))
+            data_queue.put(_pickled(request, None, where, None))
             continue
         task_idx, indices = request
         if exhausted:
@@ -219,7 +222,7 @@ def worker_loop(
                     data = _IterableDatasetStopIteration(worker_id)
             except Exception:
                 data = ExceptionWrapper(where=where)
-        data_queue.put(_pickled(task_idx, data, where))
+        data_queue.put(_pickled(task_idx, data, where, shm_prefix))
         del data, request, indices
     # The main process may have stopped reading: do not wait for the queue's feeder thread.
     data_queue.cancel_join_thread()

@@ -4,7 +4,8 @@ With ``num_workers > 0`` each worker is an OS process (forked where the platform
 spawned elsewhere, or as ``multiprocessing_context`` says) holding its own copy of the dataset.
 The main process sends each worker lists of indices on its own queue, round robin, keeping at
 most ``prefetch_factor`` batches in flight per worker; workers send back pickled batches on one
-shared queue, and the main process hands them out in sampler order.
+shared queue (large arrays travel through shared memory, see `_shared`), and the main process
+hands them out in sampler order.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import signal
 import time
 import weakref
 
-from . import _worker
+from . import _shared, _worker
 from ._collate import default_collate, default_convert
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _draw_seed
@@ -291,6 +292,7 @@ class _MultiProcessIter(_BaseIter):
         self._in_order = loader.in_order
         self._persistent = loader.persistent_workers
         context = loader.multiprocessing_context or _default_context()
+        self._shm_prefix = _shared.new_prefix() if _shared.AVAILABLE else None
         self._data_queue = context.Queue()
         self._index_queues = []
         self._workers = []
@@ -313,6 +315,7 @@ class _MultiProcessIter(_BaseIter):
                     loader.worker_init_fn,
                     worker_id,
                     self._num_workers,
+                    self._shm_prefix,
                 ),
                 daemon=True,
             )
@@ -456,6 +459,8 @@ class _MultiProcessIter(_BaseIter):
         for q in (*self._index_queues, self._data_queue):
             q.cancel_join_thread()
             q.close()
+        if self._shm_prefix is not None:
+            _shared.remove_leftovers(self._shm_prefix)
 
     def __del__(self):
         if not getattr(self, "_shutdown", True):
