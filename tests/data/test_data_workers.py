@@ -212,3 +212,32 @@ def test_workers_exit_when_main_process_dies(tmp_path):
     while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") for p in pids):
         time.sleep(0.1)
     assert not any(os.path.exists(f"/proc/{p}") for p in pids)
+
+
+def failing_init(worker_id):
+    raise KeyError(f"init of worker {worker_id}")
+
+
+def test_worker_init_fn_error_and_recovery_with_persistent_workers():
+    loader = eud.DataLoader(
+        Squares(8),
+        batch_size=2,
+        num_workers=2,
+        timeout=20,
+        worker_init_fn=failing_init,
+        persistent_workers=True,
+    )
+    with pytest.raises(KeyError, match="init of worker 0"):
+        list(loader)
+    loader.worker_init_fn = None
+    assert [b[0].tolist() for b in loader][0] == [0, 1]  # fresh workers after the failure
+
+
+def test_iterable_dataset_persistent_workers():
+    from data_helpers import RangeStream
+
+    loader = eud.DataLoader(
+        RangeStream(7), batch_size=2, num_workers=2, persistent_workers=True, timeout=20
+    )
+    passes = [sorted(i for b in loader for i in b.tolist()) for _ in range(2)]
+    assert passes == [list(range(7))] * 2

@@ -7,6 +7,7 @@ import os
 import pickle
 import queue
 import random
+import signal
 import sys
 import traceback
 
@@ -171,6 +172,8 @@ def worker_loop(
 ) -> None:
     """Serve ``(task_idx, indices)`` requests until a None arrives or the parent dies."""
     global _worker_info
+    # Ctrl-C reaches the whole process group: let the main process handle it and shut us down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     seed = seed_worker(base_seed, worker_id)
     _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
