@@ -320,3 +320,30 @@ def test_iterable_loader_option_errors(kw):
 
     with pytest.raises(ValueError, match="IterableDataset"):
         eud.DataLoader(RangeStream(4), **kw)
+
+
+def ember_samplers(seed):
+    g = ember.Generator().manual_seed(seed)
+    return {
+        "sequential": eud.SequentialSampler(range(10)),
+        "random": eud.RandomSampler(range(10), generator=g),
+        "random_replacement": eud.RandomSampler(range(10), True, 13, generator=g),
+        "subset_random": eud.SubsetRandomSampler([1, 3, 5, 7, 9], generator=g),
+        "weighted": eud.WeightedRandomSampler([1.0] * 10, 12, generator=g),
+        "distributed": eud.DistributedSampler(range(10), 3, 1, seed=seed),
+    }
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+@pytest.mark.parametrize("name", list(ember_samplers(0)))
+def test_every_sampler_gives_torch_batches_for_the_same_indices(name, num_workers):
+    from data_helpers import Squares
+
+    indices = list(ember_samplers(4)[name])
+    kw = dict(batch_size=4, num_workers=num_workers)
+    if num_workers:
+        kw["timeout"] = 20
+    e = eud.DataLoader(Squares(10), sampler=ember_samplers(4)[name], **kw)
+    t = tud.DataLoader(Squares(10), sampler=indices, **kw)
+    assert len(e) == len(t)
+    assert [to_plain(b) for b in e] == [to_plain(b) for b in t]

@@ -243,3 +243,33 @@ def test_lambda_and_errors():
     with pytest.raises(TypeError):
         F.hflip([1, 2])
     assert "Normalize" in repr(T.Compose([T.Normalize([0.5], [0.5])]))
+
+
+NO_PILLOW = """
+import sys
+sys.modules["PIL"] = None  # makes `import PIL` fail as if Pillow were not installed
+import numpy as np
+import ember
+from ember.vision import transforms as T, datasets
+x = ember.tensor(np.random.rand(3, 8, 8).astype(np.float32))
+out = T.Compose([T.RandomCrop(6, padding=1), T.RandomHorizontalFlip(), T.Resize(4),
+                 T.Normalize([0.5] * 3, [0.2] * 3)])(x)
+assert out.shape == (3, 4, 4)
+assert datasets.Digits()[0][0].shape == (1, 8, 8)
+try:
+    T.ToPILImage()(x)
+except ImportError as e:
+    print(e)
+"""
+
+
+def test_works_without_pillow():
+    import subprocess
+    import sys
+
+    root = __file__.rsplit("/tests/", 1)[0]
+    out = subprocess.run(
+        [sys.executable, "-c", NO_PILLOW], capture_output=True, text=True, cwd=root, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert "ember[vision]" in out.stdout
