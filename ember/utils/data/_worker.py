@@ -26,13 +26,12 @@ class WorkerInfo:
     def __init__(self, **fields) -> None:
         for name, value in fields.items():
             object.__setattr__(self, name, value)
-        object.__setattr__(self, "_frozen", True)
 
     def __setattr__(self, name, value):
         raise RuntimeError(f"Cannot assign attributes to {type(self).__name__} objects")
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k != "_frozen")
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
         return f"{type(self).__name__}({fields})"
 
 

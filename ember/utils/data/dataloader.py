@@ -238,8 +238,6 @@ class _BaseIter:
         self._drop_last = loader.drop_last
         self._collate_fn = loader.collate_fn
         self._index_sampler = loader._index_sampler
-        self._generator = loader.generator
-        self._num_yielded = 0
         self._sampler_iter = iter(self._index_sampler)
         self._base_seed = _draw_seed(loader.generator)
 
@@ -251,7 +249,6 @@ class _BaseIter:
 
     def _reset(self, loader: DataLoader) -> None:
         self._sampler_iter = iter(self._index_sampler)
-        self._num_yielded = 0
         self._base_seed = _draw_seed(loader.generator)
 
 
@@ -267,10 +264,7 @@ class _SingleProcessIter(_BaseIter):
         )
 
     def __next__(self):
-        indices = next(self._sampler_iter)
-        data = self._fetcher.fetch(indices)
-        self._num_yielded += 1
-        return data
+        return self._fetcher.fetch(next(self._sampler_iter))
 
 
 _live_iterators: weakref.WeakSet = weakref.WeakSet()
@@ -285,7 +279,7 @@ def _shutdown_all() -> None:
 class _MultiProcessIter(_BaseIter):
     def __init__(self, loader: DataLoader) -> None:
         super().__init__(loader)
-        self._shutdown = True
+        self._shutdown = True  # until the queues exist, there is nothing to shut down
         self._num_workers = loader.num_workers
         self._prefetch_factor = loader.prefetch_factor
         self._timeout = loader.timeout
@@ -298,30 +292,34 @@ class _MultiProcessIter(_BaseIter):
         self._workers = []
         self._shutdown = False
         _live_iterators.add(self)
-        for worker_id in range(self._num_workers):
-            index_queue = context.Queue()
-            index_queue.cancel_join_thread()
-            worker = context.Process(
-                target=_worker.worker_loop,
-                args=(
-                    self._is_iterable,
-                    self._dataset,
-                    index_queue,
-                    self._data_queue,
-                    self._auto_collation,
-                    self._collate_fn,
-                    self._drop_last,
-                    self._base_seed,
-                    loader.worker_init_fn,
-                    worker_id,
-                    self._num_workers,
-                    self._shm_prefix,
-                ),
-                daemon=True,
-            )
-            worker.start()
-            self._index_queues.append(index_queue)
-            self._workers.append(worker)
+        try:
+            for worker_id in range(self._num_workers):
+                index_queue = context.Queue()
+                index_queue.cancel_join_thread()
+                worker = context.Process(
+                    target=_worker.worker_loop,
+                    args=(
+                        self._is_iterable,
+                        self._dataset,
+                        index_queue,
+                        self._data_queue,
+                        self._auto_collation,
+                        self._collate_fn,
+                        self._drop_last,
+                        self._base_seed,
+                        loader.worker_init_fn,
+                        worker_id,
+                        self._num_workers,
+                        self._shm_prefix,
+                    ),
+                    daemon=True,
+                )
+                worker.start()
+                self._index_queues.append(index_queue)
+                self._workers.append(worker)
+        except BaseException:
+            self._shutdown_workers()  # e.g. spawn could not pickle the dataset
+            raise
         self._reset(loader, first_iter=True)
 
     def _reset(self, loader: DataLoader, first_iter: bool = False) -> None:
@@ -436,7 +434,6 @@ class _MultiProcessIter(_BaseIter):
         if isinstance(data, _worker.ExceptionWrapper):
             self._shutdown_workers()
             data.reraise()
-        self._num_yielded += 1
         return data
 
     def _shutdown_workers(self) -> None:
