@@ -251,3 +251,13 @@ def test_spawn_with_unpicklable_dataset_fails_cleanly():
     with pytest.raises(Exception, match="pickle|lambda"):
         next(iter(loader))
     assert wait_no_workers(before) == []
+
+
+def test_prefetch_factor_bounds_tasks_in_flight():
+    loader = eud.DataLoader(Squares(40), batch_size=2, num_workers=2, prefetch_factor=3, timeout=20)
+    it = iter(loader)
+    assert it._send_idx == 6  # prefetch_factor batches per worker sent before the first next()
+    next(it)
+    assert it._send_idx == 7 and it._tasks_outstanding <= 6
+    assert sorted(it._task_info) == list(range(1, 7))
+    del it

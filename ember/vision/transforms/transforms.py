@@ -467,9 +467,7 @@ class RandomErasing(_Transform):
             if value is None:
                 v = _random.randn(c, eh, ew, dtype=img.dtype)
             else:
-                v = Tensor._make(
-                    img._data.dtype.type(0) + np.asarray(value, img._data.dtype).reshape(-1, 1, 1)
-                )
+                v = Tensor._make(np.asarray(value, img._data.dtype).reshape(-1, 1, 1))
             return _randint(0, h - eh + 1), _randint(0, w - ew + 1), eh, ew, v
         return 0, 0, h, w, img
 
