@@ -273,3 +273,58 @@ def test_works_without_pillow():
     )
     assert out.returncode == 0, out.stderr
     assert "ember[vision]" in out.stdout
+
+
+PHOTOMETRIC = [
+    ("invert", ()),
+    ("posterize", (3,)),
+    ("solarize", (100,)),
+    ("autocontrast", ()),
+    ("equalize", ()),
+    ("adjust_sharpness", (1.7,)),
+    ("adjust_sharpness", (0.0,)),
+]
+
+
+@pytest.mark.parametrize("name, args", PHOTOMETRIC)
+def test_photometric_tensor_matches_pillow(name, args):
+    u8 = ember.tensor(RGB.transpose(2, 0, 1).copy())
+    from_tensor = getattr(F, name)(u8, *args)._data
+    from_pil = np.asarray(getattr(F, name)(pil(), *args)).transpose(2, 0, 1)
+    assert from_tensor.dtype == np.uint8
+    assert np.abs(from_tensor.astype(int) - from_pil.astype(int)).max() <= 1
+
+
+def test_photometric_float_tensors_and_classes():
+    x = et(FLOAT[0])
+    close(F.invert(x), 1 - torch.from_numpy(FLOAT[0]))
+    close(
+        F.solarize(x, 0.5),
+        torch.where(
+            torch.from_numpy(FLOAT[0]) >= 0.5,
+            1 - torch.from_numpy(FLOAT[0]),
+            torch.from_numpy(FLOAT[0]),
+        ),
+    )
+    stretched = F.autocontrast(x)._data
+    assert np.allclose(stretched.min(axis=(1, 2)), 0) and np.allclose(stretched.max(axis=(1, 2)), 1)
+    with pytest.raises(TypeError):
+        F.equalize(x)
+    crops = T.FiveCrop(4)(pil())
+    assert len(crops) == 5 and all(c.size == (4, 4) for c in crops)
+    assert np.array_equal(np.asarray(crops[3]), RGB[5:, 9:])
+    ten = T.TenCrop((3, 5))(et(FLOAT[0]))
+    assert len(ten) == 10 and np.array_equal(ten[5]._data, FLOAT[0, :, :3, ::-1][:, :, :5])
+    with pytest.raises(ValueError):
+        T.FiveCrop(20)(pil())
+    for t in (
+        T.RandomInvert(1.0),
+        T.RandomPosterize(2, 1.0),
+        T.RandomSolarize(128, 1.0),
+        T.RandomAdjustSharpness(2, 1.0),
+        T.RandomAutocontrast(1.0),
+        T.RandomEqualize(1.0),
+    ):
+        assert t(pil()).size == (13, 9)
+    img = pil()
+    assert T.RandomEqualize(0.0)(img) is img

@@ -1,12 +1,21 @@
 """Image transforms, as ``torchvision.transforms``; ``functional`` holds the deterministic forms."""
 
 from . import functional
+from ._photometric import (
+    RandomAdjustSharpness,
+    RandomAutocontrast,
+    RandomEqualize,
+    RandomInvert,
+    RandomPosterize,
+    RandomSolarize,
+)
 from .functional import InterpolationMode
 from .transforms import (
     CenterCrop,
     ColorJitter,
     Compose,
     ConvertImageDtype,
+    FiveCrop,
     GaussianBlur,
     Grayscale,
     Lambda,
@@ -25,6 +34,7 @@ from .transforms import (
     RandomRotation,
     RandomVerticalFlip,
     Resize,
+    TenCrop,
     ToPILImage,
     ToTensor,
 )

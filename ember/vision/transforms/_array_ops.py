@@ -239,3 +239,53 @@ def gaussian_blur(img: np.ndarray, kernel_size, sigma) -> np.ndarray:
     rows = sum(ky[i] * x[..., i : i + h, :] for i in range(kernel_size[1]))
     out = sum(kx[i] * rows[..., :, i : i + w] for i in range(kernel_size[0]))
     return _back_to(out, img.dtype)
+
+
+def sharpness_degenerate(img: np.ndarray) -> np.ndarray:
+    """The image smoothed by [[1, 1, 1], [1, 5, 1], [1, 1, 1]] / 13 inside a one-pixel border
+    that keeps the original values (Pillow's SMOOTH filter, as torchvision's sharpness)."""
+    x = img.astype(np.float64)
+    h, w = img.shape[-2:]
+    if h < 3 or w < 3:
+        return img.copy()
+    acc = 4.0 * x[..., 1:-1, 1:-1]
+    for dy in range(3):
+        for dx in range(3):
+            acc = acc + x[..., dy : dy + h - 2, dx : dx + w - 2]
+    out = x.copy()
+    out[..., 1:-1, 1:-1] = acc / 13.0
+    if np.issubdtype(img.dtype, np.integer):
+        out = np.round(out)
+    return out.astype(img.dtype)
+
+
+def autocontrast(img: np.ndarray) -> np.ndarray:
+    """Stretch each channel to the full range; constant channels are left as they are."""
+    bound = _max_value(img.dtype)
+    x = img.astype(np.float64)
+    low = x.min(axis=(-2, -1), keepdims=True)
+    high = x.max(axis=(-2, -1), keepdims=True)
+    flat = high == low
+    low = np.where(flat, 0.0, low)
+    scale = np.where(flat, 1.0, bound / np.where(flat, 1.0, high - low))
+    return np.clip((x - low) * scale, 0, bound).astype(img.dtype)
+
+
+def equalize(img: np.ndarray) -> np.ndarray:
+    """Histogram equalisation of a uint8 image, channel by channel, with Pillow's lookup table:
+    step = (pixels not in the last used bin) // 255, lut[v] = (cdf[v - 1] + step // 2) // step."""
+    out = np.empty_like(img)
+    flat_in = img.reshape(-1, *img.shape[-2:])
+    flat_out = out.reshape(-1, *img.shape[-2:])
+    for c in range(flat_in.shape[0]):
+        channel = flat_in[c]
+        hist = np.bincount(channel.ravel(), minlength=256)
+        used = hist[hist != 0]
+        step = int(used[:-1].sum()) // 255
+        if step == 0:
+            flat_out[c] = channel
+            continue
+        lut = (np.cumsum(hist) + step // 2) // step
+        lut = np.clip(np.concatenate([[0], lut[:-1]]), 0, 255).astype(np.uint8)
+        flat_out[c] = lut[channel]
+    return out

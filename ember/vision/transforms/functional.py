@@ -2,7 +2,8 @@
 
 Each function takes a PIL image or a tensor image shaped (..., C, H, W) and returns the same
 kind. Tensor images are worked on as NumPy arrays (`_array_ops`); PIL images use Pillow where
-it has the operation and an array round trip where it does not.
+it has the operation and an array round trip where it does not. The colour, blur and erasing
+forms live in `_functional_color` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,21 @@ import numpy as np
 from ..._tensor import Tensor
 from .._pil import is_pil_image, require_pil
 from . import _array_ops as ops
+from ._functional_color import adjust_brightness as adjust_brightness
+from ._functional_color import adjust_contrast as adjust_contrast
+from ._functional_color import adjust_hue as adjust_hue
+from ._functional_color import adjust_saturation as adjust_saturation
+from ._functional_color import adjust_sharpness as adjust_sharpness
+from ._functional_color import autocontrast as autocontrast
+from ._functional_color import equalize as equalize
+from ._functional_color import erase as erase
+from ._functional_color import gaussian_blur as gaussian_blur
+from ._functional_color import invert as invert
+from ._functional_color import posterize as posterize
+from ._functional_color import rgb_to_grayscale as rgb_to_grayscale
+from ._functional_color import solarize as solarize
+from ._image import _check_image, _on_arrays, _pil_to_array, _wrap, get_dimensions
+from ._image import get_image_size as get_image_size
 
 
 class InterpolationMode(enum.Enum):
@@ -47,58 +63,7 @@ def _mode(interpolation) -> str:
     return str(interpolation)
 
 
-def _check_image(img) -> None:
-    if not (is_pil_image(img) or isinstance(img, Tensor)):
-        raise TypeError(f"img should be PIL Image or Tensor. Got {type(img)}")
-    if isinstance(img, Tensor) and img.ndim < 2:
-        raise TypeError(f"Tensor is not a torch image: expected at least 2 dims, got {img.ndim}")
-
-
-def _wrap(array: np.ndarray) -> Tensor:
-    return Tensor._make(np.ascontiguousarray(array))
-
-
-def _pil_to_array(img) -> np.ndarray:
-    """A PIL image as a (C, H, W) array of its own dtype."""
-    arr = np.asarray(img)
-    if img.mode == "1":
-        arr = arr.astype(np.uint8) * 255
-    return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
-
-
-def _array_to_pil(arr: np.ndarray, like):
-    """Inverse of `_pil_to_array`, keeping the mode of ``like``."""
-    Image = require_pil()
-    hwc = arr[0] if arr.shape[0] == 1 else arr.transpose(1, 2, 0)
-    out = Image.fromarray(np.ascontiguousarray(hwc))
-    if like.mode == "P":
-        out = out.convert("L")
-    return out if out.mode == like.mode or like.mode == "P" else out.convert(like.mode)
-
-
-def _on_arrays(img, fn):
-    """Apply an array kernel to a tensor or (via an array round trip) to a PIL image."""
-    if is_pil_image(img):
-        return _array_to_pil(fn(_pil_to_array(img)), img)
-    return _wrap(fn(img._data))
-
-
 # ---- conversion ---------------------------------------------------------------------------
-
-
-def get_dimensions(img) -> list:
-    """[channels, height, width]."""
-    _check_image(img)
-    if is_pil_image(img):
-        return [len(img.getbands()), img.height, img.width]
-    c = img.shape[-3] if img.ndim > 2 else 1
-    return [c, img.shape[-2], img.shape[-1]]
-
-
-def get_image_size(img) -> list:
-    """[width, height]."""
-    _, h, w = get_dimensions(img)
-    return [w, h]
 
 
 def to_tensor(pic) -> Tensor:
@@ -451,109 +416,23 @@ def rotate(
     return _wrap(ops.warp_affine(img._data, matrix, (oh, ow), mode, fill))
 
 
-# ---- colour -------------------------------------------------------------------------------
-
-
-def rgb_to_grayscale(img, num_output_channels: int = 1):
-    """Luma 0.2989 R + 0.587 G + 0.114 B, repeated to ``num_output_channels`` (1 or 3)."""
-    _check_image(img)
-    if num_output_channels not in (1, 3):
-        raise ValueError("num_output_channels should be either 1 or 3")
-    if is_pil_image(img):
-        gray = img.convert("L")
-        if num_output_channels == 3:
-            gray = require_pil().merge("RGB", [gray, gray, gray])
-        return gray
-    c = get_dimensions(img)[0]
-    if c not in (1, 3):
-        raise TypeError(f"Input image tensor permitted channel values are [1, 3], but found {c}")
-    gray = img._data if c == 1 else ops.grayscale(img._data)
-    if num_output_channels == 3:
-        gray = np.concatenate([gray] * 3, axis=-3)
-    return _wrap(gray)
-
-
-def _enhance(img, name: str, factor: float, tensor_fn):
-    if factor < 0:
-        raise ValueError(f"{name} factor ({factor}) is not non-negative.")
-    _check_image(img)
-    if is_pil_image(img):
-        from PIL import ImageEnhance
-
-        return getattr(ImageEnhance, name.capitalize())(img).enhance(factor)
-    return _wrap(tensor_fn(img._data))
-
-
-def adjust_brightness(img, brightness_factor: float):
-    return _enhance(
-        img, "brightness", brightness_factor, lambda a: ops.blend(a, 0.0, brightness_factor)
+def five_crop(img, size) -> tuple:
+    """The four corner crops and the central crop: (top-left, top-right, bottom-left,
+    bottom-right, centre)."""
+    th, tw = _pair(size)
+    _, h, w = get_dimensions(img)
+    if th > h or tw > w:
+        raise ValueError(f"Requested crop size {size} is bigger than input size {(h, w)}")
+    return (
+        crop(img, 0, 0, th, tw),
+        crop(img, 0, w - tw, th, tw),
+        crop(img, h - th, 0, th, tw),
+        crop(img, h - th, w - tw, th, tw),
+        center_crop(img, (th, tw)),
     )
 
 
-def adjust_contrast(img, contrast_factor: float):
-    def fn(a):
-        gray = ops.grayscale(a) if a.shape[-3] == 3 else a
-        mean = gray.astype(np.float64).mean(axis=(-3, -2, -1), keepdims=True)
-        return ops.blend(a, mean, contrast_factor)
-
-    return _enhance(img, "contrast", contrast_factor, fn)
-
-
-def adjust_saturation(img, saturation_factor: float):
-    def fn(a):
-        return a if a.shape[-3] == 1 else ops.blend(a, ops.grayscale(a), saturation_factor)
-
-    return _enhance(img, "color", saturation_factor, fn)
-
-
-def adjust_hue(img, hue_factor: float):
-    """Shift the hue by ``hue_factor`` (in [-0.5, 0.5]) turns of the colour wheel."""
-    if not -0.5 <= hue_factor <= 0.5:
-        raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].")
-    _check_image(img)
-    if is_pil_image(img):
-        if img.mode in ("L", "1", "I", "F"):
-            return img
-        Image = require_pil()
-        h, s, v = img.convert("HSV").split()
-        shifted = (np.asarray(h).astype(np.int16) + int(hue_factor * 255)) % 256
-        h = Image.fromarray(shifted.astype(np.uint8), "L")
-        return Image.merge("HSV", (h, s, v)).convert(img.mode)
-    if get_dimensions(img)[0] == 1:
-        return img
-    return _wrap(ops.adjust_hue(img._data, hue_factor))
-
-
-def gaussian_blur(img, kernel_size, sigma=None):
-    """Blur with a separable Gaussian kernel (odd sizes), reflect-padded; sigma defaults to
-    0.3 * ((k - 1) * 0.5 - 1) + 0.8 as torchvision's."""
-    if isinstance(kernel_size, int):
-        ks = [kernel_size, kernel_size]
-    else:
-        ks = [int(kernel_size[0]), int(kernel_size[-1])]
-    for k in ks:
-        if k % 2 == 0 or k < 0:
-            raise ValueError(
-                f"kernel_size should have odd and positive integers. Got {kernel_size}"
-            )
-    if sigma is None:
-        sigma = [k * 0.15 + 0.35 for k in ks]
-    elif isinstance(sigma, numbers.Number):
-        sigma = [float(sigma)] * 2
-    else:
-        sigma = [float(sigma[0]), float(sigma[-1])]
-    if any(s <= 0 for s in sigma):
-        raise ValueError(f"sigma should have positive values. Got {sigma}")
-    return _on_arrays(img, lambda a: ops.gaussian_blur(a, ks, sigma))
-
-
-def erase(img: Tensor, i: int, j: int, h: int, w: int, v, inplace: bool = False) -> Tensor:
-    """Set the region (i, j, h, w) of a tensor image to ``v`` (a number or tensor)."""
-    if not isinstance(img, Tensor):
-        raise TypeError(f"img should be Tensor Image. Got {type(img)}")
-    out = img._data if inplace else img._data.copy()
-    out[..., i : i + h, j : j + w] = v._data if isinstance(v, Tensor) else v
-    if inplace:
-        img._vc[0] += 1
-        return img
-    return Tensor._make(out)
+def ten_crop(img, size, vertical_flip: bool = False) -> tuple:
+    """`five_crop` of the image and of its horizontal (or vertical) flip."""
+    flipped = vflip(img) if vertical_flip else hflip(img)
+    return five_crop(img, size) + five_crop(flipped, size)

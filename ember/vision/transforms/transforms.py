@@ -247,6 +247,27 @@ class RandomResizedCrop(_Transform):
         return F.resized_crop(img, i, j, h, w, self.size, self.interpolation, self.antialias)
 
 
+class FiveCrop(_Transform):
+    """The four corners and the centre, as a tuple of five images."""
+
+    def __init__(self, size) -> None:
+        self.size = _pair(size, "size")
+
+    def forward(self, img):
+        return F.five_crop(img, self.size)
+
+
+class TenCrop(_Transform):
+    """`FiveCrop` of the image and of its flip (horizontal unless ``vertical_flip``)."""
+
+    def __init__(self, size, vertical_flip: bool = False) -> None:
+        self.size = _pair(size, "size")
+        self.vertical_flip = vertical_flip
+
+    def forward(self, img):
+        return F.ten_crop(img, self.size, self.vertical_flip)
+
+
 class _RandomFlip(_Transform):
     def __init__(self, p: float = 0.5) -> None:
         self.p = p
