@@ -347,3 +347,33 @@ def test_every_sampler_gives_torch_batches_for_the_same_indices(name, num_worker
     t = tud.DataLoader(Squares(10), sampler=indices, **kw)
     assert len(e) == len(t)
     assert [to_plain(b) for b in e] == [to_plain(b) for b in t]
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(batch_size=4),
+        dict(batch_size=4, drop_last=True),
+        dict(batch_size=3, sampler=[5, 0, 9, 9, 2]),
+    ],
+)
+def test_tensor_dataset_batches_match_torch(kw, num_workers):
+    x = np.random.default_rng(5).random((10, 2, 3)).astype(np.float32)
+    y = np.arange(10)
+    if num_workers:
+        kw = dict(kw, num_workers=num_workers, timeout=20)
+    e = eud.DataLoader(
+        eud.TensorDataset(ember.tensor(x), ember.tensor(y), ember.tensor(y * 1.5)), **kw
+    )
+    t = tud.DataLoader(
+        tud.TensorDataset(torch.tensor(x), torch.tensor(y), torch.tensor(y * 1.5)), **kw
+    )
+    assert [to_plain(b) for b in e] == [to_plain(b) for b in t]
+
+
+def test_tensor_dataset_batches_keep_the_graph():
+    w = ember.ones(4, 2, requires_grad=True)
+    batch = next(iter(eud.DataLoader(eud.TensorDataset(w * 3), batch_size=2)))
+    batch[0].sum().backward()
+    assert w.grad.tolist() == [[3, 3], [3, 3], [0, 0], [0, 0]]

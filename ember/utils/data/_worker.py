@@ -14,6 +14,8 @@ import traceback
 import numpy as np
 
 from . import _shared
+from ._collate import default_collate
+from .dataset import TensorDataset
 
 # How long a worker waits on its index queue before checking that the main process lives.
 _STATUS_CHECK_INTERVAL = 1.0
@@ -95,10 +97,15 @@ class _MapFetcher:
         self.collate_fn = collate_fn
         getitems = getattr(dataset, "__getitems__", None)
         self.getitems = getitems if callable(getitems) else None
+        # default_collate of TensorDataset samples is one gather per tensor: index each tensor
+        # once per batch instead of once per sample.
+        self.gather = type(dataset) is TensorDataset and collate_fn is default_collate
 
     def fetch(self, index):
         if not self.auto_collation:
             return self.collate_fn(self.dataset[index])
+        if self.gather:
+            return [t[index] for t in self.dataset.tensors]
         if self.getitems is not None:
             return self.collate_fn(self.getitems(index))
         return self.collate_fn([self.dataset[i] for i in index])
