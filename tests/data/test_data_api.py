@@ -377,3 +377,11 @@ def test_tensor_dataset_batches_keep_the_graph():
     batch = next(iter(eud.DataLoader(eud.TensorDataset(w * 3), batch_size=2)))
     batch[0].sum().backward()
     assert w.grad.tolist() == [[3, 3], [3, 3], [0, 0], [0, 0]]
+
+
+def test_subset_of_tensor_dataset_batches():
+    x = ember.arange(20).reshape(10, 2)
+    inner = eud.Subset(eud.TensorDataset(x, ember.arange(10)), [9, 7, 5, 3, 1, 0])
+    outer = eud.Subset(inner, [1, 0, 5, 4])
+    batches = [[t.tolist() for t in b] for b in eud.DataLoader(outer, batch_size=3)]
+    assert batches == [[[[14, 15], [18, 19], [0, 1]], [7, 9, 0]], [[[2, 3]], [1]]]

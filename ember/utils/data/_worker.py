@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _shared
 from ._collate import default_collate
-from .dataset import TensorDataset
+from .dataset import Subset, TensorDataset
 
 # How long a worker waits on its index queue before checking that the main process lives.
 _STATUS_CHECK_INTERVAL = 1.0
@@ -97,15 +97,22 @@ class _MapFetcher:
         self.collate_fn = collate_fn
         getitems = getattr(dataset, "__getitems__", None)
         self.getitems = getitems if callable(getitems) else None
-        # default_collate of TensorDataset samples is one gather per tensor: index each tensor
-        # once per batch instead of once per sample.
-        self.gather = type(dataset) is TensorDataset and collate_fn is default_collate
+        # default_collate of TensorDataset samples (also through Subsets, as random_split
+        # makes) is one gather per tensor: index each tensor once per batch, not per sample.
+        self.subsets, base = [], dataset
+        while type(base) is Subset:
+            self.subsets.append(base.indices)
+            base = base.dataset
+        self.gather = type(base) is TensorDataset and collate_fn is default_collate
+        self.gather_tensors = base.tensors if self.gather else None
 
     def fetch(self, index):
         if not self.auto_collation:
             return self.collate_fn(self.dataset[index])
         if self.gather:
-            return [t[index] for t in self.dataset.tensors]
+            for indices in self.subsets:
+                index = [indices[i] for i in index]
+            return [t[index] for t in self.gather_tensors]
         if self.getitems is not None:
             return self.collate_fn(self.getitems(index))
         return self.collate_fn([self.dataset[i] for i in index])
