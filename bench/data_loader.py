@@ -1,7 +1,9 @@
 """Images per second through a DataLoader on a CIFAR-format dataset of 10,000 32x32 images with
 RandomCrop(32, padding=4) + RandomHorizontalFlip + ToTensor + Normalize, batch_size=128:
 ember's DataLoader with 0 and 2 workers against torch's DataLoader running ember's dataset and
-transforms on the same files (torchvision is not used). Run: python bench/data_loader.py
+transforms on the same files (torchvision is not used). Also samples per second from a
+TensorDataset of 20,000 x 784 float32 rows (batch_size=64, shuffled), ember's against torch's.
+Run: python bench/data_loader.py
 """
 
 import os
@@ -15,7 +17,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 import ember  # noqa: E402
-from ember.utils.data import DataLoader  # noqa: E402
+from ember.utils.data import DataLoader, TensorDataset  # noqa: E402
 from ember.vision import datasets, transforms  # noqa: E402
 
 ROUNDS = 3
@@ -55,6 +57,7 @@ def images_per_second(loader) -> float:
 
 
 def main() -> None:
+    import torch
     import torch.utils.data as tud
 
     with tempfile.TemporaryDirectory() as root:
@@ -76,6 +79,19 @@ def main() -> None:
                 f"num_workers={workers}: ember {e:7.0f} img/s   torch {t:7.0f} img/s   "
                 f"median ratio {np.median(ratios):.2f}"
             )
+    rows = np.random.default_rng(0).random((20_000, 784), dtype=np.float32)
+    labels = np.random.default_rng(1).integers(0, 10, 20_000)
+    ember_td = TensorDataset(ember.tensor(rows), ember.tensor(labels))
+    torch_td = tud.TensorDataset(torch.tensor(rows), torch.tensor(labels))
+    e_rates, t_rates = [], []
+    for _ in range(ROUNDS):
+        e_rates.append(images_per_second(DataLoader(ember_td, batch_size=64, shuffle=True)))
+        t_rates.append(images_per_second(tud.DataLoader(torch_td, batch_size=64, shuffle=True)))
+    ratio = np.median([e / t for e, t in zip(e_rates, t_rates)])
+    print(
+        f"TensorDataset:  ember {np.median(e_rates):7.0f} rows/s  torch "
+        f"{np.median(t_rates):7.0f} rows/s  median ratio {ratio:.2f}"
+    )
     print("ember", ember.__version__)
 
 
