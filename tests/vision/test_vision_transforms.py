@@ -328,3 +328,23 @@ def test_photometric_float_tensors_and_classes():
         assert t(pil()).size == (13, 9)
     img = pil()
     assert T.RandomEqualize(0.0)(img) is img
+
+
+def test_perspective_tensor_matches_pillow():
+    u8 = ember.tensor(RGB.transpose(2, 0, 1).copy())
+    start = [[0, 0], [12, 0], [12, 8], [0, 8]]
+    end = [[2, 1], [11, 0], [12, 7], [1, 8]]
+    nearest = T.InterpolationMode.NEAREST
+    e = F.perspective(u8, start, end, nearest, fill=3)._data
+    p = np.asarray(F.perspective(pil(), start, end, nearest, fill=3)).transpose(2, 0, 1)
+    assert np.array_equal(e, p)
+    e = F.perspective(u8, start, end, fill=3)._data.astype(int)
+    p = np.asarray(F.perspective(pil(), start, end, fill=3)).transpose(2, 0, 1).astype(int)
+    assert np.abs(e - p).max() <= 1
+    identity = F.perspective(et(FLOAT[0]), start, start)
+    close(identity, FLOAT[0], atol=1e-5)
+    ember.manual_seed(0)
+    out = T.RandomPerspective(0.5, p=1.0)(u8)
+    assert out.shape == u8.shape and not np.array_equal(out._data, u8._data)
+    s, e = T.RandomPerspective.get_params(13, 9, 0.5)
+    assert s[2] == [12, 8] and 0 <= e[0][0] <= 3 and 9 <= e[1][0] <= 12

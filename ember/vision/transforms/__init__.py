@@ -30,6 +30,7 @@ from .transforms import (
     RandomGrayscale,
     RandomHorizontalFlip,
     RandomOrder,
+    RandomPerspective,
     RandomResizedCrop,
     RandomRotation,
     RandomVerticalFlip,

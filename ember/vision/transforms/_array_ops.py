@@ -138,16 +138,16 @@ def inverse_affine_matrix(center, angle, translate, scale, shear) -> list:
     return m
 
 
-def warp_affine(img: np.ndarray, matrix, out_size, mode: str, fill) -> np.ndarray:
-    """Sample ``img`` at ``matrix @ (x + 0.5, y + 0.5, 1)`` for every output pixel (x, y) of an
-    ``out_size`` (h, w) image, as Pillow's ``Image.transform(AFFINE)`` does; pixels that map
-    outside the input get ``fill``."""
+def _pixel_centres(out_size) -> tuple:
     oh, ow = out_size
-    h, w = img.shape[-2:]
     ys, xs = np.meshgrid(np.arange(oh) + 0.5, np.arange(ow) + 0.5, indexing="ij")
-    a, b, c, d, e, f = matrix
-    sx = a * xs + b * ys + c
-    sy = d * xs + e * ys + f
+    return xs, ys
+
+
+def _sample(img: np.ndarray, sx: np.ndarray, sy: np.ndarray, mode: str, fill) -> np.ndarray:
+    """``img`` read at continuous input positions (sx, sy) (pixel (i, j) covers [j, j + 1) x
+    [i, i + 1)), nearest or bilinear; positions outside the input get ``fill``."""
+    h, w = img.shape[-2:]
     channels = img.shape[-3] if img.ndim >= 3 else 1
     fill_values = np.broadcast_to(
         np.asarray(fill if fill is not None else 0, np.float64), (channels,)
@@ -170,6 +170,24 @@ def warp_affine(img: np.ndarray, matrix, out_size, mode: str, fill) -> np.ndarra
         inside = (sx >= 0) & (sx <= w) & (sy >= 0) & (sy <= h)
     out = np.where(inside, out, fill_values if img.ndim >= 3 else fill_values[0])
     return _back_to(out, img.dtype)
+
+
+def warp_affine(img: np.ndarray, matrix, out_size, mode: str, fill) -> np.ndarray:
+    """Sample ``img`` at ``matrix @ (x + 0.5, y + 0.5, 1)`` for every output pixel (x, y) of an
+    ``out_size`` (h, w) image, as Pillow's ``Image.transform(AFFINE)`` does; pixels that map
+    outside the input get ``fill``."""
+    xs, ys = _pixel_centres(out_size)
+    a, b, c, d, e, f = matrix
+    return _sample(img, a * xs + b * ys + c, d * xs + e * ys + f, mode, fill)
+
+
+def warp_perspective(img: np.ndarray, coeffs, mode: str, fill) -> np.ndarray:
+    """Sample ``img`` where the projective map with Pillow's 8 ``coeffs`` sends each output
+    pixel centre: x_in = (a x + b y + c) / (g x + h y + 1), y_in = (d x + e y + f) / (same)."""
+    xs, ys = _pixel_centres(img.shape[-2:])
+    a, b, c, d, e, f, g, h = coeffs
+    denom = g * xs + h * ys + 1.0
+    return _sample(img, (a * xs + b * ys + c) / denom, (d * xs + e * ys + f) / denom, mode, fill)
 
 
 # ---- colour -------------------------------------------------------------------------------

@@ -416,6 +416,33 @@ def rotate(
     return _wrap(ops.warp_affine(img._data, matrix, (oh, ow), mode, fill))
 
 
+def perspective_coeffs(startpoints, endpoints) -> list:
+    """The 8 coefficients of the projective map taking each of the 4 ``endpoints`` (output
+    corners) to its ``startpoints`` (input corners), by least squares."""
+    rows, rhs = [], []
+    for (sx, sy), (ex, ey) in zip(startpoints, endpoints):
+        rows.append([ex, ey, 1, 0, 0, 0, -sx * ex, -sx * ey])
+        rows.append([0, 0, 0, ex, ey, 1, -sy * ex, -sy * ey])
+        rhs.extend([sx, sy])
+    solution = np.linalg.lstsq(
+        np.asarray(rows, np.float64), np.asarray(rhs, np.float64), rcond=None
+    )
+    return solution[0].tolist()
+
+
+def perspective(img, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR, fill=None):
+    """Warp so that the input's ``startpoints`` (4 corners, [x, y]) land on ``endpoints``."""
+    _check_image(img)
+    coeffs = perspective_coeffs(startpoints, endpoints)
+    mode = _mode(interpolation)
+    if is_pil_image(img):
+        Image = require_pil()
+        return img.transform(
+            img.size, Image.PERSPECTIVE, coeffs, _PIL_FILTERS[mode], fillcolor=_pil_fill(img, fill)
+        )
+    return _wrap(ops.warp_perspective(img._data, coeffs, mode, fill))
+
+
 def five_crop(img, size) -> tuple:
     """The four corner crops and the central crop: (top-left, top-right, bottom-left,
     bottom-right, centre)."""

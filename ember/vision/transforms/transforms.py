@@ -365,6 +365,41 @@ class RandomAffine(_Transform):
         )
 
 
+class RandomPerspective(_Transform):
+    """With probability ``p``, move each corner inwards by up to ``distortion_scale`` of half
+    the image size and warp accordingly."""
+
+    def __init__(
+        self,
+        distortion_scale: float = 0.5,
+        p: float = 0.5,
+        interpolation=InterpolationMode.BILINEAR,
+        fill=0,
+    ) -> None:
+        self.distortion_scale = distortion_scale
+        self.p = p
+        self.interpolation = interpolation
+        self.fill = fill
+
+    @staticmethod
+    def get_params(width: int, height: int, distortion_scale: float) -> tuple:
+        dx = int(distortion_scale * (width // 2))
+        dy = int(distortion_scale * (height // 2))
+        left, right = (0, dx + 1), (width - dx - 1, width)  # ranges for corner x
+        top, bottom = (0, dy + 1), (height - dy - 1, height)  # ranges for corner y
+        corners = (left, top), (right, top), (right, bottom), (left, bottom)
+        endpoints = [[_randint(*xs), _randint(*ys)] for xs, ys in corners]
+        startpoints = [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]]
+        return startpoints, endpoints
+
+    def forward(self, img):
+        if _rand() >= self.p:
+            return img
+        width, height = F.get_image_size(img)
+        start, end = self.get_params(width, height, self.distortion_scale)
+        return F.perspective(img, start, end, self.interpolation, self.fill)
+
+
 def _jitter_range(value, name: str, center: float = 1.0, bound=(0, float("inf")), clip=True):
     if isinstance(value, numbers.Number):
         if value < 0:
