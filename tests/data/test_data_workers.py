@@ -244,6 +244,9 @@ def test_iterable_dataset_persistent_workers():
 
 
 def test_spawn_with_unpicklable_dataset_fails_cleanly():
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()  # spawn starts this helper once per process: not a worker
     before = children()
     dataset = Squares(4)
     dataset.transform = lambda v: v  # a lambda cannot be pickled for a spawned worker
