@@ -84,3 +84,13 @@ class BigArrays(Squares):
 
     def __getitem__(self, i):
         return np.full((3, 64, 64), i, np.float32), i
+
+
+class UnevenStream(IterableDataset):
+    """Worker 0 yields one item, worker 1 yields ten (0..9 without workers)."""
+
+    def __iter__(self):
+        info = get_worker_info()
+        if info is None:
+            return iter(range(10))
+        return iter([100] if info.id == 0 else range(10))

@@ -264,3 +264,13 @@ def test_prefetch_factor_bounds_tasks_in_flight():
     assert it._send_idx == 7 and it._tasks_outstanding <= 6
     assert sorted(it._task_info) == list(range(1, 7))
     del it
+
+
+def test_iterable_workers_of_unequal_length():
+    from data_helpers import UnevenStream
+
+    for prefetch in (1, 2):
+        loader = eud.DataLoader(
+            UnevenStream(), batch_size=None, num_workers=2, prefetch_factor=prefetch, timeout=20
+        )
+        assert sorted(int(x) for x in loader) == list(range(10)) + [100]

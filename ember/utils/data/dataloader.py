@@ -420,6 +420,7 @@ class _MultiProcessIter(_BaseIter):
             if isinstance(data, _worker._IterableDatasetStopIteration):
                 self._workers_active[data.worker_id] = False
                 self._task_info.pop(task_idx, None)
+                self._try_put_index()  # the freed slot goes to a worker that still has data
                 continue
             if task_idx != self._rcvd_idx and self._in_order:
                 self._task_info[task_idx].append(data)
