@@ -348,3 +348,14 @@ def test_perspective_tensor_matches_pillow():
     assert out.shape == u8.shape and not np.array_equal(out._data, u8._data)
     s, e = T.RandomPerspective.get_params(13, 9, 0.5)
     assert s[2] == [12, 8] and 0 <= e[0][0] <= 3 and 9 <= e[1][0] <= 12
+
+
+@pytest.mark.parametrize("center", [None, [3, 2], [10, 7]])
+def test_rotate_and_affine_about_a_center_match_pillow(center):
+    u8 = ember.tensor(RGB.transpose(2, 0, 1).copy())
+    e = F.affine(u8, 25, (1, 0), 1.0, (0, 0), center=center)._data
+    p = np.asarray(F.affine(pil(), 25, (1, 0), 1.0, (0, 0), center=center)).transpose(2, 0, 1)
+    assert np.array_equal(e, p)
+    e = F.rotate(u8, 25, center=center)._data
+    p = np.asarray(F.rotate(pil(), 25, center=center)).transpose(2, 0, 1)
+    assert np.array_equal(e, p)

@@ -372,7 +372,7 @@ def affine(
     if isinstance(shear, numbers.Number):
         shear = [shear, 0.0]
     shear = list(shear) + [0.0] * (2 - len(shear))
-    cx, cy = (w * 0.5, h * 0.5) if center is None else (center[0] + 0.5, center[1] + 0.5)
+    cx, cy = (w * 0.5, h * 0.5) if center is None else (float(center[0]), float(center[1]))
     matrix = ops.inverse_affine_matrix((cx, cy), angle, translate, scale, shear)
     mode = _mode(interpolation)
     if is_pil_image(img):
