@@ -1,1 +1,3 @@
-"""Utilities beside the core, as ``torch.utils``."""
+"""Utilities beside the core, as ``torch.utils``: ``data`` (datasets, samplers, DataLoader)."""
+
+from . import data as data
