@@ -1,0 +1,55 @@
+"""``ember.nn.functional``: the functional form of every layer. The math lives in the op
+families under ``ember/ops`` (activation, linear, dropout, normalization, embedding, loss,
+distance, conv, pooling...); this module gathers their public functions under torch's names."""
+
+from __future__ import annotations
+
+from ..ops.activation import (  # noqa: F401
+    celu,
+    elu,
+    gelu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    mish,
+    prelu,
+    relu,
+    relu6,
+    rrelu,
+    selu,
+    silu,
+    softmax,
+    softmin,
+    softplus,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+)
+from ..ops.linear import bilinear, linear  # noqa: F401
+from ..ops.unary import sigmoid, tanh  # noqa: F401
+
+
+def relu_(input):
+    return relu(input, inplace=True)
+
+
+def elu_(input, alpha: float = 1.0):
+    return elu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input, negative_slope: float = 0.01):
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input, min_val: float = -1.0, max_val: float = 1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def threshold_(input, threshold_value: float, value: float):
+    return threshold(input, threshold_value, value, inplace=True)
