@@ -31,6 +31,7 @@ from ..ops.activation import (  # noqa: F401
     tanhshrink,
     threshold,
 )
+from ..ops.distance import cosine_similarity, pairwise_distance, pdist  # noqa: F401
 from ..ops.dropout import (  # noqa: F401
     alpha_dropout,
     dropout,
@@ -39,7 +40,35 @@ from ..ops.dropout import (  # noqa: F401
     dropout3d,
     feature_alpha_dropout,
 )
+from ..ops.embedding import (  # noqa: F401
+    channel_shuffle,
+    embedding,
+    embedding_bag,
+    one_hot,
+    pixel_shuffle,
+    pixel_unshuffle,
+)
 from ..ops.linear import bilinear, linear  # noqa: F401
+from ..ops.loss import (  # noqa: F401
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cosine_embedding_loss,
+    cross_entropy,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    margin_ranking_loss,
+    mse_loss,
+    multi_margin_loss,
+    multilabel_soft_margin_loss,
+    nll_loss,
+    poisson_nll_loss,
+    smooth_l1_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
 from ..ops.normalization import (  # noqa: F401
     batch_norm,
     group_norm,

@@ -31,6 +31,7 @@ from .activation import (  # noqa: F401
     Threshold,
 )
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential  # noqa: F401
+from .distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from .dropout import (  # noqa: F401
     AlphaDropout,
     Dropout,
@@ -39,7 +40,28 @@ from .dropout import (  # noqa: F401
     Dropout3d,
     FeatureAlphaDropout,
 )
+from .flatten import ChannelShuffle, Flatten, PixelShuffle, PixelUnshuffle, Unflatten  # noqa: F401
 from .linear import Bilinear, Identity, Linear  # noqa: F401
+from .loss import (  # noqa: F401
+    BCELoss,
+    BCEWithLogitsLoss,
+    CosineEmbeddingLoss,
+    CrossEntropyLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MarginRankingLoss,
+    MSELoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    NLLLoss,
+    PoissonNLLLoss,
+    SmoothL1Loss,
+    SoftMarginLoss,
+    TripletMarginLoss,
+)
 from .module import Module  # noqa: F401
 from .normalization import (  # noqa: F401
     BatchNorm1d,
@@ -53,5 +75,6 @@ from .normalization import (  # noqa: F401
     LocalResponseNorm,
     RMSNorm,
 )
+from .sparse import Embedding, EmbeddingBag  # noqa: F401
 
 __all__ = sorted(name for name in dir() if name[:1].isupper())

@@ -164,8 +164,7 @@ class Threshold(Module):
         return F.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
-        return _settings(("threshold", self.threshold), ("value", self.value),
-                         inplace=self.inplace)  # fmt: skip
+        return _settings(("threshold", self.threshold), ("value", self.value), inplace=self.inplace)
 
 
 class GELU(Module):
