@@ -131,7 +131,7 @@ class ModuleList(_IndexedModules):
         # runs of identical children print once: "(0-2): 3 x Linear(...)"
         reprs = [repr(m) for m in self]
         if not reprs:
-            return "ModuleList()"
+            return f"{self._get_name()}()"
         lines, start = [], 0
         for i in range(1, len(reprs) + 1):
             if i < len(reprs) and reprs[i] == reprs[start]:
@@ -142,7 +142,7 @@ class ModuleList(_IndexedModules):
             else:
                 lines.append(f"({start}-{i - 1}): {i - start} x {text}")
             start = i
-        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+        return f"{self._get_name()}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):
