@@ -31,6 +31,7 @@ from ..ops.activation import (  # noqa: F401
     tanhshrink,
     threshold,
 )
+from ..ops.ctc import ctc_loss  # noqa: F401
 from ..ops.distance import cosine_similarity, pairwise_distance, pdist  # noqa: F401
 from ..ops.dropout import (  # noqa: F401
     alpha_dropout,

@@ -246,3 +246,23 @@ def test_bad_input_raises_like_torch(make, shape):
         errors.append(info.value)
     assert type(errors[1]) is type(errors[0]), (errors[1], errors[0])
     assert str(errors[1]) == str(errors[0])
+
+
+def test_ctc_loss_module_and_errors():
+    import torch
+
+    import ember
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((8, 2, 5))
+    targets = np.array([[1, 2, 3], [4, 4, 0]])
+    results = []
+    for lib in (torch, ember):
+        lp = lib.from_numpy(x.copy()).requires_grad_()
+        loss = lib.nn.CTCLoss(blank=0)(lp.log_softmax(2), lib.from_numpy(targets), [8, 7], [3, 2])
+        loss.backward()
+        results.append((float(loss), lp.grad.numpy().copy()))
+        with pytest.raises(RuntimeError):
+            lib.nn.functional.ctc_loss(lp, lib.from_numpy(targets), [8, 7], [4, 2])
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-10)
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-8, atol=1e-10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from oracle import OpEntry
 
 from .makers import args, arr, away_from_zero, ints, positive
@@ -579,5 +580,59 @@ add(
         args(arr(2, 6, 2)),
         fn=lambda lib, x: fl(lib).channel_shuffle(x, 3),
         errors=(args(arr(1, 5, 2)),),
+    ),
+)
+
+
+# ---- CTC ------------------------------------------------------------------------------------
+def log_probs(*shape):
+    def make(rng, dtype):
+        x = rng.standard_normal(shape)
+        return (x - np.log(np.exp(x).sum(-1, keepdims=True))).astype(dtype)
+
+    return make
+
+
+for red in ("none", "mean", "sum"):
+    add(
+        OpEntry(
+            F("ctc_loss"),
+            args(log_probs(7, 3, 5)),
+            fn=lambda lib, lp, r=red: fl(lib).ctc_loss(
+                lp,
+                lib.tensor([[1, 2, 2], [3, 1, 0], [4, 4, 4]]),
+                lib.tensor([7, 5, 6]),
+                lib.tensor([3, 2, 0]),
+                reduction=r,
+            ),
+            variant=red,
+            gradgrad=False,
+        )
+    )
+add(
+    OpEntry(
+        F("ctc_loss"),
+        args(log_probs(6, 2, 4)),
+        fn=lambda lib, lp: fl(lib).ctc_loss(
+            lp, lib.tensor([1, 2, 3, 3, 1]), (6, 6), (2, 3), blank=0, reduction="sum"
+        ),
+        variant="concatenated",
+        gradgrad=False,
+    ),
+    OpEntry(
+        F("ctc_loss"),
+        args(log_probs(3, 2, 4)),
+        fn=lambda lib, lp: fl(lib).ctc_loss(
+            lp, lib.tensor([[1, 2, 1], [1, 1, 1]]), [3, 3], [3, 3], zero_infinity=True
+        ),
+        variant="zero-infinity",
+        gradgrad=False,
+    ),
+    OpEntry(
+        F("ctc_loss"),
+        args(log_probs(6, 4)),
+        fn=lambda lib, lp: fl(lib).ctc_loss(lp, lib.tensor([2, 1]), [6], [2], blank=3),
+        variant="unbatched-blank",
+        gradgrad=False,
     ),
 )
