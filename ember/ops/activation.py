@@ -329,8 +329,10 @@ class Softmax(ArrayFunction):
     @staticmethod
     def forward(ctx, x, dim):
         xp = xp_of(x)
-        e = xp.exp(x - x.max(axis=dim, keepdims=True)) if x.size else x.copy()
-        out = e / e.sum(axis=dim, keepdims=True) if x.size else e
+        out = x - x.max(axis=dim, keepdims=True) if x.size else x.copy()
+        xp.exp(out, out=out)
+        if x.size:
+            out /= out.sum(axis=dim, keepdims=True)
         ctx.dim = dim
         ctx.save_for_backward(out)
         return out
@@ -338,8 +340,15 @@ class Softmax(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        gy = grad * out
-        return gy - out * gy.sum(ctx.dim, keepdim=True), None
+        if _grad_state.enabled:  # create_graph: written with ember ops
+            gy = grad * out
+            return gy - out * gy.sum(ctx.dim, keepdim=True), None
+        g, y = grad._data, out._data
+        gx = g * y
+        total = gx.sum(axis=ctx.dim, keepdims=True)
+        xp_of(g).subtract(g, total, out=gx)
+        gx *= y
+        return Tensor._make(gx), None
 
 
 class LogSoftmax(ArrayFunction):
@@ -349,8 +358,8 @@ class LogSoftmax(ArrayFunction):
     def forward(ctx, x, dim):
         xp = xp_of(x)
         if x.size:
-            shifted = x - x.max(axis=dim, keepdims=True)
-            out = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+            out = x - x.max(axis=dim, keepdims=True)
+            out -= xp.log(xp.exp(out).sum(axis=dim, keepdims=True))
         else:
             out = x.copy()
         ctx.dim = dim
@@ -360,7 +369,14 @@ class LogSoftmax(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad - unary.exp(out) * grad.sum(ctx.dim, keepdim=True), None
+        if _grad_state.enabled:
+            return grad - unary.exp(out) * grad.sum(ctx.dim, keepdim=True), None
+        g = grad._data
+        xp = xp_of(g)
+        gx = xp.exp(out._data)
+        gx *= g.sum(axis=ctx.dim, keepdims=True)
+        xp.subtract(g, gx, out=gx)
+        return Tensor._make(gx), None
 
 
 def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
