@@ -37,22 +37,23 @@ class PiecewiseLinear(ArrayFunction):
     """An op that is linear on pieces of its input (relu, hardtanh, leaky_relu, shrink...).
 
     The caller computes the output and the local slope from x's array; backward multiplies
-    the gradient by the slope. The gradient still hangs off x in the graph (as torch's
-    ``threshold_backward`` does), so a double backward through it sees a (zero) dependence.
+    the gradient by the slope. The gradient still hangs off the output in the graph (as
+    torch's ``threshold_backward`` does), so a double backward through it sees a (zero)
+    dependence; saving the output rather than x keeps the in-place forms (relu_) valid.
     """
 
     node_name = "PiecewiseLinearBackward0"
 
     @staticmethod
     def forward(ctx, x, out, slope):
-        ctx.save_for_backward(x)
+        ctx.save_for_backward(out)
         ctx.slope = slope
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return ScaleGrad.apply(grad, x, ctx.slope), None, None
+        (out,) = ctx.saved_tensors
+        return ScaleGrad.apply(grad, out, ctx.slope), None, None
 
 
 class ScaleGrad(ArrayFunction):
@@ -132,21 +133,46 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return _piecewise(input, xp_of(x).where(outside, x, 0), outside, False)
 
 
+class ExpLinear(ArrayFunction):
+    """The ELU family: ``scale * (x if x > 0 else alpha * (exp(x * input_scale) - 1))``.
+
+    The slope is written from the output, ``scale`` or ``input_scale * (y + scale * alpha)``,
+    so backward needs only y (the in-place forms stay valid) and double backward follows y.
+    """
+
+    node_name = "EluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, alpha, scale, input_scale):
+        xp = xp_of(x)
+        negative = xp.expm1(xp.minimum(x, 0) * input_scale) * alpha
+        out = xp.where(x > 0, x, negative) * scale
+        out = out.astype(x.dtype, copy=False)
+        ctx.params = (alpha, scale, input_scale)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        alpha, scale, input_scale = ctx.params
+        slope = comparison.where(out > 0, scale, (out + scale * alpha) * input_scale)
+        return grad * slope, None, None, None
+
+
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """math: ``x if x > 0 else alpha * (exp(x) - 1)``"""
-    negative = unary.expm1(comparison.clamp(input, max=0)) * alpha
-    return _result(input, comparison.where(input > 0, input, negative), inplace)
+    return _result(input, ExpLinear.apply(input, alpha, 1.0, 1.0), inplace)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``scale * elu(x, alpha)`` with the self-normalising constants."""
-    return _result(input, elu(input, _SELU_ALPHA) * _SELU_SCALE, inplace)
+    return _result(input, ExpLinear.apply(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """math: ``x if x > 0 else alpha * (exp(x / alpha) - 1)``"""
-    negative = unary.expm1(comparison.clamp(input, max=0) / alpha) * alpha
-    return _result(input, comparison.where(input > 0, input, negative), inplace)
+    return _result(input, ExpLinear.apply(input, alpha, 1.0, 1.0 / alpha), inplace)
 
 
 def rrelu(
@@ -257,9 +283,16 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     return Gelu.apply(float_input(input), approximate)
 
 
+def _composed(input: Tensor, fn, inplace: bool) -> Tensor:
+    """``fn(input)``, written back into input for the in-place form. The composition saves
+    its input for backward, so the in-place form computes from a copy."""
+    x = input.clone() if inplace and input.requires_grad else input
+    return _result(input, fn(x), inplace)
+
+
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (swish)."""
-    return _result(input, input * unary.sigmoid(input), inplace)
+    return _composed(input, lambda x: x * unary.sigmoid(x), inplace)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -271,7 +304,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``"""
-    return _result(input, input * unary.tanh(softplus(input)), inplace)
+    return _composed(input, lambda x: x * unary.tanh(softplus(x)), inplace)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:

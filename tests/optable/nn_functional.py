@@ -636,3 +636,55 @@ add(
         gradgrad=False,
     ),
 )
+
+
+# ---- in-place forms and dropout (eval mode or p=0: deterministic in both libraries) ----------
+def _inplace(name, *extra):
+    return lambda lib, x: getattr(fl(lib), name)(x.clone(), *extra)
+
+
+add(
+    OpEntry(F("relu_"), args(away_from_zero(3, 4)), fn=_inplace("relu_")),
+    OpEntry(F("elu_"), args(away_from_zero(3, 4)), fn=_inplace("elu_", 0.5)),
+    OpEntry(F("leaky_relu_"), args(away_from_zero(3, 4)), fn=_inplace("leaky_relu_", 0.2)),
+    OpEntry(F("hardtanh_"), args(away_from_zero(3, 4)), fn=_inplace("hardtanh_", -0.5, 0.5)),
+    OpEntry(F("threshold_"), args(away_from_zero(3, 4)), fn=_inplace("threshold_", 0.2, 9.0)),
+    OpEntry(
+        F("relu"),
+        args(away_from_zero(3, 4)),
+        fn=lambda lib, x: fl(lib).relu(x * 1.0, inplace=True),
+        variant="inplace-nonleaf",
+    ),
+)
+for name in ("silu", "mish", "selu", "celu", "hardswish", "hardsigmoid", "relu6", "rrelu"):
+    add(
+        OpEntry(
+            F(name),
+            args(away_from_zero(3, 4)),
+            fn=lambda lib, x, n=name: getattr(fl(lib), n)(x * 1.0, inplace=True),
+            variant="inplace",
+            gradgrad=name not in NO_GRADGRAD,
+        )
+    )
+for name, shape in (
+    ("dropout", (3, 4)),
+    ("dropout1d", (2, 3, 4)),
+    ("dropout2d", (2, 3, 4, 2)),
+    ("dropout3d", (2, 3, 2, 2, 2)),
+    ("alpha_dropout", (3, 4)),
+    ("feature_alpha_dropout", (2, 3, 4)),
+):
+    add(
+        OpEntry(
+            F(name),
+            args(arr(*shape)),
+            fn=lambda lib, x, n=name: getattr(fl(lib), n)(x, 0.5, False) * 1.0,
+            variant="eval",
+        ),
+        OpEntry(
+            F(name),
+            args(arr(*shape)),
+            fn=lambda lib, x, n=name: getattr(fl(lib), n)(x, 0.0, True) * 1.0,
+            variant="p0",
+        ),
+    )
