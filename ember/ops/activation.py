@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
@@ -422,7 +423,9 @@ def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def _softmax_input(input: Tensor, dim, dtype, name: str) -> tuple:
+def _softmax_input(input: Tensor, dim, dtype, name: str, stacklevel=None) -> tuple:
+    if isinstance(stacklevel, _dtype.dtype):  # torch.softmax(x, dim, dtype): dtype third
+        dtype = stacklevel
     if dim is None:
         dim = _softmax_dim(name, input.dim(), 4)
     if dtype is not None:
@@ -440,17 +443,17 @@ def _dtype_label(d) -> str:
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """math: ``softmax(x)_i = exp(x_i) / sum_j exp(x_j)`` along ``dim``."""
-    x, d = _softmax_input(input, dim, dtype, "softmax")
+    x, d = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
     return Softmax.apply(x, d)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """math: ``log_softmax(x)_i = x_i - log sum_j exp(x_j)`` along ``dim``."""
-    x, d = _softmax_input(input, dim, dtype, "log_softmax")
+    x, d = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
     return LogSoftmax.apply(x, d)
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """``softmax(-x)``"""
-    x, d = _softmax_input(input, dim, dtype, "softmin")
+    x, d = _softmax_input(input, dim, dtype, "softmin", _stacklevel)
     return Softmax.apply(-x, d)

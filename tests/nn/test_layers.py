@@ -266,3 +266,23 @@ def test_ctc_loss_module_and_errors():
             lib.nn.functional.ctc_loss(lp, lib.from_numpy(targets), [8, 7], [4, 2])
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-10)
     np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-8, atol=1e-10)
+
+
+def test_embedding_from_pretrained_and_padding_grad():
+    import torch
+
+    import ember
+
+    table = rand(5, 3)
+    for lib in (torch, ember):
+        pretrained = lib.from_numpy(table.astype("float32"))
+        frozen = lib.nn.Embedding.from_pretrained(pretrained)
+        assert not frozen.weight.requires_grad and repr(frozen) == "Embedding(5, 3)"
+        trainable = lib.nn.EmbeddingBag.from_pretrained(pretrained, freeze=False, mode="sum")
+        assert trainable.weight.requires_grad
+        emb = lib.nn.Embedding(5, 3, padding_idx=-1)
+        assert emb.padding_idx == 4 and not emb.weight.detach().numpy()[4].any()
+        emb(lib.tensor([[4, 1, 4]])).sum().backward()
+        assert not emb.weight.grad.numpy()[4].any() and emb.weight.grad.numpy()[1].all()
+        with pytest.raises(AssertionError):
+            lib.nn.Embedding(5, 3, padding_idx=5)

@@ -688,3 +688,17 @@ for name, shape in (
             variant="p0",
         ),
     )
+add(
+    OpEntry(
+        "softmax",
+        args(arr(3, 4)),
+        fn=lambda lib, x: lib.softmax(x, 1, lib.float64),
+        variant="positional-dtype",
+    ),
+    OpEntry(
+        "Tensor.log_softmax",
+        args(arr(3, 4)),
+        fn=lambda lib, x: x.log_softmax(0, lib.float64),
+        variant="positional-dtype",
+    ),
+)
