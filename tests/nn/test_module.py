@@ -310,3 +310,24 @@ def test_deepcopy_and_pickle_module():
     m3 = pickle.loads(pickle.dumps(seq))
     assert list(m3.state_dict()) == list(seq.state_dict())
     np.testing.assert_array_equal(m3[0].weight.detach().numpy(), seq[0].weight.detach().numpy())
+
+
+def test_backward_pre_hook_and_inputs_without_grad():
+    results = []
+    for lib in (torch, ember):
+        lib.manual_seed(0)
+        lin = lib.nn.Linear(3, 2)
+        with lib.no_grad():
+            lin.weight.copy_(lib.ones(2, 3))
+        seen = []
+        lin.register_full_backward_pre_hook(lambda m, go, seen=seen: (go[0] * 2,))
+        lin.register_full_backward_hook(
+            lambda m, gi, go, seen=seen: seen.append((gi[0] is None, go[0].numpy().copy()))
+        )
+        x = lib.ones(4, 3)  # does not require grad: grad_input is (None,)
+        lin(x).sum().backward()
+        results.append((seen, lin.weight.grad.numpy().copy()))
+    (ts, tw), (es, ew) = results
+    assert len(es) == len(ts) == 1 and es[0][0] and ts[0][0]
+    np.testing.assert_allclose(es[0][1], ts[0][1])
+    np.testing.assert_allclose(ew, tw)
