@@ -100,14 +100,17 @@ def trunc_normal_(
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill with ``val``."""
     return _fill(tensor, val)
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fill with 1."""
     return _fill(tensor, 1)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fill with 0."""
     return _fill(tensor, 0)
 
 

@@ -84,6 +84,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def relu_(input: Tensor) -> Tensor:
+    """In-place :func:`relu`."""
     return relu(input, inplace=True)
 
 

@@ -115,14 +115,20 @@ def _dim_checker(allowed: tuple, text: str):
 
 
 class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L) input."""
+
     _check_input_dim = _dim_checker((2, 3), "2D or 3D")
 
 
 class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W) input."""
+
     _check_input_dim = _dim_checker((4,), "4D")
 
 
 class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of (N, C, D, H, W) input."""
+
     _check_input_dim = _dim_checker((5,), "5D")
 
 
@@ -181,14 +187,20 @@ class _InstanceNorm(_NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of (N, C, L) or (C, L) input."""
+
     _spatial = 1
 
 
 class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of (N, C, H, W) or (C, H, W) input."""
+
     _spatial = 2
 
 
 class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of 5-D (or unbatched 4-D) input."""
+
     _spatial = 3
 
 
@@ -325,6 +337,8 @@ class RMSNorm(Module):
 
 
 class LocalResponseNorm(Module):
+    """Normalise each channel by the energy of its ``size`` neighbouring channels."""
+
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0):
         super().__init__()
         self.size = size
