@@ -352,6 +352,8 @@ class Module:
         for name, buf in self._buffers.items():
             if buf is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = buf if keep_vars else buf.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + "_extra_state"] = self.get_extra_state()
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".",
@@ -363,10 +365,21 @@ class Module:
         unexpected keys raise. Returns ``(missing_keys, unexpected_keys)``."""
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        metadata = getattr(state_dict, "_metadata", None)
+        state_dict = OrderedDict(state_dict)  # upgrades below add keys; the caller's is kept
         errors, missing = [], []
         expected = set()
         for prefix, module in self.named_modules(remove_duplicate=False):
             pre = prefix + "." if prefix else ""
+            version = metadata.get(prefix, {}).get("version") if metadata is not None else None
+            module._upgrade_state_dict(state_dict, pre, version)
+            if type(module).set_extra_state is not Module.set_extra_state:
+                key = pre + "_extra_state"
+                expected.add(key)
+                if key in state_dict:
+                    module.set_extra_state(state_dict[key])
+                else:
+                    missing.append(key)
             members = list(module._parameters.items()) + [
                 (n, b)
                 for n, b in module._buffers.items()
@@ -407,6 +420,22 @@ class Module:
                 f"Error(s) in loading state_dict for {self._get_name()}:\n\t" + "\n\t".join(errors)
             )
         return _IncompatibleKeys(missing, unexpected)
+
+    def _upgrade_state_dict(self, state_dict: dict, prefix: str, version) -> None:
+        """Bring entries saved by an older version of this module up to date (in place)."""
+
+    def get_extra_state(self):
+        """Extra (non-tensor) state to save under ``_extra_state``; define it together with
+        :meth:`set_extra_state`."""
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called."
+        )
+
+    def set_extra_state(self, state) -> None:
+        """Restore what :meth:`get_extra_state` returned."""
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called."
+        )
 
     def _load_value(self, name: str, current: Tensor, value: Tensor, assign: bool) -> None:
         if assign:

@@ -74,6 +74,17 @@ class _NormBase(Module):
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError
 
+    def _upgrade_state_dict(self, state_dict: dict, prefix: str, version) -> None:
+        # checkpoints from before num_batches_tracked existed (version < 2) load with a 0 count
+        key = prefix + "num_batches_tracked"
+        if (version is None or version < 2) and self.track_running_stats:
+            if key not in state_dict:
+                state_dict[key] = (
+                    self.num_batches_tracked
+                    if self.num_batches_tracked is not None
+                    else ops.tensor(0, dtype=_dtype.int64)
+                )
+
     def extra_repr(self) -> str:
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
