@@ -346,9 +346,9 @@ def test_old_batchnorm_checkpoint_and_extra_state():
             bn.load_state_dict(versioned)
 
         class Counter(lib.nn.Module):
-            def __init__(self):
+            def __init__(self, nn=lib.nn):
                 super().__init__()
-                self.lin = lib.nn.Linear(2, 2)
+                self.lin = nn.Linear(2, 2)
                 self.count = 3
 
             def get_extra_state(self):
