@@ -166,6 +166,15 @@ add(
     OpEntry(F("linear"), args(arr(4, 3), arr(5, 3), arr(5)), errors=(args(arr(4, 3), arr(5, 2)),)),
     OpEntry(F("linear"), args(arr(2, 4, 3), arr(5, 3)), variant="3d-nobias"),
     OpEntry(F("linear"), args(arr(3), arr(5, 3), arr(5)), variant="1d"),
+    OpEntry(F("linear"), args(arr(4, 3), arr(5, 3), arr(1)), variant="bias-broadcast"),
+    OpEntry(
+        F("linear"),
+        args(arr(4, 3), arr(5, 3)),
+        fn=lambda lib, x, w: fl(lib).linear(x, w, lib.ones(5, dtype=lib.float64)),
+        variant="bias-dtype",
+        errors=(args(arr(4, 3), arr(5, 3)),),
+        dtypes=(),  # an error case only
+    ),
     OpEntry(F("bilinear"), args(arr(4, 2), arr(4, 3), arr(5, 2, 3), arr(5))),
 )
 
