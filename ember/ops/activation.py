@@ -47,8 +47,9 @@ class PiecewiseLinear(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, out, slope):
-        ctx.save_for_backward(out)
-        ctx.slope = slope
+        if any(ctx.needs_input_grad):  # (nothing is kept when no graph is recorded)
+            ctx.save_for_backward(out)
+            ctx.slope = slope
         return out
 
     @staticmethod
@@ -62,7 +63,8 @@ class ScaleGrad(ArrayFunction):
 
     @staticmethod
     def forward(ctx, grad, x, slope):
-        ctx.slope = slope
+        if any(ctx.needs_input_grad):
+            ctx.slope = slope
         return grad * slope
 
     @staticmethod
@@ -232,17 +234,21 @@ def _normal_cdf(x):
     return xp.where(x >= 0, 1 - half_erfc, half_erfc)
 
 
-def _gelu_parts(x, approximate: str):
-    """(gelu(x), d gelu / dx) on arrays."""
+def _gelu_parts(x, approximate: str, slope: bool = True):
+    """(gelu(x), d gelu / dx) on arrays (the slope None unless asked for)."""
     xp = xp_of(x)
     if approximate == "tanh":
         k = x.dtype.type(_SQRT_2_OVER_PI)
         c = x.dtype.type(0.044715)
         t = xp.tanh(k * (x + c * x * x * x))
         half_x = x * x.dtype.type(0.5)
-        slope = (1 + t) * x.dtype.type(0.5) + half_x * (1 - t * t) * k * (1 + 3 * c * x * x)
-        return half_x * (1 + t), slope
+        if not slope:
+            return half_x * (1 + t), None
+        d = (1 + t) * x.dtype.type(0.5) + half_x * (1 - t * t) * k * (1 + 3 * c * x * x)
+        return half_x * (1 + t), d
     cdf = _normal_cdf(x)
+    if not slope:
+        return x * cdf, None
     pdf = xp.exp(x * x * x.dtype.type(-0.5)) * x.dtype.type(1 / math.sqrt(2 * math.pi))
     return x * cdf, cdf + x * pdf
 
@@ -263,7 +269,7 @@ class Gelu(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, approximate):
-        out, slope = _gelu_parts(x, approximate)
+        out, slope = _gelu_parts(x, approximate, slope=any(ctx.needs_input_grad))
         ctx.approximate = approximate
         ctx.slope = slope
         ctx.save_for_backward(x)

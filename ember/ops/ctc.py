@@ -61,6 +61,10 @@ class CtcLoss(ArrayFunction):
         before = np.where(end > 0, final[np.arange(batch), np.maximum(end - 1, 0)], neg)
         nll = -np.logaddexp(tail, before)
 
+        if not any(ctx.needs_input_grad):
+            if zero_infinity:
+                nll = np.where(np.isfinite(nll), nll, 0.0)
+            return xp_of(log_probs).asarray(nll.astype(log_probs.dtype))
         beta = np.full((steps, batch, width), neg)
         time = np.arange(steps)[:, None]
         beta[last, np.arange(batch), end] = emit[last, np.arange(batch), end]

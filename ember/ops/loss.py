@@ -84,9 +84,10 @@ class NllLoss(ArrayFunction):
         w = xp.where(counted, w, 0).astype(x.dtype)
         picked = xp.take_along_axis(moved, safe[..., None], axis=-1)[..., 0]
         losses = -picked * w
-        ctx.params = (target, weight, ignore_index, reduction)
-        ctx.pick = (safe, w, x.shape)
-        ctx.save_for_backward(x)
+        if any(ctx.needs_input_grad):
+            ctx.params = (target, weight, ignore_index, reduction)
+            ctx.pick = (safe, w, x.shape)
+            ctx.save_for_backward(x)
         if reduction == "none":
             return losses.reshape(target.shape)
         total = losses.sum()

@@ -286,3 +286,28 @@ def test_embedding_from_pretrained_and_padding_grad():
         assert not emb.weight.grad.numpy()[4].any() and emb.weight.grad.numpy()[1].all()
         with pytest.raises(AssertionError):
             lib.nn.Embedding(5, 3, padding_idx=5)
+
+
+@pytest.mark.parametrize("name", list(LAYERS))
+def test_layer_under_no_grad(name):
+    """Inference (nothing recorded): the same outputs, and no graph."""
+    import torch
+
+    import ember
+
+    make, inputs, *options = LAYERS[name]
+    if name.startswith("RReLU"):
+        return
+    torch.manual_seed(0)
+    t_mod, e_mod = make(torch.nn).eval(), make(ember.nn).eval()
+    from helpers import close, copy_weights
+
+    copy_weights(t_mod, e_mod)
+    t_in = [torch.from_numpy(x.astype("float32") if x.dtype.kind == "f" else x) for x in inputs]
+    e_in = [ember.from_numpy(x.astype("float32") if x.dtype.kind == "f" else x) for x in inputs]
+    with torch.no_grad():
+        t_out = t_mod(*t_in)
+    with ember.no_grad():
+        e_out = e_mod(*e_in)
+    assert not e_out.requires_grad and e_out.grad_fn is None
+    close(e_out, t_out, 1e-5, 1e-5, name)
