@@ -121,7 +121,8 @@ class NllLossGrad(ArrayFunction):
         else:
             moved_shape = (1,) + tuple(shape)
         out = xp.zeros(moved_shape, dtype=grad.dtype)
-        xp.put_along_axis(out, safe[..., None], scale[..., None].astype(grad.dtype), axis=-1)
+        rows = out.reshape(-1, moved_shape[-1])  # a view: one row per picked item
+        rows[xp.arange(rows.shape[0]), safe.reshape(-1)] = scale.reshape(-1)
         return xp.moveaxis(out, -1, 1) if len(shape) > 1 else out[0]
 
     @staticmethod
