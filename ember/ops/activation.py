@@ -1,9 +1,11 @@
 """Activation functions: relu and its relatives, the smooth ones (gelu, silu, softplus...),
 softmax and log_softmax.
 
-relu, softmax and log_softmax are fused Functions (the hot path of every network, and
-log_softmax must not overflow); the rest are compositions of ember ops, so their gradients
-and double gradients come from those ops.
+The hot and the delicate ones are fused Functions: the piecewise-linear family (relu,
+hardtanh, leaky_relu, threshold, shrinks) shares `PiecewiseLinear`; the ELU family shares
+`ExpLinear`; gelu, softmax and log_softmax (which must not overflow) have their own. Their
+backward works on arrays, and switches to ember ops under create_graph so double backward
+holds. The rest (silu, mish, softplus, logsigmoid, glu...) are compositions of ember ops.
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``x`` where positive, ``negative_slope * x`` elsewhere."""
     x = input._data
-    slope = xp_of(x).where(x > 0, 1.0, negative_slope)
+    slope = xp_of(x).where(x > 0, 1.0, negative_slope).astype(x.dtype, copy=False)
     return _piecewise(input, x * slope, slope, inplace)
 
 
