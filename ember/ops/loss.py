@@ -19,6 +19,12 @@ from ._util import xp_of
 _REDUCTIONS = ("none", "mean", "sum")
 
 
+def _quiet():
+    import numpy as np
+
+    return np.errstate(divide="ignore", invalid="ignore")
+
+
 def _legacy_reduction(size_average, reduce, reduction: str) -> str:
     """Translate torch's deprecated size_average / reduce flags into a reduction name."""
     if size_average is None and reduce is None:
@@ -94,7 +100,8 @@ class NllLoss(ArrayFunction):
         if reduction == "sum":
             return xp.asarray(total, dtype=x.dtype)
         ctx.total_weight = w.sum()
-        return xp.asarray(total / ctx.total_weight, dtype=x.dtype)
+        with _quiet():  # every target ignored: 0 / 0 is nan, silently, as in torch
+            return xp.asarray(total / ctx.total_weight, dtype=x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -115,7 +122,8 @@ class NllLossGrad(ArrayFunction):
         reduction = params[3]
         scale = -w * (grad.reshape(w.shape) if reduction == "none" else grad)
         if reduction == "mean":
-            scale = scale / total_weight
+            with _quiet():
+                scale = scale / total_weight
         if len(shape) > 1:  # the class dim moved last, as forward picked from it
             moved_shape = tuple(shape[:1]) + tuple(shape[2:]) + (shape[1],)
         else:
