@@ -121,9 +121,8 @@ class NllLossGrad(ArrayFunction):
         ctx.params = params
         reduction = params[3]
         scale = -w * (grad.reshape(w.shape) if reduction == "none" else grad)
-        if reduction == "mean":
-            with _quiet():
-                scale = scale / total_weight
+        if reduction == "mean" and total_weight:
+            scale = scale / total_weight  # (with every target ignored the gradient is 0)
         if len(shape) > 1:  # the class dim moved last, as forward picked from it
             moved_shape = tuple(shape[:1]) + tuple(shape[2:]) + (shape[1],)
         else:
