@@ -311,3 +311,15 @@ def test_layer_under_no_grad(name):
         e_out = e_mod(*e_in)
     assert not e_out.requires_grad and e_out.grad_fn is None
     close(e_out, t_out, 1e-5, 1e-5, name)
+
+
+def test_cross_entropy_every_target_ignored():
+    import torch
+
+    import ember
+
+    for lib in (torch, ember):
+        x = lib.zeros(3, 4, requires_grad=True)
+        loss = lib.nn.CrossEntropyLoss(ignore_index=1)(x, lib.tensor([1, 1, 1]))
+        loss.backward()
+        assert np.isnan(float(loss)) and not x.grad.numpy().any()
