@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ..autograd.grad_mode import state as _grad_state
 from . import blas
 from ._util import sum_to_shape, type_name
 
@@ -29,6 +30,8 @@ class Linear(ArrayFunction):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad + (False,) * (3 - len(ctx.needs_input_grad))
+        if not _grad_state.enabled:  # plain backward: the products on arrays
+            return _linear_grads_on_arrays(ctx, grad, x, weight, need_x, need_w, need_b)
         gx = gw = gb = None
         if need_x:
             gx = blas.matmul(grad, weight)
@@ -40,6 +43,22 @@ class Linear(ArrayFunction):
             if need_b:
                 gb = sum_to_shape(rows.sum(0), ctx.bias_shape)
         return gx, gw, gb
+
+
+def _linear_grads_on_arrays(ctx, grad, x, weight, need_x, need_w, need_b):
+    g = grad._data
+    rows = g.reshape(-1, g.shape[-1])
+    gx = gw = gb = None
+    if need_x:
+        gx = Tensor._make(g @ weight._data)
+    if need_w:
+        gw = Tensor._make(rows.T @ x._data.reshape(-1, x._data.shape[-1]))
+    if need_b:
+        total = rows.sum(0)
+        if total.shape != ctx.bias_shape:  # a broadcast bias of shape (1,) or ()
+            total = total.sum().reshape(ctx.bias_shape)
+        gb = Tensor._make(total)
+    return gx, gw, gb
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
