@@ -466,3 +466,25 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     """``softmax(-x)``"""
     x, d = _softmax_input(input, dim, dtype, "softmin", _stacklevel)
     return Softmax.apply(-x, d)
+
+
+def gumbel_softmax(
+    logits: Tensor, tau: float = 1.0, hard: bool = False, eps: float = 1e-10, dim: int = -1
+) -> Tensor:
+    """A sample from the Gumbel-softmax distribution: ``softmax((logits + g) / tau)`` with
+    Gumbel noise g; ``hard`` returns the one-hot argmax with the soft sample's gradient."""
+    from .random import _rng
+
+    noise = -xp_of(logits._data).log(_rng(None).exponential(1.0, logits.shape))
+    noise = Tensor._make(noise.astype(logits._data.dtype))
+    soft = softmax((logits + noise) / tau, dim)
+    if not hard:
+        return soft
+    d = wrap_dim(dim, soft.dim())
+    xp = xp_of(soft._data)
+    index = soft._data.argmax(axis=d)
+    one_hot = xp.expand_dims(index, d) == xp.expand_dims(
+        xp.arange(soft.shape[d]).reshape((-1,) + (1,) * (soft.dim() - d - 1)), 0
+    )
+    hard_sample = Tensor._make(one_hot.astype(soft._data.dtype))
+    return hard_sample - soft.detach() + soft

@@ -553,3 +553,54 @@ def triplet_margin_loss(
     if swap:
         d_an = comparison.minimum(d_an, distance.pairwise_distance(positive, negative, p, eps))
     return _reduce(comparison.clamp(d_ap - d_an + margin, min=0), reduction)
+
+
+def triplet_margin_with_distance_loss(
+    anchor,
+    positive,
+    negative,
+    *,
+    distance_function=None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
+    """Triplet loss with any distance (pairwise_distance by default)."""
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    dist = distance_function if distance_function is not None else distance.pairwise_distance
+    d_ap = dist(anchor, positive)
+    d_an = dist(anchor, negative)
+    if swap:
+        d_an = comparison.minimum(d_an, dist(positive, negative))
+    return _reduce(comparison.clamp(d_ap - d_an + margin, min=0), reduction)
+
+
+def multilabel_margin_loss(
+    input, target, size_average=None, reduce=None, reduction: str = "mean"
+) -> Tensor:
+    """Per sample, ``sum_{j in targets} sum_{i not in targets} max(0, 1 - x[j] + x[i]) / C``;
+    a sample's target classes are the entries of its target row before the first -1."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    x = input if input.dim() == 2 else input.reshape(1, -1)
+    t = target._data.reshape(x.shape)
+    if target.shape != input.shape:
+        raise RuntimeError(
+            f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
+        )
+    xp = xp_of(t)
+    n, classes = x.shape
+    # the targets of a row end at its first -1
+    valid = xp.cumprod(t >= 0, axis=1).astype(bool)
+    if bool(((t >= classes) & valid).any()):
+        raise RuntimeError(f"target out of range for {classes} classes")
+    is_target = xp.zeros((n, classes), dtype=bool)
+    rows = xp.broadcast_to(xp.arange(n)[:, None], t.shape)
+    is_target[rows[valid], t[valid]] = True
+    pairs = Tensor._make((is_target[:, :, None] & ~is_target[:, None, :]).astype(x._data.dtype))
+    hinge = comparison.clamp(1 - x.unsqueeze(2) + x.unsqueeze(1), min=0)
+    loss = (hinge * pairs).sum((1, 2)) / classes
+    if input.dim() != 2:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)

@@ -138,6 +138,14 @@ LAYERS = {
         [rand(5), np.array([1.0, -1, 1, 1, -1])],
         {"const": (1,)},
     ),
+    "MultiLabelMarginLoss": (
+        lambda nn: nn.MultiLabelMarginLoss(),
+        [rand(2, 4), np.array([[3, 0, -1, 1], [1, 2, 0, -1]])],
+    ),
+    "TripletMarginWithDistanceLoss": (
+        lambda nn: nn.TripletMarginWithDistanceLoss(margin=0.5, swap=True),
+        [rand(3, 4), rand(3, 4, seed=1), rand(3, 4, seed=2)],
+    ),
     "TripletMarginLoss": (
         lambda nn: nn.TripletMarginLoss(margin=0.5),
         [rand(3, 4), rand(3, 4, seed=1), rand(3, 4, seed=2)],

@@ -383,3 +383,15 @@ add(
         variant="positional-dtype",
     ),
 )
+add(
+    # torch rounds 1/alpha to float32 in its float64 celu gradient
+    OpEntry(F("celu_"), args(away_from_zero(3, 4)), fn=_inplace("celu_", 0.7), rtol=1e-6),
+    OpEntry(F("selu_"), args(away_from_zero(3, 4)), fn=_inplace("selu_")),
+    OpEntry(F("rrelu_"), args(away_from_zero(3, 4)), fn=_inplace("rrelu_", 0.1, 0.2)),
+    OpEntry(
+        F("native_channel_shuffle"),
+        args(arr(2, 6, 2)),
+        fn=lambda lib, x: fl(lib).native_channel_shuffle(x, 2),
+        grad=False,  # torch has no derivative for it
+    ),
+)

@@ -342,3 +342,51 @@ add(
         gradgrad=False,
     ),
 )
+
+
+# ---- multilabel margin, triplet with a distance function ------------------------------------
+def label_lists(rng, dtype):
+    """Rows of class indices ended by -1 (what multilabel_margin_loss reads)."""
+    return np.array([[3, 0, -1, 1, 2], [1, 2, 4, 0, -1], [-1, 0, 0, 0, 0], [4, 3, 2, 1, 0]])
+
+
+for red in ("none", "mean", "sum"):
+    add(
+        loss(
+            "multilabel_margin_loss",
+            (arr(4, 5), label_lists),
+            lambda lib, x, t, r=red: fl(lib).multilabel_margin_loss(x, t, reduction=r),
+            red,
+            gradgrad=False,
+        ),
+        loss(
+            "triplet_margin_with_distance_loss",
+            (arr(4, 5), arr(4, 5), arr(4, 5)),
+            lambda lib, a, p, n, r=red: fl(lib).triplet_margin_with_distance_loss(
+                a, p, n, reduction=r
+            ),
+            red,
+        ),
+    )
+add(
+    loss(
+        "multilabel_margin_loss",
+        (arr(5), lambda rng, dtype: np.array([2, 4, -1, 0, 0])),
+        lambda lib, x, t: fl(lib).multilabel_margin_loss(x, t),
+        "1d",
+        gradgrad=False,
+    ),
+    loss(
+        "triplet_margin_with_distance_loss",
+        (arr(4, 5), arr(4, 5), arr(4, 5)),
+        lambda lib, a, p, n: fl(lib).triplet_margin_with_distance_loss(
+            a,
+            p,
+            n,
+            distance_function=lambda u, v: 1.0 - fl(lib).cosine_similarity(u, v),
+            margin=0.5,
+            swap=True,
+        ),
+        "cosine-swap",
+    ),
+)
