@@ -61,6 +61,7 @@ from ..ops.loss import (  # noqa: F401
     huber_loss,
     kl_div,
     l1_loss,
+    linear_cross_entropy,
     margin_ranking_loss,
     mse_loss,
     multi_margin_loss,

@@ -244,6 +244,31 @@ def cross_entropy(
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / classes)
 
 
+def linear_cross_entropy(
+    input: Tensor,
+    linear_weight: Tensor,
+    target: Tensor,
+    *,
+    linear_bias: Tensor | None = None,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    options=None,
+) -> Tensor:
+    """``cross_entropy(linear(input, linear_weight, linear_bias), target)``; with
+    ``ignore_index=None`` no class is ignored. (``options``, torch's chunking hints, change
+    nothing here.)"""
+    from .linear import linear
+
+    logits = linear(input, linear_weight, linear_bias)
+    if ignore_index is None:
+        ignore_index = -(2**62)  # a class index no target can hold
+    return cross_entropy(
+        logits, target, weight, None, ignore_index, None, reduction, label_smoothing
+    )
+
+
 def _cross_entropy_probs(log_p, target, weight, reduction, label_smoothing, class_dim):
     if target.shape != log_p.shape:
         raise RuntimeError(

@@ -390,3 +390,18 @@ add(
         "cosine-swap",
     ),
 )
+add(
+    loss(
+        "linear_cross_entropy",
+        (arr(6, 4), arr(5, 4), targets, arr(5)),
+        lambda lib, x, w, t, b: fl(lib).linear_cross_entropy(
+            x, w, t, linear_bias=b, ignore_index=2, label_smoothing=0.1
+        ),
+    ),
+    loss(
+        "linear_cross_entropy",
+        (arr(6, 4), arr(5, 4), targets),
+        lambda lib, x, w, t: fl(lib).linear_cross_entropy(x, w, t, reduction="sum"),
+        "no-ignore",
+    ),
+)
