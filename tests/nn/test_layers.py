@@ -146,6 +146,14 @@ LAYERS = {
         lambda nn: nn.TripletMarginWithDistanceLoss(margin=0.5, swap=True),
         [rand(3, 4), rand(3, 4, seed=1), rand(3, 4, seed=2)],
     ),
+    "LinearCrossEntropyLoss": (
+        lambda nn: nn.LinearCrossEntropyLoss(4, 5, bias=True, ignore_index=1),
+        [rand(6, 4), idx(6, high=5)],
+    ),
+    "LinearCrossEntropyLoss-kdim": (
+        lambda nn: nn.LinearCrossEntropyLoss(4, 5, out_features=(2,), label_smoothing=0.1),
+        [rand(3, 4), idx(3, 2, high=5)],
+    ),
     "TripletMarginLoss": (
         lambda nn: nn.TripletMarginLoss(margin=0.5),
         [rand(3, 4), rand(3, 4, seed=1), rand(3, 4, seed=2)],
