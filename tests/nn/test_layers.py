@@ -339,3 +339,42 @@ def test_cross_entropy_every_target_ignored():
         loss = lib.nn.CrossEntropyLoss(ignore_index=1)(x, lib.tensor([1, 1, 1]))
         loss.backward()
         assert np.isnan(float(loss)) and not x.grad.numpy().any()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_adaptive_log_softmax(dtype):
+    import torch
+    from helpers import close, copy_weights
+
+    import ember
+
+    def make(lib):
+        return lib.nn.AdaptiveLogSoftmaxWithLoss(8, 20, [4, 10], div_value=2.0, head_bias=True)
+
+    torch.manual_seed(0)
+    t_mod, e_mod = make(torch).to(getattr(torch, dtype)), make(ember).to(getattr(ember, dtype))
+    assert repr(e_mod) == repr(t_mod)
+    assert list(e_mod.state_dict()) == list(t_mod.state_dict())
+    copy_weights(t_mod, e_mod)
+    x = rand(7, 8).astype(dtype)
+    target = np.array([0, 5, 19, 3, 11, 9, 4])
+    tx = torch.from_numpy(x.copy()).requires_grad_()
+    ex = ember.from_numpy(x.copy()).requires_grad_()
+    t_out = t_mod(tx, torch.from_numpy(target))
+    e_out = e_mod(ex, ember.from_numpy(target))
+    tol = 1e-5 if dtype == "float32" else 1e-10
+    close(e_out.output, t_out.output, tol, tol, "output")
+    close(e_out.loss, t_out.loss, tol, tol, "loss")
+    t_out.loss.backward()
+    e_out.loss.backward()
+    close(ex.grad, tx.grad, tol * 10, tol * 10, "input grad")
+    t_params = dict(t_mod.named_parameters())
+    for name, p in e_mod.named_parameters():
+        close(p.grad, t_params[name].grad, tol * 10, tol * 10, name)
+    close(e_mod.log_prob(ex), t_mod.log_prob(tx), tol, tol, "log_prob")
+    np.testing.assert_array_equal(e_mod.predict(ex).numpy(), t_mod.predict(tx).numpy())
+    for lib in (torch, ember):
+        with pytest.raises(RuntimeError):
+            make(lib)(lib.zeros(2, 8), lib.tensor([0, 20]))
+        with pytest.raises(ValueError):
+            lib.nn.AdaptiveLogSoftmaxWithLoss(8, 20, [10, 4])
