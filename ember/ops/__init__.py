@@ -9,6 +9,7 @@ import types as _types
 from .. import _tensor
 from . import (
     _util,
+    activation,
     arithmetic,
     blas,
     comparison,
@@ -74,6 +75,24 @@ __all__ = sorted(
     and value.__module__.startswith(__name__ + ".")
     and not value.__module__.startswith(__name__ + "._")
 )
+
+# the activations that torch also has at top level (torch.relu, torch.softmax...); the rest
+# of the nn op families are reached through ember.nn.functional
+from .activation import (  # noqa: E402
+    celu,
+    hardshrink,
+    log_softmax,
+    prelu,
+    relu,
+    relu_,
+    rrelu,
+    selu,
+    softmax,
+    threshold,
+)
+
+__all__ += ["celu", "hardshrink", "log_softmax", "prelu", "relu", "relu_", "rrelu", "selu",
+            "softmax", "threshold"]  # fmt: skip
 
 from . import _methods  # noqa: E402,F401  (binds Tensor methods; needs the names above)
 

@@ -46,6 +46,7 @@ FUNCTION_METHODS = (
     "triangular_solve lu lu_solve "
     "reshape flatten unflatten squeeze unsqueeze permute transpose swapaxes swapdims t "
     "expand_as broadcast_to clone split chunk unbind "
+    "relu softmax log_softmax prelu hardshrink "
 ).split()
 
 METHOD_ONLY = {
@@ -94,7 +95,7 @@ INPLACE = (
     "asinh acosh atanh sigmoid logit erf erfc erfinv floor ceil round trunc frac clamp clip "
     "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "
     "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not maximum minimum "
-    "addmm addmv addbmm baddbmm addr"
+    "addmm addmv addbmm baddbmm addr relu"
 ).split()
 
 
