@@ -31,56 +31,67 @@ def _result(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
     return _assign(input, result)
 
 
-class Relu(ArrayFunction):
-    """``max(x, 0)``; the gradient passes where the output is positive."""
+class PiecewiseLinear(ArrayFunction):
+    """An op that is linear on pieces of its input (relu, hardtanh, leaky_relu, shrink...).
+
+    The caller computes the output and the local slope from x's array; backward multiplies
+    the gradient by the slope. The gradient still hangs off x in the graph (as torch's
+    ``threshold_backward`` does), so a double backward through it sees a (zero) dependence.
+    """
+
+    node_name = "PiecewiseLinearBackward0"
 
     @staticmethod
-    def forward(ctx, x):
-        out = xp_of(x).maximum(x, 0).astype(x.dtype, copy=False)
-        ctx.save_for_backward(out)
+    def forward(ctx, x, out, slope):
+        ctx.save_for_backward(x)
+        ctx.slope = slope
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return grad * (out > 0).to(grad.dtype)
+        (x,) = ctx.saved_tensors
+        return ScaleGrad.apply(grad, x, ctx.slope), None, None
+
+
+class ScaleGrad(ArrayFunction):
+    """``grad * slope`` for a constant slope array; ``x`` only links the result to the graph."""
+
+    @staticmethod
+    def forward(ctx, grad, x, slope):
+        ctx.slope = slope
+        return grad * slope
+
+    @staticmethod
+    def backward(ctx, g):
+        return ScaleGrad.apply(g, None, ctx.slope), None, None
+
+
+def _piecewise(input: Tensor, out, slope, inplace: bool) -> Tensor:
+    dtype = input._data.dtype
+    result = PiecewiseLinear.apply(input, out.astype(dtype, copy=False), slope.astype(dtype))
+    return _result(input, result, inplace)
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """Rectified linear unit: ``max(x, 0)``."""
-    return _result(input, Relu.apply(input), inplace)
+    x = input._data
+    positive = x > 0
+    return _piecewise(input, xp_of(x).where(positive, x, 0), positive, inplace)
 
 
 def relu_(input: Tensor) -> Tensor:
     return relu(input, inplace=True)
 
 
-def _band(x: Tensor, low: float, high: float) -> Tensor:
-    """1 where ``low < x < high`` else 0, in x's dtype (the gradient of a clamp)."""
-    return ((x > low) & (x < high)).to(x.dtype)
-
-
-class Hardtanh(ArrayFunction):
-    """``clamp(x, min_val, max_val)``; gradient 1 strictly inside the band (torch's rule)."""
-
-    @staticmethod
-    def forward(ctx, x, min_val, max_val):
-        ctx.save_for_backward(x)
-        ctx.bounds = (min_val, max_val)
-        return xp_of(x).clip(x, min_val, max_val).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * _band(x, *ctx.bounds), None, None
-
-
 def hardtanh(
     input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
 ) -> Tensor:
+    """``clamp(x, min_val, max_val)``; gradient 1 strictly inside the band (torch's rule)."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return _result(input, Hardtanh.apply(input, min_val, max_val), inplace)
+    x = input._data
+    inside = (x > min_val) & (x < max_val)
+    return _piecewise(input, xp_of(x).clip(x, min_val, max_val), inside, inplace)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -90,13 +101,33 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``x`` where positive, ``negative_slope * x`` elsewhere."""
-    return _result(input, comparison.where(input > 0, input, input * negative_slope), inplace)
+    x = input._data
+    slope = xp_of(x).where(x > 0, 1.0, negative_slope)
+    return _piecewise(input, x * slope, slope, inplace)
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``x`` where ``x > threshold``, else ``value``."""
-    result = comparison.where(input > threshold, input, value)
-    return _result(input, result.to(input.dtype), inplace)
+    x = input._data
+    keep = x > threshold
+    return _piecewise(input, xp_of(x).where(keep, x, value), keep, inplace)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``x - lambd`` above lambd, ``x + lambd`` below -lambd, 0 between."""
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {float(lambd)}.")
+    x = input._data
+    xp = xp_of(x)
+    outside = xp.abs(x) > lambd
+    return _piecewise(input, xp.where(outside, x - xp.sign(x) * lambd, 0), outside, False)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``x`` where ``|x| > lambd``, else 0."""
+    x = input._data
+    outside = xp_of(x).abs(x) > lambd
+    return _piecewise(input, xp_of(x).where(outside, x, 0), outside, False)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -129,9 +160,10 @@ def rrelu(
         return leaky_relu(input, (lower + upper) / 2, inplace)
     from .random import _rng
 
-    slope = _rng(None).uniform(lower, upper, input.shape).astype(input._data.dtype)
-    slope = Tensor._make(slope)
-    return _result(input, comparison.where(input > 0, input, input * slope), inplace)
+    x = input._data
+    noise = _rng(None).uniform(lower, upper, x.shape)
+    slope = xp_of(x).where(x > 0, 1.0, xp_of(x).asarray(noise))
+    return _piecewise(input, x * slope.astype(x.dtype), slope, inplace)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -178,30 +210,25 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6``"""
-    return _result(input, Hardtanh.apply(input + 3.0, 0.0, 6.0) / 6.0, inplace)
+    x = input._data
+    xp = xp_of(x)
+    # torch's backward uses 1/6 rounded to float32 even for float64 inputs
+    slope = xp.where((x > -3) & (x < 3), float(xp.float32(1 / 6)), 0.0)
+    return _piecewise(input, xp.clip(x + 3, 0, 6) / 6, slope, inplace)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6``"""
-    return _result(input, input * hardsigmoid(input), inplace)
+    x = input._data
+    xp = xp_of(x)
+    # the slope depends on x (no double backward, as in torch)
+    slope = xp.where(x < -3, 0.0, xp.where(x <= 3, x / 3 + 0.5, 1.0))
+    return _piecewise(input, x * xp.clip(x + 3, 0, 6) / 6, slope, inplace)
 
 
 def softsign(input: Tensor) -> Tensor:
     """``x / (1 + |x|)``"""
     return input / (unary.abs(input) + 1)
-
-
-def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    """``x - lambd`` above lambd, ``x + lambd`` below -lambd, 0 between."""
-    if lambd < 0:
-        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {float(lambd)}.")
-    shrunk = input - unary.sign(input) * lambd
-    return comparison.where(unary.abs(input) > lambd, shrunk, 0.0).to(input.dtype)
-
-
-def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    """``x`` where ``|x| > lambd``, else 0."""
-    return comparison.where(unary.abs(input) > lambd, input, 0.0).to(input.dtype)
 
 
 def tanhshrink(input: Tensor) -> Tensor:
@@ -286,8 +313,9 @@ def _softmax_input(input: Tensor, dim, dtype, name: str) -> tuple:
     if dtype is not None:
         input = input.to(dtype)
     elif not input.is_floating_point():
-        raise RuntimeError(f'"{name}_lastdim_kernel_impl" not implemented for '
-                           f"'{_dtype_label(input.dtype)}'")  # fmt: skip
+        raise NotImplementedError(
+            f"\"{name}_kernel_impl\" not implemented for '{_dtype_label(input.dtype)}'"
+        )
     return input, wrap_dim(dim, input.dim())
 
 

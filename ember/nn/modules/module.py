@@ -152,8 +152,9 @@ class Module:
     def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module, reachable as an attribute ``name``."""
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{type(module).__module__}.{type(module).__name__} is not a Module "
-                            "subclass")  # fmt: skip
+            kind = type(module)
+            label = kind.__name__ if kind.__module__ == "builtins" else str(kind)[8:-2]
+            raise TypeError(f"{label} is not a Module subclass")
         if not isinstance(name, str):
             raise TypeError(f"module name should be a string. Got {type(name).__name__}")
         if hasattr(self, name) and name not in self._modules:
