@@ -39,6 +39,7 @@ from ..ops.dropout import (  # noqa: F401
     dropout3d,
     feature_alpha_dropout,
 )
+from ..ops.attention import scaled_dot_product_attention  # noqa: F401
 from ..ops.linear import bilinear, linear  # noqa: F401
 from ..ops.normalization import (  # noqa: F401
     batch_norm,
@@ -70,3 +71,9 @@ def hardtanh_(input, min_val: float = -1.0, max_val: float = 1.0):
 
 def threshold_(input, threshold_value: float, value: float):
     return threshold(input, threshold_value, value, inplace=True)
+
+
+def multi_head_attention_forward(*args, **kwargs):
+    from .modules.transformer import multi_head_attention_forward as forward
+
+    return forward(*args, **kwargs)

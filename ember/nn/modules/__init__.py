@@ -53,6 +53,14 @@ from .normalization import (  # noqa: F401
     LocalResponseNorm,
     RMSNorm,
 )
+from .transformer import (  # noqa: F401
+    MultiheadAttention,
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: F401
 
 __all__ = sorted(name for name in dir() if name[:1].isupper())
