@@ -31,6 +31,7 @@ from ..ops.activation import (  # noqa: F401
     tanhshrink,
     threshold,
 )
+from ..ops.attention import scaled_dot_product_attention  # noqa: F401
 from ..ops.dropout import (  # noqa: F401
     alpha_dropout,
     dropout,
@@ -39,7 +40,6 @@ from ..ops.dropout import (  # noqa: F401
     dropout3d,
     feature_alpha_dropout,
 )
-from ..ops.attention import scaled_dot_product_attention  # noqa: F401
 from ..ops.linear import bilinear, linear  # noqa: F401
 from ..ops.normalization import (  # noqa: F401
     batch_norm,

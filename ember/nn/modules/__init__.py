@@ -53,6 +53,7 @@ from .normalization import (  # noqa: F401
     LocalResponseNorm,
     RMSNorm,
 )
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: F401
 from .transformer import (  # noqa: F401
     MultiheadAttention,
     Transformer,
@@ -61,6 +62,5 @@ from .transformer import (  # noqa: F401
     TransformerEncoder,
     TransformerEncoderLayer,
 )
-from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: F401
 
 __all__ = sorted(name for name in dir() if name[:1].isupper())
