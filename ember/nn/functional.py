@@ -32,6 +32,7 @@ from ..ops.activation import (  # noqa: F401
     tanhshrink,
     threshold,
 )
+from ..ops.attention import scaled_dot_product_attention  # noqa: F401
 from ..ops.ctc import ctc_loss  # noqa: F401
 from ..ops.distance import cosine_similarity, pairwise_distance, pdist  # noqa: F401
 from ..ops.dropout import (  # noqa: F401
@@ -127,3 +128,9 @@ def rrelu_(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool
 
 
 native_channel_shuffle = channel_shuffle
+
+
+def multi_head_attention_forward(*args, **kwargs):
+    from .modules.transformer import multi_head_attention_forward as forward
+
+    return forward(*args, **kwargs)

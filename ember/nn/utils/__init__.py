@@ -3,6 +3,7 @@
 from . import (  # noqa: F401
     parametrizations,
     parametrize,
+    rnn,
     stateless,  # noqa: F401
 )
 from .clip_grad import (  # noqa: F401
