@@ -10,7 +10,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 test: $(VENV)/.installed
-	$(VENV)/bin/ruff check ember tests
+	$(VENV)/bin/ruff check ember tests bench
 	$(PY) -m pytest -n 2 tests
 
 demo: $(VENV)/.installed

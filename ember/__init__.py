@@ -76,3 +76,16 @@ def is_complex(input: Tensor) -> bool:
 
 def numel(input: Tensor) -> int:
     return input.numel()
+
+
+from . import accelerator, cuda, serialization  # noqa: E402
+from .serialization import load, save  # noqa: E402
+
+
+def __getattr__(name: str):
+    # torch names ember has not written yet say so, instead of a bare AttributeError
+    if name.startswith("__"):
+        raise AttributeError(name)
+    raise AttributeError(
+        f"module 'ember' has no attribute '{name}': ember does not implement torch.{name} yet"
+    )

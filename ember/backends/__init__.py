@@ -35,3 +35,6 @@ def array_module(array):
     if cp is not None and isinstance(array, cp.ndarray):
         return cp
     return np
+
+
+from . import cpu, cuda, cudnn, mps  # noqa: E402  (torch.backends.* flag modules)

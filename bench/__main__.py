@@ -1,0 +1,182 @@
+"""``python -m bench``: ember against torch on the same training workloads, in one process.
+
+Each workload is built as several instances per library (one instance's speed depends on where
+its buffers landed), warmed up, then timed in short alternating rounds (ember, torch, ember,
+...). The table gives median milliseconds per step and the median of the per-round ratios
+ember/torch. Peak memory is measured per library in a fresh subprocess (max RSS growth).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+_BLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+if any(v in os.environ for v in _BLAS_VARS) and __name__ == "__main__":
+    # these force a slow OpenBLAS kernel on this machine; they must be gone before numpy loads
+    env = {k: v for k, v in os.environ.items() if k not in _BLAS_VARS}
+    os.execve(sys.executable, [sys.executable, "-m", "bench"] + sys.argv[1:], env)
+
+import numpy as np  # noqa: E402
+
+from bench.workloads import WORKLOADS  # noqa: E402
+
+
+def blas_info() -> str:
+    try:
+        config = np.show_config(mode="dicts")
+        blas = config["Build Dependencies"]["blas"]
+        name = f"{blas.get('name')} {blas.get('version', '')}".strip()
+    except Exception:  # numpy without the dict form
+        name = "unknown BLAS"
+    core = _openblas_core()
+    return f"{name}{' (' + core + ')' if core else ''}"
+
+
+def _openblas_core() -> str:
+    import ctypes
+
+    for lib in _loaded_libraries():
+        if "openblas" not in lib.lower():
+            continue
+        try:
+            handle = ctypes.CDLL(lib)
+        except OSError:
+            continue
+        for symbol in (
+            "scipy_openblas_get_corename64_",
+            "openblas_get_corename64_",
+            "openblas_get_corename",
+        ):
+            fn = getattr(handle, symbol, None)
+            if fn is not None:
+                fn.restype = ctypes.c_char_p
+                return fn().decode()
+    return ""
+
+
+def _loaded_libraries():
+    try:
+        with open("/proc/self/maps") as fh:
+            return sorted({line.split()[-1] for line in fh if ".so" in line})
+    except OSError:
+        return []
+
+
+def _time(step, n: int) -> float:
+    start = time.perf_counter()
+    for _ in range(n):
+        step()
+    return (time.perf_counter() - start) / n
+
+
+def measure(name: str, rounds: int, instances: int, warmup: int):
+    import torch
+
+    import ember
+
+    torch.set_num_threads(os.cpu_count() or 1)
+    libs = {"ember": ember, "torch": torch}
+    steps = {
+        lib: [WORKLOADS[name](mod, seed) for seed in range(instances)] for lib, mod in libs.items()
+    }
+    per_step = {"ember": [], "torch": []}
+    for lib in libs:
+        for step in steps[lib]:
+            _time(step, warmup)
+    probe = _time(steps["torch"][0], 3)
+    reps = max(1, int(0.05 / max(probe, 1e-6)))  # each timing covers about 50 ms
+    ratios = []
+    for r in range(rounds):
+        i = r % instances
+        e = _time(steps["ember"][i], reps)
+        t = _time(steps["torch"][i], reps)
+        per_step["ember"].append(e)
+        per_step["torch"].append(t)
+        ratios.append(e / t)
+    return {
+        "ember_ms": float(np.median(per_step["ember"]) * 1e3),
+        "torch_ms": float(np.median(per_step["torch"]) * 1e3),
+        "ratio": float(np.median(ratios)),
+    }
+
+
+def peak_memory(name: str, lib: str) -> float:
+    """MB of max RSS growth while running ``name`` in a fresh process on ``lib``."""
+    code = (
+        "import resource, sys\n"
+        f"import {lib} as lib\n"
+        "from bench.workloads import WORKLOADS\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"step = WORKLOADS[{name!r}](lib, 0)\n"
+        "for _ in range(5): step()\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print((peak - base) / 1024)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in _BLAS_VARS}
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root, timeout=600
+    )
+    if out.returncode:
+        return float("nan")
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def import_time(module: str, runs: int = 10) -> float:
+    times = []
+    env = {k: v for k, v in os.environ.items() if k not in _BLAS_VARS}
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", f"import {module}"], check=True, env=env)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__)
+    parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--instances", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--json", help="also write the numbers to this file")
+    ns = parser.parse_args(argv)
+    print(f"BLAS: {blas_info()}; threads: {os.cpu_count()}")
+    header = f"{'workload':<10} {'ember ms':>10} {'torch ms':>10} {'ratio':>7}"
+    if not ns.no_memory:
+        header += f" {'ember MB':>9} {'torch MB':>9}"
+    print(header)
+    results = {}
+    for name in ns.workloads:
+        try:
+            row = measure(name, ns.rounds, ns.instances, ns.warmup)
+        except Exception as e:  # a workload ember cannot run yet is reported, not fatal
+            print(f"{name:<10} failed: {type(e).__name__}: {e}")
+            results[name] = {"error": f"{type(e).__name__}: {e}"}
+            continue
+        line = f"{name:<10} {row['ember_ms']:>10.3f} {row['torch_ms']:>10.3f} {row['ratio']:>7.2f}"
+        if not ns.no_memory:
+            row["ember_mb"] = peak_memory(name, "ember")
+            row["torch_mb"] = peak_memory(name, "torch")
+            line += f" {row['ember_mb']:>9.1f} {row['torch_mb']:>9.1f}"
+        print(line, flush=True)
+        results[name] = row
+    results["import_s"] = {"ember": import_time("ember"), "torch": import_time("torch")}
+    print(
+        f"import: ember {results['import_s']['ember']:.3f} s, "
+        f"torch {results['import_s']['torch']:.3f} s"
+    )
+    if ns.json:
+        with open(ns.json, "w") as fh:
+            json.dump(results, fh, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
