@@ -57,3 +57,9 @@ def test_use_before_init_is_a_clear_error():
 
     with pytest.raises(ValueError, match="not been initialized"):
         dist.get_rank()
+
+
+def test_ddp_matches_single_process_training():
+    out = _launch("ddp_script.py")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "rank 0 ddp ok" in out.stdout and "rank 1 ddp ok" in out.stdout
