@@ -254,6 +254,7 @@ def _lm_pair(kind, vocab=11, d=16):
 
 @pytest.mark.parametrize("kind", ["lstm", "transformer"])
 def test_language_models_train_alike(kind):
+    torch.manual_seed(0)
     tm, em = _lm_pair(kind)
     _copy(tm, em)
     rng = np.random.default_rng(0)
