@@ -304,3 +304,48 @@ def test_safetensors_validation():
     header = b'{"a":{"dtype":"F32","shape":[8],"data_offsets":[0,16]}}'
     with pytest.raises(est.SafetensorError):
         est.load(len(header).to_bytes(8, "little") + header + b"\0" * 16)
+
+
+def test_parameters_round_trip(tmp_path):
+    path = tmp_path / "p.pt"
+    torch.save(
+        {
+            "p": torch.nn.Parameter(torch.ones(3)),
+            "frozen": torch.nn.Parameter(torch.zeros(2), requires_grad=False),
+        },
+        path,
+    )
+    out = ember.load(path)
+    assert isinstance(out["p"], ember.nn.Parameter) and out["p"].requires_grad
+    assert not out["frozen"].requires_grad
+    ember.save(out, path)
+    back = torch.load(path, weights_only=True)
+    assert isinstance(back["p"], torch.nn.Parameter) and back["p"].requires_grad
+    assert torch.equal(back["p"], torch.ones(3))
+
+
+def test_module_and_optimizer_state_dicts_move_both_ways(tmp_path):
+    path = tmp_path / "m.pt"
+    tm = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4))
+    topt = torch.optim.Adam(tm.parameters())
+    tm(torch.randn(5, 3)).sum().backward()
+    topt.step()
+    torch.save({"model": tm.state_dict(), "opt": topt.state_dict()}, path)
+    em = ember.nn.Sequential(ember.nn.Linear(3, 4), ember.nn.BatchNorm1d(4))
+    eopt = ember.optim.Adam(em.parameters())
+    ckpt = ember.load(path)
+    em.load_state_dict(ckpt["model"])
+    eopt.load_state_dict(ckpt["opt"])
+    x = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32)
+    em.eval()
+    tm.eval()
+    np.testing.assert_allclose(
+        em(ember.from_numpy(x)).detach().numpy(),
+        tm(torch.from_numpy(x)).detach().numpy(),
+        rtol=1e-6,
+    )
+    ember.save({"model": em.state_dict(), "opt": eopt.state_dict()}, path)
+    back = torch.load(path, weights_only=True)
+    tm.load_state_dict(back["model"])
+    topt.load_state_dict(back["opt"])
+    assert list(back["model"]) == list(tm.state_dict())

@@ -553,7 +553,10 @@ class Module:
         return self._cast_floats(bfloat16)
 
     def share_memory(self) -> Module:
-        return self
+        """Move every parameter, its grad and every buffer into shared memory (hogwild)."""
+        from ... import _shared_memory
+
+        return _shared_memory.share_module_memory(self)
 
     # ---- hooks and calling ------------------------------------------------------------------
 
