@@ -202,7 +202,7 @@ def _run_node(
 
 
 def _gather(node, buf):
-    if len(buf) == 1 and 0 in buf:
+    if node._out_meta is None and len(buf) == 1 and 0 in buf:
         return [buf[0]]
     n = len(node._out_meta) if node._out_meta is not None else max(buf) + 1
     return [buf.get(i) for i in range(n)]

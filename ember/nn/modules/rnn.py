@@ -12,6 +12,7 @@ import math
 
 from ... import ops
 from ..._tensor import Tensor
+from ...ops.recurrent import LSTMSequence
 from .. import init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
@@ -273,6 +274,8 @@ class RNNBase(Module):
         projected = ops.matmul(ops.cat(steps, 0), w_ih.t())
         if b_ih is not None:
             projected = projected + b_ih
+        if sizes is None and self.mode == "LSTM":
+            return self._fused_lstm(projected, len(steps), direction, h, c, w_hh, b_hh, w_hr)
         xs = list(projected.split(lengths, 0))
         order = range(len(xs) - 1, -1, -1) if direction else range(len(xs))
         outs = [None] * len(xs)
@@ -291,6 +294,18 @@ class RNNBase(Module):
         if c is not None:
             return outs, state[0], state[1]
         return outs, state, None
+
+    @staticmethod
+    def _fused_lstm(projected, steps, direction, h, c, w_hh, b_hh, w_hr):
+        """The whole sequence as one Function (ops.recurrent): no per-step graph."""
+        xs = projected.reshape(steps, -1, projected.shape[-1])
+        if direction:
+            xs = xs[ops.arange(steps - 1, -1, -1)]
+        outs, h, c = LSTMSequence.apply(xs, h, c, w_hh, b_hh, w_hr)
+        outs = list(outs.unbind(0))
+        if direction:
+            outs.reverse()
+        return outs, h, c
 
     def _step(self, x_t, state, w_hh, b_hh, w_hr):
         if self.mode == "LSTM":
