@@ -12,11 +12,14 @@ from . import (
     arithmetic,
     blas,
     comparison,
+    conv,
     conversion,
     creation,
     indexing,
+    pooling,
     random,
     reduction,
+    sampling,
     shape,
     unary,
 )
@@ -59,6 +62,18 @@ __all__ = sorted(
     and isinstance(value, (_types.FunctionType, type))
     and getattr(value, "__module__", "").startswith(__name__)
 )
+
+# conv, pooling and sampling are torch.nn.functional's; torch.* holds only these of their names
+_NN_NAMES_IN_TORCH = {
+    conv: ("conv1d", "conv2d", "conv3d",
+           "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"),
+    pooling: ("avg_pool1d", "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
+              "adaptive_avg_pool1d", "adaptive_max_pool1d"),
+    sampling: ("pixel_shuffle", "pixel_unshuffle"),
+}  # fmt: skip
+for _family, _names in _NN_NAMES_IN_TORCH.items():
+    globals().update({_name: getattr(_family, _name) for _name in _names})
+    __all__ += _names
 
 from . import _methods  # noqa: E402,F401  (binds Tensor methods; needs the names above)
 

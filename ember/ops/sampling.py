@@ -1,0 +1,473 @@
+"""Resampling and padding: F.pad, F.interpolate / upsample, F.grid_sample, F.affine_grid,
+F.pixel_shuffle / pixel_unshuffle.
+
+Everything here is separable per spatial dim or a gather: nearest modes and non-constant
+padding pick input positions (a gather whose backward is a scatter-add), linear and cubic modes
+apply one small interpolation matrix along each dim (a matrix product, exact adjoint for free),
+and grid_sample mixes four gathered corners with differentiable weights.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from ..backends import im2col
+from ._util import xp_of
+from .pooling import _adaptive_avg_pool, _along_last_dims, _GatherFlat
+
+# ---- F.pad ---------------------------------------------------------------------------------
+
+
+class _ConstantPad(ArrayFunction):
+    """math: the adjoint of padding by ``p`` is padding by ``-p`` (cropping)"""
+
+    node_name = "ConstantPadNdBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, pads, value):
+        ctx.pads = pads
+        return im2col.pad(x, pads, value)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _ConstantPad.apply(grad, pads=tuple((-lo, -hi) for lo, hi in ctx.pads), value=0)
+
+
+def _take_along_dim(x: Tensor, dim: int, index: np.ndarray) -> Tensor:
+    """``x`` indexed by ``index`` along ``dim`` (differentiable; repeats sum in backward)."""
+    last = x.ndim - 1
+    moved = x if dim == last else x.transpose(dim, -1)
+    idx = xp_of(x._data).asarray(index.reshape((1,) * last + (-1,)))
+    out = _GatherFlat.apply(moved, index=idx)
+    return out if dim == last else out.transpose(dim, -1)
+
+
+def _pad_index(n: int, lo: int, hi: int, mode: str) -> np.ndarray:
+    j = np.arange(-lo, n + hi)
+    if mode == "reflect":
+        period = 2 * (n - 1)
+        j = np.abs(j) % period if period else np.zeros_like(j)
+        return np.where(j > n - 1, period - j, j)
+    if mode == "replicate":
+        return np.clip(j, 0, n - 1)
+    return j % n  # circular
+
+
+def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
+    """Pad (or, with negative sizes, crop) the last ``len(pad) // 2`` dims; ``pad`` lists
+    ``(left, right)`` pairs starting from the last dim. Modes: constant, reflect, replicate,
+    circular."""
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    k = len(pad) // 2
+    if k > input.ndim:
+        raise RuntimeError(
+            f"Padding length should be less than or equal to two times the input dimension but "
+            f"got padding length {len(pad)} and input of dimension {input.ndim}"
+        )
+    # torch lists the last dim first; kernels take pairs in dim order
+    pairs = tuple((pad[2 * i], pad[2 * i + 1]) for i in reversed(range(k)))
+    if mode == "constant":
+        size = input.shape[input.ndim - k :]
+        for n, (lo, hi) in zip(size, pairs):
+            if n + lo + hi < 0:
+                raise RuntimeError("narrow(): length must be non-negative.")
+        fill = 0.0 if value is None else value
+        return _ConstantPad.apply(input, pads=pairs, value=fill)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise NotImplementedError(f'Padding mode "{mode}" doesn\'t take in value argument.')
+    if k not in (1, 2, 3) or input.ndim not in (k + 1, k + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
+    # negative sizes crop first; the rest is padded from what remains, as torch does
+    crops = tuple((min(lo, 0), min(hi, 0)) for lo, hi in pairs)
+    out = input
+    if any(lo or hi for lo, hi in crops):
+        out = _ConstantPad.apply(input, pads=crops, value=0)
+    for d, (lo, hi) in zip(range(input.ndim - k, input.ndim), pairs):
+        n = out.shape[d]
+        lo, hi = max(lo, 0), max(hi, 0)
+        if mode == "reflect" and (lo >= n or hi >= n):
+            raise RuntimeError(
+                f"Argument #4: Padding size should be less than the corresponding input "
+                f"dimension, but got: padding ({lo}, {hi}) at dimension {d} of input "
+                f"{list(input.shape)}"
+            )
+        if mode == "circular" and (lo > n or hi > n):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        if lo or hi:
+            out = _take_along_dim(out, d, _pad_index(n, lo, hi, mode))
+    return out
+
+
+# ---- F.interpolate -------------------------------------------------------------------------
+
+
+def _source_scale(n: int, o: int, align_corners: bool, scale) -> float:
+    """torch's ratio from output to input coordinates."""
+    if align_corners:
+        return (n - 1) / (o - 1) if o > 1 else 0.0
+    return 1.0 / scale if scale is not None and scale > 0 else n / o
+
+
+def _nearest_index(n: int, o: int, scale, exact: bool) -> np.ndarray:
+    ratio = np.float32(1.0 / scale if scale is not None and scale > 0 else n / o)
+    dst = np.arange(o, dtype=np.float32)
+    if exact:
+        dst = dst + np.float32(0.5)
+    return np.minimum(np.floor(dst * ratio).astype(np.int64), n - 1)
+
+
+def _linear_matrix(n: int, o: int, align_corners: bool, scale, dtype) -> np.ndarray:
+    ratio = _source_scale(n, o, align_corners, scale)
+    dst = np.arange(o, dtype=np.float64)
+    src = dst * ratio if align_corners else np.maximum(ratio * (dst + 0.5) - 0.5, 0.0)
+    i0 = np.floor(src).astype(np.int64)
+    i0 = np.minimum(i0, n - 1)
+    i1 = np.minimum(i0 + 1, n - 1)
+    w1 = src - i0
+    m = np.zeros((o, n))
+    rows = np.arange(o)
+    np.add.at(m, (rows, i0), 1.0 - w1)
+    np.add.at(m, (rows, i1), w1)
+    return m.astype(dtype)
+
+
+def _cubic_matrix(n: int, o: int, align_corners: bool, scale, dtype) -> np.ndarray:
+    a = -0.75
+    ratio = _source_scale(n, o, align_corners, scale)
+    dst = np.arange(o, dtype=np.float64)
+    src = dst * ratio if align_corners else ratio * (dst + 0.5) - 0.5
+    i0 = np.floor(src).astype(np.int64)
+    t = src - i0
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    weights = (far(t + 1), near(t), near(1 - t), far(2 - t))
+    m = np.zeros((o, n))
+    rows = np.arange(o)
+    for offset, w in zip((-1, 0, 1, 2), weights):
+        np.add.at(m, (rows, np.clip(i0 + offset, 0, n - 1)), w)
+    return m.astype(dtype)
+
+
+_MODE_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+
+
+def interpolate(
+    input: Tensor,
+    size=None,
+    scale_factor=None,
+    mode: str = "nearest",
+    align_corners=None,
+    recompute_scale_factor=None,
+    antialias: bool = False,
+) -> Tensor:
+    """Resize the spatial dims of ``(N, C, *spatial)`` by ``size`` or ``scale_factor``.
+
+    Modes: nearest, nearest-exact, linear, bilinear, bicubic (a = -0.75), trilinear, area.
+    ``antialias`` is not supported.
+    """
+    nd = input.ndim - 2
+    in_size = tuple(input.shape[2:])
+    out_size, scales = _output_size(in_size, size, scale_factor, recompute_scale_factor)
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError(
+                "align_corners option can only be set with the interpolating modes: "
+                "linear | bilinear | bicubic | trilinear"
+            )
+    elif align_corners is None:
+        align_corners = False
+    if mode in _MODE_DIMS and _MODE_DIMS[mode] != nd:
+        raise NotImplementedError(
+            f"Got {input.ndim}D input, but {mode} mode needs {_MODE_DIMS[mode] + 2}D input"
+        )
+    if mode not in _MODE_DIMS and mode not in ("nearest", "area", "nearest-exact"):
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the "
+            f"modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact "
+            f"(got {mode})"
+        )
+    if nd not in (1, 2, 3):
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the "
+            f"modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact "
+            f"(got {mode})"
+        )
+    if antialias:
+        raise NotImplementedError("interpolate(antialias=True) is not supported by ember")
+    if mode == "area":
+        return _adaptive_avg_pool(nd, input, out_size, f"adaptive_avg_pool{nd}d")
+    if mode in ("nearest", "nearest-exact"):
+        out = input
+        for d, (n, o, s) in enumerate(zip(in_size, out_size, scales)):
+            if n != o or s is not None:
+                out = _take_along_dim(out, 2 + d, _nearest_index(n, o, s, mode != "nearest"))
+        return out
+    build = _cubic_matrix if mode == "bicubic" else _linear_matrix
+    dtype = input._data.dtype
+    mats = [build(n, o, align_corners, s, dtype) for n, o, s in zip(in_size, out_size, scales)]
+    return _along_last_dims(input, mats)
+
+
+def _output_size(in_size, size, scale_factor, recompute_scale_factor):
+    nd = len(in_size)
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        if isinstance(size, (list, tuple)):
+            if len(size) != nd:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got "
+                    f"input with spatial dimensions of {list(in_size)} and output size of "
+                    f"{size}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                    "output size in (o1, o2, ...,oK) format."
+                )
+            out = tuple(int(s) for s in size)
+        else:
+            out = (int(size),) * nd
+        return out, (None,) * nd
+    if scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    if isinstance(scale_factor, (list, tuple)):
+        if len(scale_factor) != nd:
+            raise ValueError(
+                "Input and scale_factor must have the same number of spatial dimensions, but "
+                f"got input with spatial dimensions of {list(in_size)} and scale_factor of shape "
+                f"{scale_factor}. Please provide input tensor in (N, C, d1, d2, ...,dK) format "
+                "and scale_factor in (s1, s2, ...,sK) format."
+            )
+        factors = tuple(float(s) for s in scale_factor)
+    else:
+        factors = (float(scale_factor),) * nd
+    out = tuple(int(math.floor(n * f)) for n, f in zip(in_size, factors))
+    if recompute_scale_factor:
+        return out, (None,) * nd
+    return out, factors
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Deprecated alias of interpolate, kept as torch keeps it."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# ---- F.grid_sample and F.affine_grid -------------------------------------------------------
+
+
+def _unnormalize(coord: Tensor, n: int, align_corners: bool) -> Tensor:
+    if align_corners:
+        return (coord + 1) * ((n - 1) / 2)
+    return ((coord + 1) * n - 1) / 2
+
+
+def grid_sample(
+    input: Tensor, grid: Tensor, mode="bilinear", padding_mode="zeros", align_corners=None
+) -> Tensor:
+    """Sample ``input`` ``(N, C, H, W)`` at the normalised ``(x, y)`` points of ``grid``
+    ``(N, Ho, Wo, 2)``; modes bilinear and nearest, padding zeros and border."""
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(
+            "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or "
+            f"'bicubic', but got: '{mode}'"
+        )
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(
+            "nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+            f"'reflection', but got: '{padding_mode}'"
+        )
+    if align_corners is None:
+        warnings.warn(
+            "Default grid_sample and affine_grid behavior has changed to align_corners=False "
+            "since 1.3.0. Please specify align_corners=True if the old behavior is desired. See "
+            "the documentation of grid_sample for details.",
+            stacklevel=2,
+        )
+        align_corners = False
+    if grid.ndim != input.ndim or grid.shape[-1] != input.ndim - 2:
+        raise RuntimeError(
+            f"grid_sampler(): expected grid to have size {input.ndim - 2} in last dimension, but "
+            f"got grid with sizes {list(grid.shape)}"
+        )
+    if input.ndim != 4:
+        raise NotImplementedError("grid_sample: ember supports 4-D input (N, C, H, W) only")
+    if input.shape[0] != grid.shape[0]:
+        raise RuntimeError(
+            "grid_sampler(): expected grid and input to have same batch size, but got input with "
+            f"sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
+        )
+    if mode == "bicubic" or padding_mode == "reflection":
+        raise NotImplementedError(
+            f"grid_sample: mode '{mode}' with padding_mode '{padding_mode}' is not supported by "
+            "ember (bilinear/nearest with zeros/border are)"
+        )
+    n, c, h, w = input.shape
+    ho, wo = grid.shape[1:3]
+    ix = _unnormalize(grid[..., 0], w, align_corners).reshape(n, 1, ho * wo)
+    iy = _unnormalize(grid[..., 1], h, align_corners).reshape(n, 1, ho * wo)
+    if padding_mode == "border":
+        ix = ix.clamp(0, w - 1)
+        iy = iy.clamp(0, h - 1)
+    flat = input.reshape(n, c, h * w)
+    xp = xp_of(input._data)
+    if mode == "nearest":
+        cx = xp.round(ix._data).astype(np.int64)
+        cy = xp.round(iy._data).astype(np.int64)
+        # the grid gets a zero gradient, as torch gives it
+        out = _corner(flat, cx, cy, h, w, None) + (ix + iy).sum() * 0
+    else:
+        x0 = xp.floor(ix._data)
+        y0 = xp.floor(iy._data)
+        wx1 = ix - Tensor._make(x0)
+        wy1 = iy - Tensor._make(y0)
+        wx0 = 1 - wx1
+        wy0 = 1 - wy1
+        x0 = x0.astype(np.int64)
+        y0 = y0.astype(np.int64)
+        out = (
+            _corner(flat, x0, y0, h, w, wx0 * wy0)
+            + _corner(flat, x0 + 1, y0, h, w, wx1 * wy0)
+            + _corner(flat, x0, y0 + 1, h, w, wx0 * wy1)
+            + _corner(flat, x0 + 1, y0 + 1, h, w, wx1 * wy1)
+        )
+    return out.reshape(n, c, ho, wo)
+
+
+def _corner(flat: Tensor, cx, cy, h: int, w: int, weight):
+    """The input values at integer points ``(cx, cy)``, zero outside, times ``weight``."""
+    xp = xp_of(flat._data)
+    inside = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
+    index = xp.clip(cy, 0, h - 1) * w + xp.clip(cx, 0, w - 1)
+    values = _GatherFlat.apply(flat, index=index)
+    mask = Tensor._make(inside.astype(flat._data.dtype))
+    return values * (mask if weight is None else weight * mask)
+
+
+def _base_coords(n: int, align_corners: bool) -> np.ndarray:
+    coords = np.linspace(-1.0, 1.0, n) if n > 1 else np.array([-1.0])
+    if not align_corners:
+        coords = coords * (n - 1) / n
+    return coords
+
+
+def affine_grid(theta: Tensor, size, align_corners=None) -> Tensor:
+    """The sampling grid ``(N, H, W, 2)`` (or ``(N, D, H, W, 3)``) of the affine maps ``theta``
+    ``(N, 2, 3)`` (or ``(N, 3, 4)``), for grid_sample.
+
+    math: grid[n, i, j] = theta[n] @ (x_j, y_i, 1)
+    """
+    size = tuple(int(s) for s in size)
+    if align_corners is None:
+        warnings.warn(
+            "Default grid_sample and affine_grid behavior has changed to align_corners=False "
+            "since 1.3.0. Please specify align_corners=True if the old behavior is desired. See "
+            "the documentation of grid_sample for details.",
+            stacklevel=2,
+        )
+        align_corners = False
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    if len(size) == 4:
+        expected = (size[0], 2, 3)
+    elif len(size) == 5:
+        expected = (size[0], 3, 4)
+    else:
+        raise NotImplementedError(
+            "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+            f"respectively. Got size {size}."
+        )
+    if theta.ndim != 3 or tuple(theta.shape) != expected:
+        kind = "2D" if len(size) == 4 else "3D"
+        raise ValueError(
+            f"Expected a batch of {kind} affine matrices of shape Nx{expected[1]}x{expected[2]} "
+            f"for size {size}. Got {theta.shape}."
+        )
+    if min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    spatial = size[2:]
+    axes = [_base_coords(s, align_corners) for s in spatial]
+    mesh = np.meshgrid(*axes, indexing="ij")  # (D,) H, W
+    # the last coordinate is x (width), then y, then z, then the affine 1
+    base = np.stack([m for m in reversed(mesh)] + [np.ones(spatial)], axis=-1)
+    base = Tensor._make(
+        xp_of(theta._data).asarray(base.reshape(1, -1, len(spatial) + 1).astype(theta._data.dtype))
+    )
+    grid = base.matmul(theta.transpose(1, 2))
+    return grid.reshape((size[0],) + spatial + (len(spatial),))
+
+
+# ---- pixel shuffle -------------------------------------------------------------------------
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """``(*, C*r*r, H, W)`` -> ``(*, C, H*r, W*r)``."""
+    r = int(upscale_factor)
+    if input.ndim < 3:
+        raise RuntimeError(
+            f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+            f"{input.ndim} dimension(s)"
+        )
+    c, h, w = input.shape[-3:]
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    if c % (r * r):
+        raise RuntimeError(
+            "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square "
+            f"of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}"
+        )
+    lead = tuple(input.shape[:-3])
+    k = len(lead)
+    x = input.reshape(lead + (c // (r * r), r, r, h, w))
+    x = x.permute(tuple(range(k)) + (k, k + 3, k + 1, k + 4, k + 2))
+    return x.reshape(lead + (c // (r * r), h * r, w * r))
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """``(*, C, H*r, W*r)`` -> ``(*, C*r*r, H, W)``."""
+    r = int(downscale_factor)
+    if input.ndim < 3:
+        raise RuntimeError(
+            f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+            f"{input.ndim} dimension(s)"
+        )
+    c, h, w = input.shape[-3:]
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    if h % r or w % r:
+        raise RuntimeError(
+            f"pixel_unshuffle expects height to be divisible by downscale_factor, but "
+            f"input.size(-2)={h} is not divisible by {r}"
+            if h % r
+            else f"pixel_unshuffle expects width to be divisible by downscale_factor, but "
+            f"input.size(-1)={w} is not divisible by {r}"
+        )
+    lead = tuple(input.shape[:-3])
+    k = len(lead)
+    x = input.reshape(lead + (c, h // r, r, w // r, r))
+    x = x.permute(tuple(range(k)) + (k, k + 2, k + 4, k + 1, k + 3))
+    return x.reshape(lead + (c * r * r, h // r, w // r))
