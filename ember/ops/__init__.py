@@ -69,7 +69,6 @@ _NN_NAMES_IN_TORCH = {
            "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"),
     pooling: ("avg_pool1d", "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
               "adaptive_avg_pool1d", "adaptive_max_pool1d"),
-    sampling: ("pixel_shuffle", "pixel_unshuffle"),
 }  # fmt: skip
 for _family, _names in _NN_NAMES_IN_TORCH.items():
     globals().update({_name: getattr(_family, _name) for _name in _names})

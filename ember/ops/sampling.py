@@ -1,5 +1,4 @@
-"""Resampling and padding: F.pad, F.interpolate / upsample, F.grid_sample, F.affine_grid,
-F.pixel_shuffle / pixel_unshuffle.
+"""Resampling and padding: F.pad, F.interpolate / upsample, F.grid_sample, F.affine_grid.
 
 Everything here is separable per spatial dim or a gather: nearest modes and non-constant
 padding pick input positions (a gather whose backward is a scatter-add), linear and cubic modes
@@ -419,55 +418,3 @@ def affine_grid(theta: Tensor, size, align_corners=None) -> Tensor:
     )
     grid = base.matmul(theta.transpose(1, 2))
     return grid.reshape((size[0],) + spatial + (len(spatial),))
-
-
-# ---- pixel shuffle -------------------------------------------------------------------------
-
-
-def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
-    """``(*, C*r*r, H, W)`` -> ``(*, C, H*r, W*r)``."""
-    r = int(upscale_factor)
-    if input.ndim < 3:
-        raise RuntimeError(
-            f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
-            f"{input.ndim} dimension(s)"
-        )
-    c, h, w = input.shape[-3:]
-    if r <= 0:
-        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
-    if c % (r * r):
-        raise RuntimeError(
-            "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square "
-            f"of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}"
-        )
-    lead = tuple(input.shape[:-3])
-    k = len(lead)
-    x = input.reshape(lead + (c // (r * r), r, r, h, w))
-    x = x.permute(tuple(range(k)) + (k, k + 3, k + 1, k + 4, k + 2))
-    return x.reshape(lead + (c // (r * r), h * r, w * r))
-
-
-def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
-    """``(*, C, H*r, W*r)`` -> ``(*, C*r*r, H, W)``."""
-    r = int(downscale_factor)
-    if input.ndim < 3:
-        raise RuntimeError(
-            f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
-            f"{input.ndim} dimension(s)"
-        )
-    c, h, w = input.shape[-3:]
-    if r <= 0:
-        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
-    if h % r or w % r:
-        raise RuntimeError(
-            f"pixel_unshuffle expects height to be divisible by downscale_factor, but "
-            f"input.size(-2)={h} is not divisible by {r}"
-            if h % r
-            else f"pixel_unshuffle expects width to be divisible by downscale_factor, but "
-            f"input.size(-1)={w} is not divisible by {r}"
-        )
-    lead = tuple(input.shape[:-3])
-    k = len(lead)
-    x = input.reshape(lead + (c, h // r, r, w // r, r))
-    x = x.permute(tuple(range(k)) + (k, k + 2, k + 4, k + 1, k + 3))
-    return x.reshape(lead + (c * r * r, h // r, w // r))

@@ -515,20 +515,3 @@ for ac in (False, True):
             variant=f"3d-align_corners={ac}",
         ),
     )
-
-# ---- pixel shuffle -------------------------------------------------------------------------
-add(
-    entry(
-        "pixel_shuffle",
-        args(arr(2, 8, 3, 4)),
-        call=dict(upscale_factor=2),
-        errors=(args(arr(2, 6, 3, 4)),),
-    ),
-    entry("pixel_shuffle", args(arr(9, 2, 3)), "unbatched-3", call=dict(upscale_factor=3)),
-    entry(
-        "pixel_unshuffle",
-        args(arr(2, 2, 4, 6)),
-        call=dict(downscale_factor=2),
-        errors=(args(arr(2, 2, 5, 6)),),
-    ),
-)
