@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import _dtype, autograd, backends
+from . import _dtype, autograd, backends, nn
 from ._device import device
 from ._dtype import (
     bfloat16,

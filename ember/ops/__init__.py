@@ -9,6 +9,7 @@ import types as _types
 from .. import _tensor
 from . import (
     _util,
+    activation,
     arithmetic,
     blas,
     comparison,
@@ -63,16 +64,46 @@ __all__ = sorted(
     and getattr(value, "__module__", "").startswith(__name__)
 )
 
-# conv, pooling and sampling are torch.nn.functional's; torch.* holds only these of their names
-_NN_NAMES_IN_TORCH = {
-    conv: ("conv1d", "conv2d", "conv3d",
-           "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"),
-    pooling: ("avg_pool1d", "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
-              "adaptive_avg_pool1d", "adaptive_max_pool1d"),
-}  # fmt: skip
-for _family, _names in _NN_NAMES_IN_TORCH.items():
-    globals().update({_name: getattr(_family, _name) for _name in _names})
-    __all__ += _names
+# the activations that torch also has at top level (torch.relu, torch.softmax...); the rest
+# of the nn op families are reached through ember.nn.functional
+from .activation import (  # noqa: E402
+    celu,
+    hardshrink,
+    log_softmax,
+    prelu,
+    relu,
+    relu_,
+    rrelu,
+    selu,
+    softmax,
+    threshold,
+)
+
+__all__ += ["celu", "hardshrink", "log_softmax", "prelu", "relu", "relu_", "rrelu", "selu",
+            "softmax", "threshold"]  # fmt: skip
+
+# conv and pooling are torch.nn.functional's too; torch.* holds these of their names
+from .conv import (  # noqa: E402
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
+from .pooling import (  # noqa: E402
+    adaptive_avg_pool1d,
+    adaptive_max_pool1d,
+    avg_pool1d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool3d,
+)
+
+__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+            "conv_transpose3d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "avg_pool1d",
+            "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d"]  # fmt: skip
 
 from . import _methods  # noqa: E402,F401  (binds Tensor methods; needs the names above)
 

@@ -41,6 +41,7 @@ FUNCTION_METHODS = (
     "matmul mm bmm mv dot vdot outer ger addmm addmv addbmm baddbmm addr "
     "reshape flatten unflatten squeeze unsqueeze permute transpose swapaxes swapdims t "
     "expand_as broadcast_to clone split chunk unbind "
+    "relu softmax log_softmax prelu hardshrink "
 ).split()
 
 METHOD_ONLY = {
@@ -85,7 +86,8 @@ INPLACE = (
     "log10 log1p sqrt rsqrt square reciprocal sin cos tan asin acos atan sinh cosh tanh "
     "asinh acosh atanh sigmoid logit erf erfc erfinv floor ceil round trunc frac clamp clip "
     "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "
-    "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not maximum minimum"
+    "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not maximum minimum "
+    "relu"
 ).split()
 
 

@@ -1,0 +1,101 @@
+"""``ember.nn.functional``: the functional form of every layer. The math lives in the op
+families under ``ember/ops`` (activation, linear, dropout, normalization, embedding, loss,
+distance, conv, pooling...); this module gathers their public functions under torch's names."""
+
+from __future__ import annotations
+
+from ..ops.activation import (  # noqa: F401
+    celu,
+    elu,
+    gelu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    mish,
+    prelu,
+    relu,
+    relu6,
+    rrelu,
+    selu,
+    silu,
+    softmax,
+    softmin,
+    softplus,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+)
+from ..ops.distance import cosine_similarity, pairwise_distance, pdist  # noqa: F401
+from ..ops.dropout import (  # noqa: F401
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+)
+from ..ops.embedding import (  # noqa: F401
+    channel_shuffle,
+    embedding,
+    embedding_bag,
+    one_hot,
+    pixel_shuffle,
+    pixel_unshuffle,
+)
+from ..ops.linear import bilinear, linear  # noqa: F401
+from ..ops.loss import (  # noqa: F401
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cosine_embedding_loss,
+    cross_entropy,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    margin_ranking_loss,
+    mse_loss,
+    multi_margin_loss,
+    multilabel_soft_margin_loss,
+    nll_loss,
+    poisson_nll_loss,
+    smooth_l1_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
+from ..ops.normalization import (  # noqa: F401
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+    local_response_norm,
+    normalize,
+    rms_norm,
+)
+from ..ops.unary import sigmoid, tanh  # noqa: F401
+
+
+def relu_(input):
+    return relu(input, inplace=True)
+
+
+def elu_(input, alpha: float = 1.0):
+    return elu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input, negative_slope: float = 0.01):
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input, min_val: float = -1.0, max_val: float = 1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def threshold_(input, threshold_value: float, value: float):
+    return threshold(input, threshold_value, value, inplace=True)

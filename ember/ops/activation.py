@@ -1,0 +1,341 @@
+"""Activation functions: relu and its relatives, the smooth ones (gelu, silu, softplus...),
+softmax and log_softmax.
+
+relu, softmax and log_softmax are fused Functions (the hot path of every network, and
+log_softmax must not overflow); the rest are compositions of ember ops, so their gradients
+and double gradients come from those ops.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from . import comparison, shape, unary
+from ._util import wrap_dim, xp_of
+
+_SQRT_HALF = math.sqrt(0.5)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _result(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
+    """Write ``result`` into ``input`` when the caller asked for the in-place form."""
+    if not inplace:
+        return result
+    from .indexing import _assign
+
+    return _assign(input, result)
+
+
+class PiecewiseLinear(ArrayFunction):
+    """An op that is linear on pieces of its input (relu, hardtanh, leaky_relu, shrink...).
+
+    The caller computes the output and the local slope from x's array; backward multiplies
+    the gradient by the slope. The gradient still hangs off x in the graph (as torch's
+    ``threshold_backward`` does), so a double backward through it sees a (zero) dependence.
+    """
+
+    node_name = "PiecewiseLinearBackward0"
+
+    @staticmethod
+    def forward(ctx, x, out, slope):
+        ctx.save_for_backward(x)
+        ctx.slope = slope
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return ScaleGrad.apply(grad, x, ctx.slope), None, None
+
+
+class ScaleGrad(ArrayFunction):
+    """``grad * slope`` for a constant slope array; ``x`` only links the result to the graph."""
+
+    @staticmethod
+    def forward(ctx, grad, x, slope):
+        ctx.slope = slope
+        return grad * slope
+
+    @staticmethod
+    def backward(ctx, g):
+        return ScaleGrad.apply(g, None, ctx.slope), None, None
+
+
+def _piecewise(input: Tensor, out, slope, inplace: bool) -> Tensor:
+    dtype = input._data.dtype
+    result = PiecewiseLinear.apply(input, out.astype(dtype, copy=False), slope.astype(dtype))
+    return _result(input, result, inplace)
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """Rectified linear unit: ``max(x, 0)``."""
+    x = input._data
+    positive = x > 0
+    return _piecewise(input, xp_of(x).where(positive, x, 0), positive, inplace)
+
+
+def relu_(input: Tensor) -> Tensor:
+    return relu(input, inplace=True)
+
+
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
+    """``clamp(x, min_val, max_val)``; gradient 1 strictly inside the band (torch's rule)."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    x = input._data
+    inside = (x > min_val) & (x < max_val)
+    return _piecewise(input, xp_of(x).clip(x, min_val, max_val), inside, inplace)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """``min(max(x, 0), 6)``"""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``x`` where positive, ``negative_slope * x`` elsewhere."""
+    x = input._data
+    slope = xp_of(x).where(x > 0, 1.0, negative_slope)
+    return _piecewise(input, x * slope, slope, inplace)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > threshold``, else ``value``."""
+    x = input._data
+    keep = x > threshold
+    return _piecewise(input, xp_of(x).where(keep, x, value), keep, inplace)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``x - lambd`` above lambd, ``x + lambd`` below -lambd, 0 between."""
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {float(lambd)}.")
+    x = input._data
+    xp = xp_of(x)
+    outside = xp.abs(x) > lambd
+    return _piecewise(input, xp.where(outside, x - xp.sign(x) * lambd, 0), outside, False)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``x`` where ``|x| > lambd``, else 0."""
+    x = input._data
+    outside = xp_of(x).abs(x) > lambd
+    return _piecewise(input, xp_of(x).where(outside, x, 0), outside, False)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """math: ``x if x > 0 else alpha * (exp(x) - 1)``"""
+    negative = unary.expm1(comparison.clamp(input, max=0)) * alpha
+    return _result(input, comparison.where(input > 0, input, negative), inplace)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``scale * elu(x, alpha)`` with the self-normalising constants."""
+    return _result(input, elu(input, _SELU_ALPHA) * _SELU_SCALE, inplace)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """math: ``x if x > 0 else alpha * (exp(x / alpha) - 1)``"""
+    negative = unary.expm1(comparison.clamp(input, max=0) / alpha) * alpha
+    return _result(input, comparison.where(input > 0, input, negative), inplace)
+
+
+def rrelu(
+    input: Tensor,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+) -> Tensor:
+    """Leaky relu with a random slope in [lower, upper] per element while training, and the
+    mean slope in eval."""
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    from .random import _rng
+
+    x = input._data
+    noise = _rng(None).uniform(lower, upper, x.shape)
+    slope = xp_of(x).where(x > 0, 1.0, xp_of(x).asarray(noise))
+    return _piecewise(input, x * slope.astype(x.dtype), slope, inplace)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """Leaky relu with a learned slope: one for all channels or one per channel (dim 1)."""
+    if weight.numel() != 1:
+        channels = input.shape[1] if input.dim() >= 2 else input.shape[0] if input.dim() else 1
+        if weight.numel() != channels:
+            raise RuntimeError(
+                f"Mismatch of parameter numbers and input channel size. Found parameter "
+                f"numbers = {weight.numel()} and channel size = {channels}."
+            )
+        if input.dim() >= 2:
+            weight = weight.reshape((channels,) + (1,) * (input.dim() - 2))
+    return comparison.where(input > 0, input, input * weight)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """math: ``x * Phi(x)``; with ``approximate='tanh'``,
+    ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``."""
+    if approximate == "none":
+        return input * (unary.erf(input * _SQRT_HALF) + 1) * 0.5
+    if approximate == "tanh":
+        inner = (input + input * input * input * 0.044715) * _SQRT_2_OVER_PI
+        return input * (unary.tanh(inner) + 1) * 0.5
+    raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate}")
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * sigmoid(x)`` (swish)."""
+    return _result(input, input * unary.sigmoid(input), inplace)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """math: ``log(1 + exp(beta x)) / beta``, and ``x`` itself once ``beta x > threshold``."""
+    scaled = input * beta
+    safe = comparison.clamp(scaled, max=threshold)
+    return comparison.where(scaled > threshold, input, unary.log1p(unary.exp(safe)) / beta)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * tanh(softplus(x))``"""
+    return _result(input, input * unary.tanh(softplus(input)), inplace)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """``relu6(x + 3) / 6``"""
+    x = input._data
+    xp = xp_of(x)
+    # torch's backward uses 1/6 rounded to float32 even for float64 inputs
+    slope = xp.where((x > -3) & (x < 3), float(xp.float32(1 / 6)), 0.0)
+    return _piecewise(input, xp.clip(x + 3, 0, 6) / 6, slope, inplace)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * relu6(x + 3) / 6``"""
+    x = input._data
+    xp = xp_of(x)
+    # the slope depends on x (no double backward, as in torch)
+    slope = xp.where(x < -3, 0.0, xp.where(x <= 3, x / 3 + 0.5, 1.0))
+    return _piecewise(input, x * xp.clip(x + 3, 0, 6) / 6, slope, inplace)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """``x / (1 + |x|)``"""
+    return input / (unary.abs(input) + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """``x - tanh(x)``"""
+    return input - unary.tanh(input)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """math: ``log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|))`` (no overflow)."""
+    return comparison.clamp(input, max=0) - unary.log1p(unary.exp(-unary.abs(input)))
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """Gated linear unit: split ``dim`` in halves a, b and return ``a * sigmoid(b)``."""
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = wrap_dim(dim, input.dim())
+    size = input.shape[d]
+    if size % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {size}")
+    a, b = shape.chunk(input, 2, d)
+    return a * unary.sigmoid(b)
+
+
+# ---- softmax family -------------------------------------------------------------------------
+
+
+class Softmax(ArrayFunction):
+    """``exp(x - max) / sum(exp(x - max))`` along ``dim``; backward reuses the output:
+    ``y * (g - sum(g * y))``."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = xp_of(x)
+        e = xp.exp(x - x.max(axis=dim, keepdims=True)) if x.size else x.copy()
+        out = e / e.sum(axis=dim, keepdims=True) if x.size else e
+        ctx.dim = dim
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        gy = grad * out
+        return gy - out * gy.sum(ctx.dim, keepdim=True), None
+
+
+class LogSoftmax(ArrayFunction):
+    """``x - logsumexp(x)`` along ``dim``; backward: ``g - exp(y) * sum(g)``."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = xp_of(x)
+        if x.size:
+            shifted = x - x.max(axis=dim, keepdims=True)
+            out = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        else:
+            out = x.copy()
+        ctx.dim = dim
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad - unary.exp(out) * grad.sum(ctx.dim, keepdim=True), None
+
+
+def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+        "include dim=X as an argument.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax_input(input: Tensor, dim, dtype, name: str) -> tuple:
+    if dim is None:
+        dim = _softmax_dim(name, input.dim(), 4)
+    if dtype is not None:
+        input = input.to(dtype)
+    elif not input.is_floating_point():
+        raise NotImplementedError(
+            f"\"{name}_kernel_impl\" not implemented for '{_dtype_label(input.dtype)}'"
+        )
+    return input, wrap_dim(dim, input.dim())
+
+
+def _dtype_label(d) -> str:
+    return {"int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte"}.get(d.name, d.name)
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """math: ``softmax(x)_i = exp(x_i) / sum_j exp(x_j)`` along ``dim``."""
+    x, d = _softmax_input(input, dim, dtype, "softmax")
+    return Softmax.apply(x, d)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """math: ``log_softmax(x)_i = x_i - log sum_j exp(x_j)`` along ``dim``."""
+    x, d = _softmax_input(input, dim, dtype, "log_softmax")
+    return LogSoftmax.apply(x, d)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """``softmax(-x)``"""
+    x, d = _softmax_input(input, dim, dtype, "softmin")
+    return Softmax.apply(-x, d)

@@ -1,0 +1,164 @@
+"""Layers against torch: same weights, same input; outputs and all gradients compared."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import compare_module
+
+DTYPES = ("float32", "float64")
+
+
+def rand(*shape, seed=0):
+    return np.random.default_rng(seed).uniform(-2, 2, shape)
+
+
+LAYERS = {
+    "Identity": (lambda nn: nn.Identity(3, foo=1), [rand(2, 3)]),
+    "Linear": (lambda nn: nn.Linear(5, 4), [rand(3, 5)]),
+    "Linear-3d": (lambda nn: nn.Linear(5, 4), [rand(2, 3, 5)]),
+    "Linear-1d": (lambda nn: nn.Linear(5, 4), [rand(5)]),
+    "Linear-nobias": (lambda nn: nn.Linear(5, 4, bias=False), [rand(3, 5)]),
+    "Bilinear": (lambda nn: nn.Bilinear(3, 4, 5), [rand(2, 3), rand(2, 4, seed=1)]),
+    "Bilinear-nobias": (lambda nn: nn.Bilinear(3, 4, 5, bias=False), [rand(6, 3), rand(6, 4)]),
+    "MLP": (
+        lambda nn: nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 2), nn.Tanh()),
+        [rand(4, 5)],
+    ),
+    "BatchNorm1d": (lambda nn: nn.BatchNorm1d(3), [rand(4, 3)]),
+    "BatchNorm1d-3d": (lambda nn: nn.BatchNorm1d(3, momentum=None), [rand(4, 3, 5)]),
+    "BatchNorm2d": (lambda nn: nn.BatchNorm2d(3), [rand(2, 3, 4, 5)]),
+    "BatchNorm2d-noaffine": (lambda nn: nn.BatchNorm2d(3, affine=False), [rand(2, 3, 2, 2)]),
+    "BatchNorm2d-nobias": (lambda nn: nn.BatchNorm2d(3, bias=False), [rand(2, 3, 2, 2)]),
+    "BatchNorm2d-nostats": (
+        lambda nn: nn.BatchNorm2d(3, track_running_stats=False),
+        [rand(2, 3, 2, 2)],
+    ),
+    "BatchNorm3d": (lambda nn: nn.BatchNorm3d(2, eps=1e-3, momentum=0.3), [rand(2, 2, 3, 2, 2)]),
+    "LayerNorm": (lambda nn: nn.LayerNorm(5), [rand(3, 5)]),
+    "LayerNorm-2d": (lambda nn: nn.LayerNorm([4, 5], eps=1e-3), [rand(2, 3, 4, 5)]),
+    "LayerNorm-noaffine": (lambda nn: nn.LayerNorm(5, elementwise_affine=False), [rand(3, 5)]),
+    "LayerNorm-nobias": (lambda nn: nn.LayerNorm(5, bias=False), [rand(3, 5)]),
+    "GroupNorm": (lambda nn: nn.GroupNorm(2, 4), [rand(3, 4, 5)]),
+    "GroupNorm-4d": (lambda nn: nn.GroupNorm(3, 6, affine=False), [rand(2, 6, 2, 3)]),
+    "InstanceNorm1d": (lambda nn: nn.InstanceNorm1d(3), [rand(2, 3, 5)]),
+    "InstanceNorm1d-unbatched": (lambda nn: nn.InstanceNorm1d(3, affine=True), [rand(3, 5)]),
+    "InstanceNorm2d-stats": (
+        lambda nn: nn.InstanceNorm2d(3, affine=True, track_running_stats=True),
+        [rand(2, 3, 4, 4)],
+    ),
+    "RMSNorm": (lambda nn: nn.RMSNorm(5), [rand(3, 5)]),
+    "RMSNorm-eps": (
+        lambda nn: nn.RMSNorm([2, 5], eps=1e-3, elementwise_affine=False),
+        [rand(3, 2, 5)],
+    ),
+    "LocalResponseNorm": (lambda nn: nn.LocalResponseNorm(3), [rand(2, 5, 3)]),
+    "LocalResponseNorm-4d": (
+        lambda nn: nn.LocalResponseNorm(2, 1e-2, 0.5, 2.0),
+        [rand(2, 4, 2, 2)],
+    ),
+    "Dropout-eval-or-0": (lambda nn: nn.Dropout(0.0), [rand(3, 5)]),
+}
+ACTIVATIONS = {
+    "ReLU": lambda nn: nn.ReLU(),
+    "ReLU6": lambda nn: nn.ReLU6(),
+    "LeakyReLU": lambda nn: nn.LeakyReLU(0.2),
+    "PReLU": lambda nn: nn.PReLU(),
+    "PReLU-3": lambda nn: nn.PReLU(3, init=0.1),
+    "ELU": lambda nn: nn.ELU(0.7),
+    "SELU": lambda nn: nn.SELU(),
+    "CELU": lambda nn: nn.CELU(1.5),
+    "GELU": lambda nn: nn.GELU(),
+    "GELU-tanh": lambda nn: nn.GELU("tanh"),
+    "SiLU": lambda nn: nn.SiLU(),
+    "Mish": lambda nn: nn.Mish(),
+    "Sigmoid": lambda nn: nn.Sigmoid(),
+    "Tanh": lambda nn: nn.Tanh(),
+    "Hardtanh": lambda nn: nn.Hardtanh(-0.5, 1.5),
+    "Hardsigmoid": lambda nn: nn.Hardsigmoid(),
+    "Hardswish": lambda nn: nn.Hardswish(),
+    "Softplus": lambda nn: nn.Softplus(2.0, 3.0),
+    "Softsign": lambda nn: nn.Softsign(),
+    "Softshrink": lambda nn: nn.Softshrink(0.3),
+    "Hardshrink": lambda nn: nn.Hardshrink(0.3),
+    "Tanhshrink": lambda nn: nn.Tanhshrink(),
+    "Threshold": lambda nn: nn.Threshold(0.1, -3.0),
+    "LogSigmoid": lambda nn: nn.LogSigmoid(),
+    "Softmax": lambda nn: nn.Softmax(dim=1),
+    "LogSoftmax": lambda nn: nn.LogSoftmax(dim=-1),
+    "Softmin": lambda nn: nn.Softmin(dim=2),
+    "Softmax2d": lambda nn: nn.Softmax2d(),
+    "GLU": lambda nn: nn.GLU(dim=-1),
+    "RReLU-eval": lambda nn: nn.RReLU(0.1, 0.3).eval(),
+}
+for _name, _make in ACTIVATIONS.items():
+    LAYERS[_name] = (_make, [rand(2, 3, 4, 2)])
+
+
+@pytest.mark.parametrize("train", [True, False], ids=["train", "eval"])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", list(LAYERS))
+def test_layer(name, dtype, train):
+    make, inputs = LAYERS[name]
+    if name.startswith("RReLU") and train:
+        pytest.skip("random slopes in training mode: tested statistically")
+    compare_module(lambda lib: make(lib.nn), inputs, dtype, train=train)
+
+
+def test_batchnorm_running_stats_over_steps():
+    """Three training steps then eval, momentum=None (cumulative average) included."""
+    import torch
+
+    import ember
+
+    for momentum in (0.1, None):
+        t = torch.nn.BatchNorm1d(3, momentum=momentum)
+        e = ember.nn.BatchNorm1d(3, momentum=momentum)
+        for step in range(3):
+            x = rand(5, 3, seed=step).astype("float32")
+            t(torch.from_numpy(x))
+            e(ember.from_numpy(x))
+        for key, value in t.state_dict().items():
+            np.testing.assert_allclose(e.state_dict()[key].numpy(), value.numpy(), rtol=1e-6)
+        t.eval()
+        e.eval()
+        x = rand(2, 3, seed=9).astype("float32")
+        np.testing.assert_allclose(
+            e(ember.from_numpy(x)).detach().numpy(),
+            t(torch.from_numpy(x)).detach().numpy(),
+            rtol=1e-5,
+            atol=1e-6,
+        )
+
+
+BAD_INPUTS = [
+    (lambda nn: nn.BatchNorm1d(3), (2, 3, 4, 5)),
+    (lambda nn: nn.BatchNorm1d(3), (2, 4)),
+    (lambda nn: nn.BatchNorm1d(3), (1, 3)),
+    (lambda nn: nn.BatchNorm2d(3), (2, 3, 4)),
+    (lambda nn: nn.BatchNorm2d(3), (2, 4, 3, 3)),
+    (lambda nn: nn.LayerNorm(3), (2, 4)),
+    (lambda nn: nn.GroupNorm(2, 4), (2, 3)),
+    (lambda nn: nn.Linear(3, 4), (2, 5)),
+    (lambda nn: nn.InstanceNorm1d(3, affine=True), (2, 4, 5)),
+    (lambda nn: nn.InstanceNorm2d(3), (2, 4)),
+    (lambda nn: nn.GLU(), (2, 3)),
+    (lambda nn: nn.PReLU(3), (2, 4, 5)),
+    (lambda nn: nn.Dropout1d(), (2, 3, 4, 5)),
+    (lambda nn: nn.LocalResponseNorm(2), (2, 3)),
+]
+
+
+@pytest.mark.parametrize("make,shape", BAD_INPUTS)
+def test_bad_input_raises_like_torch(make, shape):
+    import torch
+
+    import ember
+
+    errors = []
+    for lib in (torch, ember):
+        with pytest.raises(Exception) as info:
+            make(lib.nn)(lib.zeros(shape))
+        errors.append(info.value)
+    assert type(errors[1]) is type(errors[0]), (errors[1], errors[0])
+    assert str(errors[1]) == str(errors[0])

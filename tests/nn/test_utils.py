@@ -1,0 +1,146 @@
+"""nn.utils against torch: gradient clipping, vector conversion, weight_norm, spectral_norm,
+parametrize."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from helpers import compare_module
+
+import ember
+
+
+def _params_with_grads(lib, seed=0):
+    rng = np.random.default_rng(seed)
+    params = []
+    for shape in ((3, 4), (5,), (2, 2, 2)):
+        p = lib.nn.Parameter(lib.from_numpy(rng.standard_normal(shape).astype("float32")))
+        p.grad = lib.from_numpy(rng.standard_normal(shape).astype("float32") * 3)
+        params.append(p)
+    params.append(lib.nn.Parameter(lib.zeros(2)))  # no grad: skipped
+    return params
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3, math.inf, "inf"])
+@pytest.mark.parametrize("max_norm", [0.5, 1e3])
+def test_clip_grad_norm(norm_type, max_norm):
+    pt, pe = _params_with_grads(torch), _params_with_grads(ember)
+    nt = torch.nn.utils.clip_grad_norm_(pt, max_norm, norm_type)
+    ne = ember.nn.utils.clip_grad_norm_(pe, max_norm, norm_type)
+    assert ne.dtype == ember.float32 and ne.shape == ()
+    np.testing.assert_allclose(float(ne), float(nt), rtol=1e-6)
+    for a, b in zip(pe[:3], pt[:3]):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-6)
+
+
+def test_clip_grad_norm_edge_cases():
+    p = ember.nn.Parameter(ember.ones(3))
+    assert float(ember.nn.utils.clip_grad_norm_([p], 1.0)) == 0.0
+    p.grad = ember.tensor([float("inf"), 1.0, 1.0])
+    with pytest.raises(RuntimeError, match="non-finite"):
+        ember.nn.utils.clip_grad_norm_(p, 1.0, error_if_nonfinite=True)
+    p.grad = ember.tensor([3.0, 4.0, 0.0])
+    assert float(ember.nn.utils.clip_grad_norm_(p, 1.0)) == pytest.approx(5.0)
+    np.testing.assert_allclose(p.grad.numpy(), [0.6, 0.8, 0.0], rtol=1e-5)
+
+
+def test_clip_grad_value_and_vectors():
+    pt, pe = _params_with_grads(torch), _params_with_grads(ember)
+    torch.nn.utils.clip_grad_value_(pt, 1.5)
+    ember.nn.utils.clip_grad_value_(pe, 1.5)
+    for a, b in zip(pe[:3], pt[:3]):
+        np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
+    vt = torch.nn.utils.parameters_to_vector(pt)
+    ve = ember.nn.utils.parameters_to_vector(pe)
+    np.testing.assert_array_equal(ve.detach().numpy(), vt.detach().numpy())
+    ember.nn.utils.vector_to_parameters(ve.detach() * 2, pe)
+    np.testing.assert_allclose(pe[1].detach().numpy(), pt[1].detach().numpy() * 2)
+    with pytest.raises(TypeError):
+        ember.nn.utils.vector_to_parameters([1.0], pe)
+
+
+def _rand(*shape):
+    return np.random.default_rng(3).uniform(-1, 1, shape)
+
+
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_parametrized_weight_norm(dim):
+    def make(lib):
+        return lib.nn.utils.parametrizations.weight_norm(lib.nn.Linear(4, 3), dim=dim)
+
+    t, e = compare_module(make, [_rand(2, 4)], "float64")
+    assert repr(e) == repr(t)
+    assert list(e.state_dict()) == list(t.state_dict())
+
+
+def test_hook_weight_norm_and_remove():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t, e = compare_module(
+            lambda lib: lib.nn.utils.weight_norm(lib.nn.Linear(4, 3)), [_rand(2, 4)], "float64"
+        )
+    assert list(e.state_dict()) == list(t.state_dict()) == ["bias", "weight_g", "weight_v"]
+    torch.nn.utils.remove_weight_norm(t)
+    ember.nn.utils.remove_weight_norm(e)
+    assert list(e.state_dict()) == list(t.state_dict())
+    np.testing.assert_allclose(e.weight.detach().numpy(), t.weight.detach().numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("train", [True, False])
+def test_spectral_norm(train):
+    def make(lib):
+        return lib.nn.utils.parametrizations.spectral_norm(lib.nn.Linear(5, 4))
+
+    t, e = compare_module(make, [_rand(3, 5)], "float64", train=train)
+    assert list(e.state_dict()) == list(t.state_dict())
+    assert repr(e) == repr(t)
+
+
+def test_custom_parametrization_and_removal():
+    for lib in (torch, ember):
+        nn = lib.nn
+
+        class Scale(nn.Module):
+            def forward(self, x):
+                return x * 2
+
+            def right_inverse(self, x):
+                return x / 2
+
+        lin = nn.Linear(3, 3)
+        before = lin.weight.detach().clone()
+        nn.utils.parametrize.register_parametrization(lin, "weight", Scale())
+        assert nn.utils.parametrize.is_parametrized(lin, "weight")
+        np.testing.assert_allclose(lin.weight.detach().numpy(), before.numpy(), rtol=1e-6)
+        with lib.no_grad():
+            lin.weight = lib.ones(3, 3)
+        np.testing.assert_allclose(lin.parametrizations.weight.original.detach().numpy(), 0.5)
+        lin(lib.ones(1, 3)).sum().backward()
+        np.testing.assert_allclose(lin.parametrizations.weight.original.grad.numpy(), 2.0)
+        assert [k for k, _ in lin.named_parameters()] == [
+            "bias",
+            "parametrizations.weight.original",
+        ]
+        nn.utils.parametrize.remove_parametrizations(lin, "weight")
+        assert type(lin) is nn.Linear and isinstance(lin.weight, nn.Parameter)
+        np.testing.assert_allclose(lin.weight.detach().numpy(), 1.0)
+
+
+def test_state_dict_roundtrip_into_torch():
+    """ember's state_dict loads into torch (names and shapes agree)."""
+    e = ember.nn.Sequential(ember.nn.Linear(3, 4), ember.nn.BatchNorm1d(4), ember.nn.Linear(4, 2))
+    t = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 2))
+    t.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in e.state_dict().items()})
+    x = _rand(5, 3).astype("float32")
+    e.eval()
+    t.eval()
+    np.testing.assert_allclose(
+        e(ember.from_numpy(x)).detach().numpy(),
+        t(torch.from_numpy(x)).detach().numpy(),
+        rtol=1e-5,
+        atol=1e-6,
+    )

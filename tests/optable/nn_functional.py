@@ -1,0 +1,583 @@
+"""Table entries: ``nn.functional`` (activations, linear, losses, normalization, ...)."""
+
+from __future__ import annotations
+
+from oracle import OpEntry
+
+from .makers import args, arr, away_from_zero, ints, positive
+
+ENTRIES = []
+
+
+def add(*entries):
+    ENTRIES.extend(entries)
+
+
+def F(name):
+    return f"nn.functional.{name}"
+
+
+def prob(*shape):
+    """Values in (0.05, 0.95): probabilities away from 0 and 1."""
+    return arr(*shape, low=0.05, high=0.95)
+
+
+def signs(*shape):
+    """-1.0 or 1.0 (float labels for the margin losses)."""
+
+    def make(rng, dtype):
+        return rng.choice([-1.0, 1.0], shape).astype(dtype)
+
+    return make
+
+
+# ---- activations ------------------------------------------------------------------------
+NO_GRADGRAD = {"hardsigmoid", "hardswish"}  # torch has no double backward for these
+for name in (
+    "relu", "relu6", "elu", "selu", "celu", "silu", "mish", "hardsigmoid", "hardswish",
+    "softsign", "tanhshrink", "logsigmoid", "softplus", "hardtanh", "leaky_relu", "gelu",
+    "sigmoid", "tanh",
+):  # fmt: skip
+    add(OpEntry(F(name), args(away_from_zero(3, 4)), gradgrad=name not in NO_GRADGRAD))
+add(
+    OpEntry(F("relu"), args(arr(0, 3)), variant="empty"),
+    OpEntry(
+        F("gelu"),
+        args(arr(3, 4)),
+        fn=lambda lib, x: lib.nn.functional.gelu(x, approximate="tanh"),
+        variant="tanh",
+    ),
+    OpEntry(
+        F("leaky_relu"),
+        args(away_from_zero(5)),
+        fn=lambda lib, x: lib.nn.functional.leaky_relu(x, 0.2),
+        variant="slope",
+    ),
+    OpEntry(
+        F("elu"),
+        args(away_from_zero(5)),
+        fn=lambda lib, x: lib.nn.functional.elu(x, 0.5),
+        variant="alpha",
+    ),
+    OpEntry(
+        F("celu"),
+        args(away_from_zero(5)),
+        fn=lambda lib, x: lib.nn.functional.celu(x, 2.0),
+        variant="alpha",
+    ),
+    OpEntry(
+        F("softplus"),
+        args(arr(4, 5, low=-30, high=30)),
+        fn=lambda lib, x: lib.nn.functional.softplus(x, 2.0, 10.0),
+        variant="beta",
+    ),
+    OpEntry(
+        F("hardtanh"),
+        args(away_from_zero(5)),
+        fn=lambda lib, x: lib.nn.functional.hardtanh(x, -0.7, 1.3),
+        variant="bounds",
+    ),
+    OpEntry(
+        F("threshold"),
+        args(away_from_zero(3, 4)),
+        fn=lambda lib, x: lib.nn.functional.threshold(x, 0.3, -2.0),
+    ),
+    OpEntry(
+        F("softshrink"),
+        args(away_from_zero(3, 4)),
+        fn=lambda lib, x: lib.nn.functional.softshrink(x, 0.7),
+    ),
+    OpEntry(
+        F("hardshrink"),
+        args(away_from_zero(3, 4)),
+        fn=lambda lib, x: lib.nn.functional.hardshrink(x, 0.7),
+    ),
+    OpEntry(
+        F("rrelu"),
+        args(away_from_zero(3, 4)),
+        fn=lambda lib, x: lib.nn.functional.rrelu(x, 0.1, 0.3),
+    ),
+    OpEntry(
+        F("prelu"), args(away_from_zero(2, 3, 4), arr(3)), errors=(args(arr(2, 3, 4), arr(2)),)
+    ),
+    OpEntry(F("prelu"), args(away_from_zero(2, 3), arr(1)), variant="shared"),
+    OpEntry(F("glu"), args(arr(4, 6)), errors=(args(arr(3, 5)),)),
+    OpEntry(
+        F("glu"), args(arr(4, 6)), fn=lambda lib, x: lib.nn.functional.glu(x, 0), variant="dim0"
+    ),
+    OpEntry(
+        F("softmax"), args(arr(3, 4, 5)), fn=lambda lib, x: lib.nn.functional.softmax(x, dim=1)
+    ),
+    OpEntry(
+        F("softmax"),
+        args(arr(3, 4)),
+        fn=lambda lib, x: lib.nn.functional.softmax(x, -1, dtype=lib.float64),
+        variant="dtype",
+    ),
+    OpEntry(
+        F("softmax"),
+        args(arr(3, 4)),
+        fn=lambda lib, x: lib.nn.functional.softmax(x),
+        variant="implicit-dim",
+    ),
+    OpEntry(
+        F("softmax"),
+        args(arr(3, 4, low=-100, high=100)),
+        fn=lambda lib, x: lib.softmax(x, 1),
+        variant="torch.softmax-large",
+    ),
+    OpEntry(
+        F("log_softmax"),
+        args(arr(3, 4, 5)),
+        fn=lambda lib, x: lib.nn.functional.log_softmax(x, dim=-1),
+    ),
+    OpEntry(
+        F("log_softmax"),
+        args(arr(3, 4, low=-200, high=200)),
+        fn=lambda lib, x: x.log_softmax(1),
+        variant="method-large",
+    ),
+    OpEntry(
+        F("log_softmax"),
+        args(arr(0, 4)),
+        fn=lambda lib, x: lib.nn.functional.log_softmax(x, 1),
+        variant="empty",
+    ),
+    OpEntry(F("softmin"), args(arr(3, 4)), fn=lambda lib, x: lib.nn.functional.softmin(x, 1)),
+    OpEntry("Tensor.relu", args(away_from_zero(3, 4)), fn=lambda lib, x: x.relu()),
+    OpEntry("Tensor.softmax", args(arr(3, 4)), fn=lambda lib, x: x.softmax(0)),
+    OpEntry("relu", args(away_from_zero(3, 4)), fn=lambda lib, x: lib.relu(x)),
+    OpEntry(
+        F("softmax"),
+        args(arr(2, 3)),
+        fn=lambda lib, x: lib.nn.functional.softmax(x, 0),
+        errors=(args(ints(2, 3)),),
+        variant="dim0",
+    ),
+)
+
+# ---- linear -------------------------------------------------------------------------------
+add(
+    OpEntry(F("linear"), args(arr(4, 3), arr(5, 3), arr(5)), errors=(args(arr(4, 3), arr(5, 2)),)),
+    OpEntry(F("linear"), args(arr(2, 4, 3), arr(5, 3)), variant="3d-nobias"),
+    OpEntry(F("linear"), args(arr(3), arr(5, 3), arr(5)), variant="1d"),
+    OpEntry(F("bilinear"), args(arr(4, 2), arr(4, 3), arr(5, 2, 3), arr(5))),
+)
+
+
+# ---- losses --------------------------------------------------------------------------------
+def loss(name, makers, call, variant="", **kw):
+    return OpEntry(F(name), args(*makers), fn=call, variant=variant, **kw)
+
+
+def fl(lib):
+    return lib.nn.functional
+
+
+W5 = [0.5, 1.0, 2.0, 0.1, 1.5]
+targets = ints(6, low=0, high=5)
+for red in ("mean", "sum", "none"):
+    add(
+        loss(
+            "cross_entropy",
+            (arr(6, 5), targets),
+            lambda lib, x, t, r=red: fl(lib).cross_entropy(x, t, reduction=r),
+            red,
+            errors=(
+                args(arr(3, 5), ints(2, low=0, high=5)),
+                args(arr(3, 5), ints(3, low=5, high=6)),
+            ),
+        ),
+        loss(
+            "cross_entropy",
+            (arr(6, 5), targets),
+            lambda lib, x, t, r=red: fl(lib).cross_entropy(
+                x,
+                t,
+                weight=lib.tensor(W5, dtype=x.dtype),
+                ignore_index=2,
+                reduction=r,
+                label_smoothing=0.2,
+            ),
+            red + "-weight-ignore-smooth",
+        ),
+        loss(
+            "cross_entropy",
+            (arr(6, 5), targets),
+            lambda lib, x, t, r=red: fl(lib).cross_entropy(
+                x, t, ignore_index=1, reduction=r, label_smoothing=0.1
+            ),
+            red + "-ignore-smooth",
+        ),
+        loss(
+            "cross_entropy",
+            (arr(2, 5, 3, 4), ints(2, 3, 4, low=0, high=5)),
+            lambda lib, x, t, r=red: fl(lib).cross_entropy(
+                x, t, weight=lib.tensor(W5, dtype=x.dtype), reduction=r
+            ),
+            red + "-4d-weight",
+        ),
+        loss(
+            "cross_entropy",
+            (arr(4, 5), positive(4, 5)),
+            lambda lib, x, p, r=red: fl(lib).cross_entropy(
+                x, p.softmax(1), reduction=r, label_smoothing=0.1
+            ),
+            red + "-probs",
+        ),
+        loss(
+            "cross_entropy",
+            (arr(2, 5, 3), positive(2, 5, 3)),
+            lambda lib, x, p, r=red: fl(lib).cross_entropy(
+                x, p, weight=lib.tensor(W5, dtype=x.dtype), reduction=r
+            ),
+            red + "-probs-3d-weight",
+        ),
+        loss(
+            "nll_loss",
+            (arr(6, 5), targets),
+            lambda lib, x, t, r=red: fl(lib).nll_loss(x, t, reduction=r),
+            red,
+            errors=(args(arr(3, 5), arr(3)), args(arr(2, 3, 4, 5), ints(2, 4, 4, low=0, high=3))),
+        ),
+        loss(
+            "nll_loss",
+            (arr(6, 5), targets),
+            lambda lib, x, t, r=red: fl(lib).nll_loss(
+                x, t, weight=lib.tensor(W5, dtype=x.dtype), ignore_index=0, reduction=r
+            ),
+            red + "-weight-ignore",
+        ),
+        loss(
+            "nll_loss",
+            (arr(5), ints(low=0, high=5)),
+            lambda lib, x, t, r=red: fl(lib).nll_loss(x, t, reduction=r),
+            red + "-unbatched",
+        ),
+        loss(
+            "mse_loss",
+            (arr(3, 4), arr(3, 4)),
+            lambda lib, x, t, r=red: fl(lib).mse_loss(x, t, reduction=r),
+            red,
+            errors=(args(arr(3), arr(4)),),
+        ),
+        loss(
+            "l1_loss",
+            (away_from_zero(3, 4), arr(3, 4)),
+            lambda lib, x, t, r=red: fl(lib).l1_loss(x, t * 0.1, reduction=r),
+            red,
+        ),
+        loss(
+            "smooth_l1_loss",
+            (arr(3, 4), arr(3, 4)),
+            lambda lib, x, t, r=red: fl(lib).smooth_l1_loss(x, t, reduction=r, beta=0.5),
+            red,
+        ),
+        loss(
+            "huber_loss",
+            (arr(3, 4), arr(3, 4)),
+            lambda lib, x, t, r=red: fl(lib).huber_loss(x, t, reduction=r, delta=0.7),
+            red,
+        ),
+        loss(
+            "binary_cross_entropy",
+            (prob(3, 4), prob(3, 4)),
+            lambda lib, x, t, r=red: fl(lib).binary_cross_entropy(x, t, reduction=r),
+            red,
+            errors=(args(prob(3), prob(3, 1)), args(arr(3, low=1.5, high=2), prob(3))),
+        ),
+        loss(
+            "binary_cross_entropy",
+            (prob(3, 4), prob(3, 4)),
+            lambda lib, x, t, r=red: fl(lib).binary_cross_entropy(
+                x, t, weight=lib.tensor([1.0, 2.0, 0.5, 0.1], dtype=x.dtype), reduction=r
+            ),
+            red + "-weight",
+            gradgrad=False,
+        ),
+        loss(
+            "binary_cross_entropy_with_logits",
+            (arr(3, 4, low=-30, high=30), prob(3, 4)),
+            lambda lib, x, t, r=red: fl(lib).binary_cross_entropy_with_logits(x, t, reduction=r),
+            red,
+        ),
+        loss(
+            "binary_cross_entropy_with_logits",
+            (arr(3, 4), prob(3, 4)),
+            lambda lib, x, t, r=red: fl(lib).binary_cross_entropy_with_logits(
+                x,
+                t,
+                weight=lib.tensor([1.0, 2.0, 0.5, 0.1], dtype=x.dtype),
+                pos_weight=lib.tensor([3.0, 1.0, 0.5, 2.0], dtype=x.dtype),
+                reduction=r,
+            ),
+            red + "-pos_weight",
+        ),
+        loss(
+            "kl_div",
+            (arr(3, 4), prob(3, 4)),
+            lambda lib, x, t, r=red: fl(lib).kl_div(x, t, reduction=r),
+            red,
+        ),
+        loss(
+            "kl_div",
+            (arr(3, 4), arr(3, 4)),
+            lambda lib, x, t, r=red: fl(lib).kl_div(x, t, reduction=r, log_target=True),
+            red + "-log_target",
+        ),
+        loss(
+            "poisson_nll_loss",
+            (arr(3, 4), positive(3, 4, high=4)),
+            lambda lib, x, t, r=red: fl(lib).poisson_nll_loss(x, t, reduction=r),
+            red,
+        ),
+        loss(
+            "poisson_nll_loss",
+            (positive(3, 4), positive(3, 4, high=4)),
+            lambda lib, x, t, r=red: fl(lib).poisson_nll_loss(
+                x, t, log_input=False, full=True, reduction=r
+            ),
+            red + "-full",
+        ),
+        loss(
+            "gaussian_nll_loss",
+            (arr(3, 4), arr(3, 4), positive(3, 4)),
+            lambda lib, x, t, v, r=red: fl(lib).gaussian_nll_loss(x, t, v, reduction=r),
+            red,
+            errors=(args(arr(3, 4), arr(3, 4), arr(3, 2)),),
+        ),
+        loss(
+            "gaussian_nll_loss",
+            (arr(3, 4), arr(3, 4), positive(3)),
+            lambda lib, x, t, v, r=red: fl(lib).gaussian_nll_loss(x, t, v, full=True, reduction=r),
+            red + "-full-var1d",
+        ),
+        loss(
+            "cosine_embedding_loss",
+            (arr(4, 5), arr(4, 5), signs(4)),
+            lambda lib, a, b, y, r=red: fl(lib).cosine_embedding_loss(a, b, y, 0.2, reduction=r),
+            red,
+        ),
+        loss(
+            "margin_ranking_loss",
+            (arr(6), arr(6), signs(6)),
+            lambda lib, a, b, y, r=red: fl(lib).margin_ranking_loss(a, b, y, 0.3, reduction=r),
+            red,
+        ),
+        loss(
+            "hinge_embedding_loss",
+            (away_from_zero(3, 4), signs(3, 4)),
+            lambda lib, x, y, r=red: fl(lib).hinge_embedding_loss(x, y, 1.3, reduction=r),
+            red,
+        ),
+        loss(
+            "multilabel_soft_margin_loss",
+            (arr(3, 4), prob(3, 4)),
+            lambda lib, x, y, r=red: fl(lib).multilabel_soft_margin_loss(
+                x, y.round(), weight=lib.tensor([1.0, 2.0, 0.5, 0.1], dtype=x.dtype), reduction=r
+            ),
+            red,
+        ),
+        loss(
+            "multi_margin_loss",
+            (arr(6, 5), targets),
+            lambda lib, x, t, r=red: fl(lib).multi_margin_loss(x, t, reduction=r),
+            red,
+            gradgrad=False,
+        ),
+        loss(
+            "multi_margin_loss",
+            (arr(6, 5), targets),
+            lambda lib, x, t, r=red: fl(lib).multi_margin_loss(
+                x, t, p=2, margin=0.5, weight=lib.tensor(W5, dtype=x.dtype), reduction=r
+            ),
+            red + "-p2-weight",
+            gradgrad=False,
+        ),
+        loss(
+            "soft_margin_loss",
+            (arr(3, 4), signs(3, 4)),
+            lambda lib, x, y, r=red: fl(lib).soft_margin_loss(x, y.detach(), reduction=r),
+            red,
+        ),
+        loss(
+            "triplet_margin_loss",
+            (arr(4, 5), arr(4, 5), arr(4, 5)),
+            lambda lib, a, p, n, r=red: fl(lib).triplet_margin_loss(a, p, n, reduction=r),
+            red,
+        ),
+        loss(
+            "triplet_margin_loss",
+            (arr(4, 5), arr(4, 5), arr(4, 5)),
+            lambda lib, a, p, n, r=red: fl(lib).triplet_margin_loss(
+                a, p, n, margin=2.0, p=1, swap=True, reduction=r
+            ),
+            red + "-swap-p1",
+        ),
+    )
+add(
+    loss("mse_loss", (arr(3, 4), arr(4)), lambda lib, x, t: fl(lib).mse_loss(x, t), "broadcast"),
+    loss(
+        "mse_loss",
+        (arr(3, 4), arr(3, 4)),
+        lambda lib, x, t: fl(lib).mse_loss(x, t, reduce=False),
+        "legacy-reduce",
+    ),
+    loss(
+        "kl_div",
+        (arr(3, 4), prob(3, 4)),
+        lambda lib, x, t: fl(lib).kl_div(x, t, reduction="batchmean"),
+        "batchmean",
+    ),
+    loss(
+        "cross_entropy",
+        (arr(5), ints(low=0, high=5)),
+        lambda lib, x, t: fl(lib).cross_entropy(x, t),
+        "unbatched",
+    ),
+    loss(
+        "smooth_l1_loss",
+        (arr(3, 4), arr(3, 4)),
+        lambda lib, x, t: fl(lib).smooth_l1_loss(x, t, beta=0.0),
+        "beta0",
+    ),
+)
+
+# ---- distances, normalisation, embedding, shuffles ------------------------------------------
+add(
+    OpEntry(F("pairwise_distance"), args(arr(4, 5), arr(4, 5))),
+    OpEntry(
+        F("pairwise_distance"),
+        args(arr(4, 5), arr(5)),
+        fn=lambda lib, a, b: fl(lib).pairwise_distance(a, b, p=1.0, keepdim=True),
+        variant="p1-keepdim",
+    ),
+    OpEntry(F("cosine_similarity"), args(arr(4, 5), arr(4, 5))),
+    OpEntry(
+        F("cosine_similarity"),
+        args(arr(4, 5, 2), arr(1, 5, 2)),
+        fn=lambda lib, a, b: fl(lib).cosine_similarity(a, b, dim=1),
+        variant="broadcast",
+    ),
+    OpEntry(F("normalize"), args(arr(4, 5))),
+    OpEntry(
+        F("normalize"),
+        args(arr(4, 5, 2)),
+        fn=lambda lib, x: fl(lib).normalize(x, 1.0, -1),
+        variant="p1",
+    ),
+    OpEntry(F("pdist"), args(arr(4, 3)), gradgrad=False),
+    OpEntry(
+        F("layer_norm"),
+        args(arr(3, 4, 5), arr(4, 5), arr(4, 5)),
+        fn=lambda lib, x, w, b: fl(lib).layer_norm(x, (4, 5), w, b, 1e-3),
+    ),
+    OpEntry(
+        F("layer_norm"),
+        args(arr(3, 5)),
+        fn=lambda lib, x: fl(lib).layer_norm(x, [5]),
+        variant="noaffine",
+    ),
+    OpEntry(
+        F("batch_norm"),
+        args(arr(4, 3, 2), arr(3), arr(3)),
+        fn=lambda lib, x, w, b: fl(lib).batch_norm(x, None, None, w, b, training=True),
+    ),
+    OpEntry(
+        F("batch_norm"),
+        args(arr(4, 3), arr(3), positive(3), arr(3), arr(3)),
+        fn=lambda lib, x, m, v, w, b: fl(lib).batch_norm(x, m.detach(), v.detach(), w, b),
+        variant="eval",
+    ),
+    OpEntry(
+        F("group_norm"),
+        args(arr(2, 4, 3), arr(4), arr(4)),
+        fn=lambda lib, x, w, b: fl(lib).group_norm(x, 2, w, b),
+    ),
+    OpEntry(
+        F("instance_norm"),
+        args(arr(2, 3, 4), arr(3), arr(3)),
+        fn=lambda lib, x, w, b: fl(lib).instance_norm(x, weight=w, bias=b),
+    ),
+    OpEntry(
+        F("rms_norm"), args(arr(3, 4), arr(4)), fn=lambda lib, x, w: fl(lib).rms_norm(x, [4], w)
+    ),
+    OpEntry(
+        F("local_response_norm"),
+        args(arr(2, 5, 3)),
+        fn=lambda lib, x: fl(lib).local_response_norm(x, 3),
+    ),
+    OpEntry(
+        F("embedding"),
+        args(ints(2, 3, low=0, high=5), arr(5, 4)),
+        fn=lambda lib, i, w: fl(lib).embedding(i, w),
+        errors=(args(ints(3, low=5, high=6), arr(5, 4)), args(arr(3), arr(5, 4))),
+    ),
+    OpEntry(
+        F("embedding"),
+        args(ints(7, low=0, high=5), arr(5, 4)),
+        fn=lambda lib, i, w: fl(lib).embedding(i, w, padding_idx=2, scale_grad_by_freq=True),
+        variant="padding-freq",
+    ),
+    OpEntry(
+        F("embedding_bag"),
+        args(ints(3, 4, low=0, high=5), arr(5, 4)),
+        fn=lambda lib, i, w: fl(lib).embedding_bag(i, w),
+    ),
+    OpEntry(
+        F("embedding_bag"),
+        args(ints(9, low=0, high=5), arr(5, 4)),
+        fn=lambda lib, i, w: fl(lib).embedding_bag(
+            i, w, lib.tensor([0, 2, 2, 6]), mode="sum", padding_idx=1
+        ),
+        variant="offsets-sum-padding",
+    ),
+    OpEntry(
+        F("embedding_bag"),
+        args(ints(9, low=0, high=5), arr(5, 4)),
+        fn=lambda lib, i, w: fl(lib).embedding_bag(
+            i, w, lib.tensor([0, 2, 2, 6, 9]), mode="max", include_last_offset=True
+        ),
+        variant="max-last-offset",
+        gradgrad=False,
+    ),
+    OpEntry(
+        F("embedding_bag"),
+        args(ints(3, 4, low=0, high=5), arr(5, 4), arr(3, 4)),
+        fn=lambda lib, i, w, s: fl(lib).embedding_bag(i, w, mode="sum", per_sample_weights=s),
+        variant="per-sample-weights",
+        gradgrad=False,
+    ),
+    OpEntry(
+        F("one_hot"),
+        args(ints(2, 3, low=0, high=4)),
+        fn=lambda lib, i: fl(lib).one_hot(i),
+        dtypes=("int64",),
+        errors=(args(ints(3, low=-2, high=-1)), args(ints(0))),
+    ),
+    OpEntry(
+        F("one_hot"),
+        args(ints(5, low=0, high=4)),
+        fn=lambda lib, i: fl(lib).one_hot(i, 6),
+        dtypes=("int64",),
+        variant="num_classes",
+    ),
+    OpEntry(
+        F("pixel_shuffle"),
+        args(arr(2, 8, 2, 3)),
+        fn=lambda lib, x: fl(lib).pixel_shuffle(x, 2),
+        errors=(args(arr(1, 3, 2, 2)),),
+    ),
+    OpEntry(
+        F("pixel_unshuffle"),
+        args(arr(2, 2, 4, 6)),
+        fn=lambda lib, x: fl(lib).pixel_unshuffle(x, 2),
+        errors=(args(arr(1, 1, 3, 2)),),
+    ),
+    OpEntry(
+        F("channel_shuffle"),
+        args(arr(2, 6, 2)),
+        fn=lambda lib, x: fl(lib).channel_shuffle(x, 3),
+        errors=(args(arr(1, 5, 2)),),
+    ),
+)
