@@ -104,37 +104,59 @@ def _out_shape(size, kernel, stride, pads, dilation):
     )
 
 
-def im2col(x, kernel, stride, pads, dilation, groups=1):
-    """Contiguous columns ``(N, G, C/G*K, L)`` of a ``(N, C, *spatial)`` input, and the output's
-    spatial shape."""
+def im2col(x, kernel, stride, pads, dilation):
+    """Contiguous columns ``(N, C*K, L)`` of a ``(N, C, *spatial)`` input (F.unfold's layout),
+    and the output's spatial shape."""
     xp = _xp(x)
     n, c = x.shape[:2]
     out = _out_shape(x.shape[2:], kernel, stride, pads, dilation)
     view = windows(pad(x, pads), kernel, stride, dilation, out)
-    cols = xp.ascontiguousarray(view).reshape(n, groups, c // groups * math.prod(kernel), -1)
-    return cols, out
+    return xp.ascontiguousarray(view).reshape(n, c * math.prod(kernel), -1), out
 
 
-def conv_forward(x, w, stride, pads, dilation, groups):
-    """``y[n, o] = sum_{c, k} w[o, c, k] x[n, c, s*out + d*k - pad]``, by im2col and one
-    batched matrix product."""
+def _columns(x, kernel, stride, pads, dilation, groups):
+    """The columns of a convolution, laid out ``(G, C/G*K, N*L)`` so that each product below
+    is one long matrix product per group, and the output's spatial shape."""
     xp = _xp(x)
-    kernel = w.shape[2:]
-    cols, out = im2col(x, kernel, stride, pads, dilation, groups)
-    wm = w.reshape(groups, w.shape[0] // groups, -1)
-    y = xp.matmul(wm, cols)  # (N, G, O/G, L)
-    return y.reshape((x.shape[0], w.shape[0]) + out)
+    nd = len(kernel)
+    n, c = x.shape[:2]
+    out = _out_shape(x.shape[2:], kernel, stride, pads, dilation)
+    view = windows(pad(x, pads), kernel, stride, dilation, out)  # (N, C, *K, *out)
+    order = tuple(range(1, 2 + nd)) + (0,) + tuple(range(2 + nd, 2 + 2 * nd))
+    cols = xp.ascontiguousarray(view.transpose(order))  # (C, *K, N, *out)
+    return cols.reshape(groups, c // groups * math.prod(kernel), -1), out
+
+
+def _channels_first(g, groups):
+    """``(N, O, *out)`` as ``(G, O/G, N*L)``: one transposing copy."""
+    xp = _xp(g)
+    gt = xp.ascontiguousarray(g.swapaxes(0, 1))
+    return gt.reshape(groups, g.shape[1] // groups, -1)
+
+
+def conv_forward(x, w, b, stride, pads, dilation, groups):
+    """``y[n, o] = b[o] + sum_{c, k} w[o, c, k] x[n, c, s*out + d*k - pad]``: im2col and one
+    matrix product per group; the bias is added while the result is laid out as (N, O, ...)."""
+    xp = _xp(x)
+    n = x.shape[0]
+    o = w.shape[0]
+    cols, out = _columns(x, w.shape[2:], stride, pads, dilation, groups)
+    y = xp.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, O/G, N*L)
+    y = y.reshape((o, n) + out).swapaxes(0, 1)
+    result = xp.empty((n, o) + out, dtype=y.dtype)
+    if b is None:
+        result[...] = y
+    else:
+        xp.add(y, b.reshape((o,) + (1,) * len(out)), out=result)
+    return result
 
 
 def conv_weight_grad(x, g, w_shape, stride, pads, dilation, groups):
     """The weight gradient of ``conv_forward`` for an output gradient ``g``: one product of
-    ``g`` with the columns of ``x`` per image, summed over the batch."""
+    ``g`` with the columns of ``x`` per group, the batch folded into the inner dimension."""
     xp = _xp(x)
-    kernel = tuple(w_shape[2:])
-    cols, _ = im2col(x, kernel, stride, pads, dilation, groups)
-    n = g.shape[0]
-    gm = g.reshape(n, groups, w_shape[0] // groups, -1)
-    gw = xp.matmul(gm, cols.swapaxes(-1, -2)).sum(axis=0)  # (G, O/G, C/G*K)
+    cols, _ = _columns(x, tuple(w_shape[2:]), stride, pads, dilation, groups)
+    gw = xp.matmul(_channels_first(g, groups), cols.swapaxes(1, 2))  # (G, O/G, C/G*K)
     return gw.reshape(w_shape)
 
 
@@ -147,22 +169,17 @@ def conv_input_grad(g, w, size, stride, pads, dilation, groups):
     o, cg = w.shape[:2]
     n = g.shape[0]
     out = g.shape[2:]
-    # weight as (G, K*C/G, O/G) so that the columns come out as (N, G, *K, C/G, *out)
-    wt = w.reshape((groups, o // groups, cg) + kernel)
-    wt = wt.transpose((0,) + tuple(range(3, 3 + nd)) + (2, 1)).reshape(groups, -1, o // groups)
-    gm = g.reshape(n, groups, o // groups, -1)
-    cols = xp.matmul(xp.ascontiguousarray(wt), gm)
-    cols = cols.reshape((n, groups) + kernel + (cg,) + out)
-    order = (0, 1, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd))
-    cols = cols.transpose(order)  # (N, G, C/G, *K, *out), a view
-    gx = col2im(cols, tuple(size), kernel, stride, pads, dilation)
+    wt = w.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (G, C/G*K, O/G)
+    cols = xp.matmul(wt, _channels_first(g, groups))  # (G, C/G*K, N*L)
+    cols = cols.reshape((groups, cg) + kernel + (n,) + out)
+    order = (2 + nd, 0, 1) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd))
+    gx = col2im(cols.transpose(order), tuple(size), kernel, stride, pads, dilation)
     return gx.reshape((n, groups * cg) + tuple(size))
 
 
 def unfold(x, kernel, stride, pads, dilation):
     """F.unfold: ``(N, C*K, L)`` columns of ``(N, C, *spatial)``."""
-    cols, _ = im2col(x, kernel, stride, pads, dilation)
-    return cols.reshape(x.shape[0], -1, cols.shape[-1])
+    return im2col(x, kernel, stride, pads, dilation)[0]
 
 
 def fold(cols, size, kernel, stride, pads, dilation):
@@ -176,57 +193,93 @@ def fold(cols, size, kernel, stride, pads, dilation):
 # ---- pooling: windows over the last nd dims, any number of leading dims -------------------
 
 
-def _pool_windows(x, kernel, stride, pads, dilation, out, value):
-    # the high pad grows so that ceil_mode's last window fits
+def _pool_input(x, kernel, stride, pads, dilation, out, value):
+    """``x`` padded with ``value``; the high side grows so that ceil_mode's last window fits."""
     nd = len(kernel)
     size = x.shape[x.ndim - nd :]
     pads = tuple(
         (lo, max(hi, (o - 1) * s + d * (k - 1) + 1 - n - lo))
         for n, (lo, hi), o, k, s, d in zip(size, pads, out, kernel, stride, dilation)
     )
-    return windows(pad(x, pads, value), kernel, stride, dilation, out)
+    return pad(x, pads, value)
 
 
-def _kernel_last(nd, lead):
-    return (
-        tuple(range(lead)) + tuple(range(lead + nd, lead + 2 * nd)) + tuple(range(lead, lead + nd))
+def _pool_buffer(g, size, kernel, stride, pads, dilation):
+    """Zeros shaped like ``_pool_input`` of an input of spatial ``size`` (g: the output)."""
+    xp = _xp(g)
+    nd = len(kernel)
+    out = g.shape[g.ndim - nd :]
+    shape = tuple(
+        max(n + lo + hi, (o - 1) * s + d * (k - 1) + 1)
+        for n, (lo, hi), o, k, s, d in zip(size, pads, out, kernel, stride, dilation)
     )
+    return xp.zeros(g.shape[: g.ndim - nd] + shape, dtype=g.dtype)
+
+
+def _offsets(x, kernel, stride, dilation, out):
+    """For each kernel offset (row-major), the strided slice of a padded ``x`` it reads."""
+    head = (slice(None),) * (x.ndim - len(kernel))
+    for offset in itertools.product(*(range(k) for k in kernel)):
+        yield head + tuple(
+            slice(i * d, i * d + (o - 1) * s + 1, s)
+            for i, d, o, s in zip(offset, dilation, out, stride)
+        )
+
+
+def _overlapping(kernel, stride, dilation) -> bool:
+    return any(d * (k - 1) + 1 > s for k, s, d in zip(kernel, stride, dilation))
 
 
 def max_pool(x, kernel, stride, pads, dilation, out):
     """Window maxima ``(*lead, *out)`` and the position of each maximum inside its window
-    (flat over the kernel, first one on ties)."""
+    (flat over the kernel, the first one on ties, a NaN wins as in torch); one pass of
+    whole-array compares per kernel offset."""
     xp = _xp(x)
-    nd = len(kernel)
-    lead = x.ndim - nd
     low = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
-    view = _pool_windows(x, kernel, stride, pads, dilation, out, low)
-    flat = xp.ascontiguousarray(view.transpose(_kernel_last(nd, lead)))
-    flat = flat.reshape(x.shape[:lead] + tuple(out) + (-1,))
-    arg = flat.argmax(axis=-1)
-    return flat.max(axis=-1), arg
+    padded = _pool_input(x, kernel, stride, pads, dilation, out, low)
+    best = arg = None
+    for k, window in enumerate(_offsets(padded, kernel, stride, dilation, out)):
+        values = padded[window]
+        if best is None:
+            best = values.copy()
+            arg = xp.zeros(best.shape, dtype=xp.uint8 if math.prod(kernel) < 256 else xp.int64)
+            continue
+        take = values > best
+        if x.dtype.kind == "f":
+            take |= xp.isnan(values)
+        xp.copyto(best, values, where=take)
+        xp.copyto(arg, k, where=take)
+    return best, arg
 
 
 def max_pool_grad(g, arg, size, kernel, stride, pads, dilation):
     """The adjoint of ``max_pool``: each gradient goes to its window's maximum."""
     xp = _xp(g)
-    nd = len(kernel)
-    lead = g.ndim - nd
-    onehot = arg[..., None] == xp.arange(math.prod(kernel))
-    cols = (onehot * g[..., None]).reshape(g.shape + tuple(kernel))
-    # (*lead, *out, *K) -> (*lead, *K, *out): the same swap of the two blocks
-    cols = cols.transpose(_kernel_last(nd, lead))
-    return col2im(cols, size, kernel, stride, pads, dilation)
+    out = g.shape[g.ndim - len(kernel) :]
+    padded = _pool_buffer(g, size, kernel, stride, pads, dilation)
+    overlap = _overlapping(kernel, stride, dilation)
+    for k, window in enumerate(_offsets(padded, kernel, stride, dilation, out)):
+        if overlap:
+            padded[window] += xp.where(arg == k, g, 0)
+        else:
+            xp.copyto(padded[window], g, where=arg == k)
+    return _crop(padded, size, pads)
+
+
+def _crop(padded, size, pads):
+    nd = len(size)
+    head = (slice(None),) * (padded.ndim - nd)
+    return padded[head + tuple(slice(lo, lo + n) for n, (lo, _) in zip(size, pads))]
 
 
 def window_gather(x, arg, kernel, stride, pads, dilation, out):
     """``x``'s value at each window's recorded position (the adjoint of ``max_pool_grad``)."""
     xp = _xp(x)
-    nd = len(kernel)
-    view = _pool_windows(x, kernel, stride, pads, dilation, out, 0)
-    view = view.transpose(_kernel_last(nd, x.ndim - nd))
-    view = view.reshape(view.shape[: x.ndim] + (-1,))
-    return xp.take_along_axis(view, arg[..., None], axis=-1)[..., 0]
+    padded = _pool_input(x, kernel, stride, pads, dilation, out, 0)
+    result = xp.zeros(arg.shape, dtype=x.dtype)
+    for k, window in enumerate(_offsets(padded, kernel, stride, dilation, out)):
+        xp.copyto(result, padded[window], where=arg == k)
+    return result
 
 
 def flat_indices(arg, size, kernel, stride, pads, dilation):
@@ -262,20 +315,31 @@ def avg_divisor(size, kernel, stride, pads, out, count_include_pad, divisor_over
 
 
 def avg_pool(x, kernel, stride, pads, out, divisor):
-    """Window sums over a zero-padded ``x`` divided by ``divisor``."""
+    """Window sums over a zero-padded ``x`` divided by ``divisor``: one add per kernel offset."""
     nd = len(kernel)
-    lead = x.ndim - nd
-    view = _pool_windows(x, kernel, stride, pads, (1,) * nd, out, 0)
-    total = view.sum(axis=tuple(range(lead, lead + nd)))
-    return total / divisor
+    ones = (1,) * nd
+    padded = _pool_input(x, kernel, stride, pads, ones, out, 0)
+    total = None
+    for window in _offsets(padded, kernel, stride, ones, out):
+        if total is None:
+            total = padded[window].copy()
+        else:
+            total += padded[window]
+    total /= divisor
+    return total
 
 
 def avg_pool_grad(g, size, kernel, stride, pads, divisor):
-    """The adjoint of ``avg_pool``: each window's share spread back over the window."""
-    xp = _xp(g)
+    """The adjoint of ``avg_pool``: each window's share ``g / divisor`` added over the window."""
     nd = len(kernel)
-    lead = g.ndim - nd
+    ones = (1,) * nd
+    out = g.shape[g.ndim - nd :]
     share = g / divisor
-    share = share.reshape(g.shape[:lead] + (1,) * nd + g.shape[lead:])
-    cols = xp.broadcast_to(share, g.shape[:lead] + tuple(kernel) + g.shape[lead:])
-    return col2im(cols, size, kernel, stride, pads, (1,) * nd)
+    padded = _pool_buffer(g, size, kernel, stride, pads, ones)
+    overlap = _overlapping(kernel, stride, ones)
+    for window in _offsets(padded, kernel, stride, ones, out):
+        if overlap:
+            padded[window] += share
+        else:
+            padded[window] = share
+    return _crop(padded, size, pads)

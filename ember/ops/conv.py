@@ -43,9 +43,7 @@ class _Conv(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, w, b, *, stride, pads, dilation, groups):
-        y = im2col.conv_forward(x, w, stride, pads, dilation, groups)
-        if b is not None:
-            y += b.reshape(_bias_shape(len(stride)))
+        y = im2col.conv_forward(x, w, b, stride, pads, dilation, groups)
         ctx.save_for_backward(x, w)
         ctx.params = dict(stride=stride, pads=pads, dilation=dilation, groups=groups)
         return y
