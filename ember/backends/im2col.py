@@ -232,23 +232,36 @@ def _overlapping(kernel, stride, dilation) -> bool:
 
 def max_pool(x, kernel, stride, pads, dilation, out):
     """Window maxima ``(*lead, *out)`` and the position of each maximum inside its window
-    (flat over the kernel, the first one on ties, a NaN wins as in torch); one pass of
-    whole-array compares per kernel offset."""
+    (flat over the kernel, the first one on ties; a NaN wins, as in torch).
+
+    A few whole-array operations per kernel offset: the maxima first, then each position is
+    the smallest offset whose value equals the maximum (masked writes are slow in NumPy, so
+    the index is found with arithmetic on uint8).
+    """
     xp = _xp(x)
-    low = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
+    floating = x.dtype.kind == "f"
+    low = -xp.inf if floating else xp.iinfo(x.dtype).min
     padded = _pool_input(x, kernel, stride, pads, dilation, out, low)
-    best = arg = None
-    for k, window in enumerate(_offsets(padded, kernel, stride, dilation, out)):
-        values = padded[window]
-        if best is None:
-            best = values.copy()
-            arg = xp.zeros(best.shape, dtype=xp.uint8 if math.prod(kernel) < 256 else xp.int64)
-            continue
-        take = values > best
-        if x.dtype.kind == "f":
-            take |= xp.isnan(values)
-        xp.copyto(best, values, where=take)
-        xp.copyto(arg, k, where=take)
+    windows_ = list(_offsets(padded, kernel, stride, dilation, out))
+    best = padded[windows_[0]].copy()
+    for window in windows_[1:]:
+        xp.maximum(best, padded[window], out=best)
+    count = len(windows_)
+    index_type = xp.uint8 if count < 255 else xp.int64
+    none = count  # no offset matched yet
+    arg = xp.full(best.shape, none, dtype=index_type)
+    step = xp.empty(best.shape, dtype=index_type)
+    for k, window in enumerate(windows_):
+        match = xp.equal(padded[window], best)
+        # step = k where matched, else `none`; arg keeps the smallest
+        xp.multiply(match, index_type(none - k), out=step, casting="unsafe")
+        xp.subtract(index_type(none), step, out=step)
+        xp.minimum(arg, step, out=arg)
+    if floating:
+        unmatched = arg == none  # a NaN maximum equals nothing: torch keeps the last NaN
+        if unmatched.any():
+            for k, window in enumerate(windows_):
+                arg = xp.where(unmatched & xp.isnan(padded[window]), index_type(k), arg)
     return best, arg
 
 
@@ -260,9 +273,9 @@ def max_pool_grad(g, arg, size, kernel, stride, pads, dilation):
     overlap = _overlapping(kernel, stride, dilation)
     for k, window in enumerate(_offsets(padded, kernel, stride, dilation, out)):
         if overlap:
-            padded[window] += xp.where(arg == k, g, 0)
-        else:
-            xp.copyto(padded[window], g, where=arg == k)
+            padded[window] += g * (arg == k)
+        else:  # each input cell lies in one window: write straight into it
+            xp.multiply(g, arg == k, out=padded[window])
     return _crop(padded, size, pads)
 
 
@@ -278,7 +291,7 @@ def window_gather(x, arg, kernel, stride, pads, dilation, out):
     padded = _pool_input(x, kernel, stride, pads, dilation, out, 0)
     result = xp.zeros(arg.shape, dtype=x.dtype)
     for k, window in enumerate(_offsets(padded, kernel, stride, dilation, out)):
-        xp.copyto(result, padded[window], where=arg == k)
+        result += padded[window] * (arg == k)
     return result
 
 
@@ -287,6 +300,7 @@ def flat_indices(arg, size, kernel, stride, pads, dilation):
     xp = _xp(arg)
     nd = len(kernel)
     out = arg.shape[arg.ndim - nd :]
+    arg = arg.astype(xp.int64)
     flat = 0
     for d in range(nd):
         inner = math.prod(kernel[d + 1 :])
