@@ -163,6 +163,8 @@ def conv_weight_grad(x, g, w_shape, stride, pads, dilation, groups):
 def conv_input_grad(g, w, size, stride, pads, dilation, groups):
     """The input gradient of ``conv_forward`` (for an input of spatial ``size``): one product
     of the transposed weight with ``g`` gives columns, col2im sums them back."""
+    if all(s == 1 for s in stride):
+        return _conv_input_grad_unit_stride(g, w, size, pads, dilation, groups)
     xp = _xp(g)
     nd = w.ndim - 2
     kernel = w.shape[2:]
@@ -175,6 +177,41 @@ def conv_input_grad(g, w, size, stride, pads, dilation, groups):
     order = (2 + nd, 0, 1) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd))
     gx = col2im(cols.transpose(order), tuple(size), kernel, stride, pads, dilation)
     return gx.reshape((n, groups * cg) + tuple(size))
+
+
+def _conv_input_grad_unit_stride(g, w, size, pads, dilation, groups):
+    """``conv_input_grad`` for stride 1, with col2im's adds made long and contiguous.
+
+    The output grid is widened to the padded input's row length (its extra cells hold zero
+    gradient), so that each kernel offset becomes one shift of the flattened padded plane:
+    the adds run over whole planes instead of single rows.
+    """
+    xp = _xp(g)
+    kernel = w.shape[2:]
+    o, cg = w.shape[:2]
+    n = g.shape[0]
+    out = g.shape[2:]
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, pads))
+    wide = (out[0],) + padded[1:]
+    length = math.prod(wide)
+    gt = xp.zeros((o, n) + wide, dtype=g.dtype)
+    gt[(slice(None), slice(None)) + tuple(slice(0, e) for e in out)] = g.swapaxes(0, 1)
+    wt = w.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (G, C/G*K, O/G)
+    cols = xp.matmul(wt, gt.reshape(groups, o // groups, -1))  # (G, C/G*K, N*wide)
+    cols = cols.reshape(groups, cg, -1, n, length).transpose(3, 0, 1, 2, 4)  # (N, G, C/G, K, .)
+    row = [math.prod(padded[d + 1 :]) for d in range(len(padded))]
+    shifts = [
+        sum(i * dil * r for i, dil, r in zip(offset, dilation, row))
+        for offset in itertools.product(*(range(k) for k in kernel))
+    ]
+    plane = math.prod(padded)
+    buf = xp.zeros((n, groups, cg, max(plane, max(shifts) + length)), dtype=g.dtype)
+    for k, shift in enumerate(shifts):
+        buf[..., shift : shift + length] += cols[:, :, :, k]
+    gx = buf[..., :plane].reshape((n, groups * cg) + padded)
+    return gx[
+        (slice(None), slice(None)) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, pads))
+    ]
 
 
 def unfold(x, kernel, stride, pads, dilation):
