@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 from oracle import OpEntry
 
-from .makers import args, arr, positive
+from .makers import args, arr, noncontig, positive
 
 ENTRIES = []
 
@@ -515,3 +515,32 @@ for ac in (False, True):
             variant=f"3d-align_corners={ac}",
         ),
     )
+
+# ---- non-contiguous inputs -----------------------------------------------------------------
+add(
+    entry(
+        "conv2d", args(noncontig(2, 3, 6, 5), arr(4, 3, 3, 3)), "noncontig", call=dict(padding=1)
+    ),
+    entry("conv_transpose2d", args(noncontig(2, 4, 3, 5), arr(4, 3, 2, 2)), "noncontig"),
+    entry(
+        "max_pool2d",
+        args(noncontig(2, 3, 6, 6)),
+        "noncontig",
+        call=dict(kernel_size=2),
+        gradgrad=False,
+    ),
+    entry(
+        "avg_pool2d",
+        args(noncontig(2, 3, 6, 6)),
+        "noncontig",
+        call=dict(kernel_size=3, stride=2),
+        gradgrad=False,
+    ),
+    entry(
+        "pad",
+        args(noncontig(2, 3, 4, 5)),
+        "noncontig-reflect",
+        call=dict(pad=(1, 1, 2, 2), mode="reflect"),
+        gradgrad=False,
+    ),
+)

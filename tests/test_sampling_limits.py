@@ -1,0 +1,26 @@
+"""What ember's resampling deliberately leaves out: each raises NotImplementedError with a
+message naming the option (torch supports them)."""
+
+from __future__ import annotations
+
+import pytest
+
+import ember
+import ember.nn.functional as F
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: F.interpolate(x, scale_factor=0.5, mode="bilinear", antialias=True),
+        lambda x: F.grid_sample(x, ember.zeros(1, 2, 2, 2), mode="bicubic", align_corners=False),
+        lambda x: F.grid_sample(
+            x, ember.zeros(1, 2, 2, 2), padding_mode="reflection", align_corners=False
+        ),
+        lambda x: F.grid_sample(x.unsqueeze(2), ember.zeros(1, 2, 2, 2, 3), align_corners=False),
+    ],
+    ids=["antialias", "grid_sample-bicubic", "grid_sample-reflection", "grid_sample-5d"],
+)
+def test_unsupported_options_raise(call):
+    with pytest.raises(NotImplementedError):
+        call(ember.ones(1, 2, 4, 4))
