@@ -4,9 +4,10 @@ convolution (output, input gradient, weight gradient). No Tensor here.
 Arrays are laid out as torch's: ``(N, C, *spatial)``; ``nd`` spatial dims (1, 2 or 3).
 ``pads`` is a tuple of ``(low, high)`` pairs, one per spatial dim (a pair may be negative:
 cropping). A convolution is im2col (a strided view, copied once into a contiguous
-``(N, G, C/G*K, L)`` block) and one batched matrix product; the input gradient is one matrix
-product and col2im, which adds each kernel offset's slice in turn (K iterations of whole-array
-strided adds, never a loop over batch, channels or positions).
+``(G, C/G*K, N*L)`` block) and one matrix product per group; the input gradient is one product
+and col2im, which adds each kernel offset's slice in turn (K iterations of whole-array strided
+adds, never a loop over batch, channels or positions). Pooling makes one whole-array pass per
+kernel offset over strided slices of the (padded) input.
 """
 
 from __future__ import annotations
@@ -198,7 +199,9 @@ def _conv_input_grad_unit_stride(g, w, size, pads, dilation, groups):
     gt[(slice(None), slice(None)) + tuple(slice(0, e) for e in out)] = g.swapaxes(0, 1)
     wt = w.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (G, C/G*K, O/G)
     cols = xp.matmul(wt, gt.reshape(groups, o // groups, -1))  # (G, C/G*K, N*wide)
-    cols = cols.reshape(groups, cg, -1, n, length).transpose(3, 0, 1, 2, 4)  # (N, G, C/G, K, .)
+    cols = cols.reshape(groups, cg, math.prod(kernel), n, length).transpose(
+        3, 0, 1, 2, 4
+    )  # (N, G, C/G, K, .)
     row = [math.prod(padded[d + 1 :]) for d in range(len(padded))]
     shifts = [
         sum(i * dil * r for i, dil, r in zip(offset, dilation, row))

@@ -177,7 +177,8 @@ class _ScatterAddFlat(ArrayFunction):
 def _check_rank(input: Tensor, nd: int, name: str):
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}")
-    if input.ndim not in (nd + 1, nd + 2) or input.numel() == 0:
+    # a zero batch is allowed, an empty channel or spatial dim is not
+    if input.ndim not in (nd + 1, nd + 2) or 0 in input.shape[input.ndim - nd - 1 :]:
         raise RuntimeError(
             f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input"
         )
