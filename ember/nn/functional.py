@@ -41,6 +41,7 @@ from ..ops.conv import (  # noqa: F401
     fold,
     unfold,
 )
+from ..ops.ctc import ctc_loss  # noqa: F401
 from ..ops.distance import cosine_similarity, pairwise_distance, pdist  # noqa: F401
 from ..ops.dropout import (  # noqa: F401
     alpha_dropout,
@@ -124,20 +125,25 @@ from ..ops.unary import sigmoid, tanh  # noqa: F401
 
 
 def relu_(input):
+    """In-place :func:`relu`."""
     return relu(input, inplace=True)
 
 
 def elu_(input, alpha: float = 1.0):
+    """In-place :func:`elu`."""
     return elu(input, alpha, inplace=True)
 
 
 def leaky_relu_(input, negative_slope: float = 0.01):
+    """In-place :func:`leaky_relu`."""
     return leaky_relu(input, negative_slope, inplace=True)
 
 
 def hardtanh_(input, min_val: float = -1.0, max_val: float = 1.0):
+    """In-place :func:`hardtanh`."""
     return hardtanh(input, min_val, max_val, inplace=True)
 
 
 def threshold_(input, threshold_value: float, value: float):
+    """In-place :func:`threshold`."""
     return threshold(input, threshold_value, value, inplace=True)

@@ -11,6 +11,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
+from ..ops._util import xp_of
 from ..ops.random import _rng
 
 _LINEAR_LIKE = {
@@ -23,10 +24,9 @@ def _fill(tensor: Tensor, values) -> Tensor:
     """Write ``values`` (an array or number) into ``tensor`` in place, bumping its version."""
     with no_grad():
         data = tensor._data
-        if type(data) is np.ndarray:
-            data[...] = values
-        else:
-            data[...] = data.__class__(values) if isinstance(values, np.ndarray) else values
+        if type(data) is not np.ndarray and isinstance(values, np.ndarray):
+            values = xp_of(data).asarray(values)  # drawn on the host, copied to the device
+        data[...] = values
         tensor._vc[0] += 1
     return tensor
 
@@ -100,14 +100,17 @@ def trunc_normal_(
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill with ``val``."""
     return _fill(tensor, val)
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fill with 1."""
     return _fill(tensor, 1)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fill with 0."""
     return _fill(tensor, 0)
 
 

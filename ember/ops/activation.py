@@ -11,10 +11,13 @@ from __future__ import annotations
 import math
 import warnings
 
+from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ..autograd.grad_mode import state as _grad_state
+from ..backends import special
 from . import comparison, shape, unary
-from ._util import wrap_dim, xp_of
+from ._util import float_input, wrap_dim, xp_of
 
 _SQRT_HALF = math.sqrt(0.5)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -35,22 +38,23 @@ class PiecewiseLinear(ArrayFunction):
     """An op that is linear on pieces of its input (relu, hardtanh, leaky_relu, shrink...).
 
     The caller computes the output and the local slope from x's array; backward multiplies
-    the gradient by the slope. The gradient still hangs off x in the graph (as torch's
-    ``threshold_backward`` does), so a double backward through it sees a (zero) dependence.
+    the gradient by the slope. The gradient still hangs off the output in the graph (as
+    torch's ``threshold_backward`` does), so a double backward through it sees a (zero)
+    dependence; saving the output rather than x keeps the in-place forms (relu_) valid.
     """
 
     node_name = "PiecewiseLinearBackward0"
 
     @staticmethod
     def forward(ctx, x, out, slope):
-        ctx.save_for_backward(x)
+        ctx.save_for_backward(out)
         ctx.slope = slope
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return ScaleGrad.apply(grad, x, ctx.slope), None, None
+        (out,) = ctx.saved_tensors
+        return ScaleGrad.apply(grad, out, ctx.slope), None, None
 
 
 class ScaleGrad(ArrayFunction):
@@ -80,6 +84,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def relu_(input: Tensor) -> Tensor:
+    """In-place :func:`relu`."""
     return relu(input, inplace=True)
 
 
@@ -130,21 +135,46 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return _piecewise(input, xp_of(x).where(outside, x, 0), outside, False)
 
 
+class ExpLinear(ArrayFunction):
+    """The ELU family: ``scale * (x if x > 0 else alpha * (exp(x * input_scale) - 1))``.
+
+    The slope is written from the output, ``scale`` or ``input_scale * (y + scale * alpha)``,
+    so backward needs only y (the in-place forms stay valid) and double backward follows y.
+    """
+
+    node_name = "EluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, alpha, scale, input_scale):
+        xp = xp_of(x)
+        negative = xp.expm1(xp.minimum(x, 0) * input_scale) * alpha
+        out = xp.where(x > 0, x, negative) * scale
+        out = out.astype(x.dtype, copy=False)
+        ctx.params = (alpha, scale, input_scale)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        alpha, scale, input_scale = ctx.params
+        slope = comparison.where(out > 0, scale, (out + scale * alpha) * input_scale)
+        return grad * slope, None, None, None
+
+
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """math: ``x if x > 0 else alpha * (exp(x) - 1)``"""
-    negative = unary.expm1(comparison.clamp(input, max=0)) * alpha
-    return _result(input, comparison.where(input > 0, input, negative), inplace)
+    return _result(input, ExpLinear.apply(input, alpha, 1.0, 1.0), inplace)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``scale * elu(x, alpha)`` with the self-normalising constants."""
-    return _result(input, elu(input, _SELU_ALPHA) * _SELU_SCALE, inplace)
+    return _result(input, ExpLinear.apply(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """math: ``x if x > 0 else alpha * (exp(x / alpha) - 1)``"""
-    negative = unary.expm1(comparison.clamp(input, max=0) / alpha) * alpha
-    return _result(input, comparison.where(input > 0, input, negative), inplace)
+    return _result(input, ExpLinear.apply(input, alpha, 1.0, 1.0 / alpha), inplace)
 
 
 def rrelu(
@@ -180,20 +210,91 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     return comparison.where(input > 0, input, input * weight)
 
 
+_ERFC_COEFFS = (
+    -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398,
+    1.48851587, -0.82215223, 0.17087277,
+)  # fmt: skip
+
+
+def _normal_cdf(x):
+    """Phi(x) on an array. float32 and float16 use erfc's rational approximation (relative
+    error below 1.2e-7, under float32's resolution) because NumPy has no erf; float64
+    evaluates erf exactly."""
+    xp = xp_of(x)
+    if x.dtype.itemsize > 4:
+        return (special.erf(x * _SQRT_HALF) + 1) * 0.5
+    z = xp.abs(x) * x.dtype.type(_SQRT_HALF)
+    t = 1 / (1 + z * x.dtype.type(0.5))
+    poly = x.dtype.type(_ERFC_COEFFS[-1])
+    for c in _ERFC_COEFFS[-2::-1]:
+        poly = poly * t + x.dtype.type(c)
+    half_erfc = t * xp.exp(poly - z * z) * x.dtype.type(0.5)  # Phi(-|x|)
+    return xp.where(x >= 0, 1 - half_erfc, half_erfc)
+
+
+def _gelu_parts(x, approximate: str):
+    """(gelu(x), d gelu / dx) on arrays."""
+    xp = xp_of(x)
+    if approximate == "tanh":
+        k = x.dtype.type(_SQRT_2_OVER_PI)
+        c = x.dtype.type(0.044715)
+        t = xp.tanh(k * (x + c * x * x * x))
+        half_x = x * x.dtype.type(0.5)
+        slope = (1 + t) * x.dtype.type(0.5) + half_x * (1 - t * t) * k * (1 + 3 * c * x * x)
+        return half_x * (1 + t), slope
+    cdf = _normal_cdf(x)
+    pdf = xp.exp(x * x * x.dtype.type(-0.5)) * x.dtype.type(1 / math.sqrt(2 * math.pi))
+    return x * cdf, cdf + x * pdf
+
+
+def _gelu_slope_graph(x: Tensor, approximate: str) -> Tensor:
+    """d gelu / dx written with ember ops, so that double backward sees how it depends on x."""
+    if approximate == "tanh":
+        t = unary.tanh((x + x * x * x * 0.044715) * _SQRT_2_OVER_PI)
+        return (t + 1) * 0.5 + x * 0.5 * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
+    cdf = (unary.erf(x * _SQRT_HALF) + 1) * 0.5
+    return cdf + x * unary.exp(x * x * -0.5) * (1 / math.sqrt(2 * math.pi))
+
+
+class Gelu(ArrayFunction):
+    """``x * Phi(x)`` (or its tanh approximation), fused: the slope is kept from forward."""
+
+    node_name = "GeluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, approximate):
+        out, slope = _gelu_parts(x, approximate)
+        ctx.approximate = approximate
+        ctx.slope = slope
+        ctx.save_for_backward(x)
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        if _grad_state.enabled:  # create_graph: the slope must stay a function of x
+            return grad * _gelu_slope_graph(x, ctx.approximate), None
+        return ScaleGrad.apply(grad, None, ctx.slope.astype(grad._data.dtype, copy=False)), None
+
+
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """math: ``x * Phi(x)``; with ``approximate='tanh'``,
     ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``."""
-    if approximate == "none":
-        return input * (unary.erf(input * _SQRT_HALF) + 1) * 0.5
-    if approximate == "tanh":
-        inner = (input + input * input * input * 0.044715) * _SQRT_2_OVER_PI
-        return input * (unary.tanh(inner) + 1) * 0.5
-    raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate}")
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate}")
+    return Gelu.apply(float_input(input), approximate)
+
+
+def _composed(input: Tensor, fn, inplace: bool) -> Tensor:
+    """``fn(input)``, written back into input for the in-place form. The composition saves
+    its input for backward, so the in-place form computes from a copy."""
+    x = input.clone() if inplace and input.requires_grad else input
+    return _result(input, fn(x), inplace)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (swish)."""
-    return _result(input, input * unary.sigmoid(input), inplace)
+    return _composed(input, lambda x: x * unary.sigmoid(x), inplace)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -205,7 +306,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``"""
-    return _result(input, input * unary.tanh(softplus(input)), inplace)
+    return _composed(input, lambda x: x * unary.tanh(softplus(x)), inplace)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
@@ -263,8 +364,10 @@ class Softmax(ArrayFunction):
     @staticmethod
     def forward(ctx, x, dim):
         xp = xp_of(x)
-        e = xp.exp(x - x.max(axis=dim, keepdims=True)) if x.size else x.copy()
-        out = e / e.sum(axis=dim, keepdims=True) if x.size else e
+        out = x - x.max(axis=dim, keepdims=True) if x.size else x.copy()
+        xp.exp(out, out=out)
+        if x.size:
+            out /= out.sum(axis=dim, keepdims=True)
         ctx.dim = dim
         ctx.save_for_backward(out)
         return out
@@ -272,8 +375,15 @@ class Softmax(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        gy = grad * out
-        return gy - out * gy.sum(ctx.dim, keepdim=True), None
+        if _grad_state.enabled:  # create_graph: written with ember ops
+            gy = grad * out
+            return gy - out * gy.sum(ctx.dim, keepdim=True), None
+        g, y = grad._data, out._data
+        gx = g * y
+        total = gx.sum(axis=ctx.dim, keepdims=True)
+        xp_of(g).subtract(g, total, out=gx)
+        gx *= y
+        return Tensor._make(gx), None
 
 
 class LogSoftmax(ArrayFunction):
@@ -283,8 +393,8 @@ class LogSoftmax(ArrayFunction):
     def forward(ctx, x, dim):
         xp = xp_of(x)
         if x.size:
-            shifted = x - x.max(axis=dim, keepdims=True)
-            out = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+            out = x - x.max(axis=dim, keepdims=True)
+            out -= xp.log(xp.exp(out).sum(axis=dim, keepdims=True))
         else:
             out = x.copy()
         ctx.dim = dim
@@ -294,7 +404,14 @@ class LogSoftmax(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad - unary.exp(out) * grad.sum(ctx.dim, keepdim=True), None
+        if _grad_state.enabled:
+            return grad - unary.exp(out) * grad.sum(ctx.dim, keepdim=True), None
+        g = grad._data
+        xp = xp_of(g)
+        gx = xp.exp(out._data)
+        gx *= g.sum(axis=ctx.dim, keepdims=True)
+        xp.subtract(g, gx, out=gx)
+        return Tensor._make(gx), None
 
 
 def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
@@ -307,7 +424,9 @@ def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def _softmax_input(input: Tensor, dim, dtype, name: str) -> tuple:
+def _softmax_input(input: Tensor, dim, dtype, name: str, stacklevel=None) -> tuple:
+    if isinstance(stacklevel, _dtype.dtype):  # torch.softmax(x, dim, dtype): dtype third
+        dtype = stacklevel
     if dim is None:
         dim = _softmax_dim(name, input.dim(), 4)
     if dtype is not None:
@@ -325,17 +444,17 @@ def _dtype_label(d) -> str:
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """math: ``softmax(x)_i = exp(x_i) / sum_j exp(x_j)`` along ``dim``."""
-    x, d = _softmax_input(input, dim, dtype, "softmax")
+    x, d = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
     return Softmax.apply(x, d)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """math: ``log_softmax(x)_i = x_i - log sum_j exp(x_j)`` along ``dim``."""
-    x, d = _softmax_input(input, dim, dtype, "log_softmax")
+    x, d = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
     return LogSoftmax.apply(x, d)
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """``softmax(-x)``"""
-    x, d = _softmax_input(input, dim, dtype, "softmin")
+    x, d = _softmax_input(input, dim, dtype, "softmin", _stacklevel)
     return Softmax.apply(-x, d)

@@ -41,9 +41,7 @@ class EmbeddingGrad(ArrayFunction):
         scale = _row_scale(xp, flat, num_weights, padding_idx, scale_grad_by_freq, grad.dtype)
         if scale is not None:
             rows = rows * scale[:, None]
-        out = xp.zeros((num_weights, grad.shape[-1]), dtype=grad.dtype)
-        xp.add.at(out, flat, rows)
-        return out
+        return _scatter_add_rows(xp, flat, rows, num_weights)
 
     @staticmethod
     def backward(ctx, gg):
@@ -58,6 +56,22 @@ class EmbeddingGrad(ArrayFunction):
         return picked, None, None, None, None
 
 
+def _scatter_add_rows(xp, flat, rows, num_rows: int):
+    """A (num_rows, D) table whose row i is the sum of ``rows[flat == i]``."""
+    out = xp.zeros((num_rows, rows.shape[-1]), dtype=rows.dtype)
+    if xp is not np or flat.size == 0:
+        xp.add.at(out, flat, rows)
+        return out
+    # first occurrences are plain writes; only repeats go through the slow ufunc.at
+    used, first = np.unique(flat, return_index=True)
+    out[used] = rows[first]
+    if used.size != flat.size:
+        repeats = np.ones(flat.size, dtype=bool)
+        repeats[first] = False
+        np.add.at(out, flat[repeats], rows[repeats])
+    return out
+
+
 def _row_scale(xp, flat, num_weights, padding_idx, by_freq, dtype):
     """Per looked-up item: 0 for the padding row, 1/count with scale_grad_by_freq."""
     if padding_idx is None and not by_freq:
@@ -67,8 +81,8 @@ def _row_scale(xp, flat, num_weights, padding_idx, by_freq, dtype):
         counts = xp.bincount(flat, minlength=num_weights)
         scale = scale / counts[flat]
     if padding_idx is not None:
-        scale = xp.where(flat == padding_idx, 0, scale).astype(dtype)
-    return scale
+        scale = xp.where(flat == padding_idx, 0, scale)
+    return scale.astype(dtype, copy=False)
 
 
 def _check_indices(input: Tensor, num_weights: int, what: str = "embedding") -> None:

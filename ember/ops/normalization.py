@@ -18,47 +18,103 @@ from ._util import xp_of
 
 
 class Normalize(ArrayFunction):
-    """``xhat = (x - mean) * invstd`` over ``axes`` (biased variance).
+    """``y = (x - mean) * invstd * w + b`` with mean and (biased) variance over ``axes``;
+    ``w`` and ``b`` (optional) are already shaped to broadcast against x.
 
-    math: ``dx = invstd * (g - mean(g) - xhat * mean(g * xhat))``.
+    math: with ``xhat = (x - mean) * invstd`` and ``gh = g * w``,
+    ``dx = invstd * (gh - mean(gh) - xhat * mean(gh * xhat))``, ``dw = sum(g * xhat)``,
+    ``db = sum(g)`` (summed to the shapes of w and b).
     ``stats`` (a dict, or None) receives the batch mean and biased variance as arrays.
     """
 
     node_name = "NativeBatchNormBackward0"
 
     @staticmethod
-    def forward(ctx, x, axes, eps, stats=None):
+    def forward(ctx, x, weight, bias, axes, eps, stats=None):
         xp = xp_of(x)
         mean = x.mean(axis=axes, keepdims=True)
-        centred = x - mean
-        var = (centred * centred).mean(axis=axes, keepdims=True)
+        xhat = x - mean
+        out = xhat * xhat  # a scratch buffer first, the output at the end (fewer allocations)
+        var = out.mean(axis=axes, keepdims=True)
         invstd = 1.0 / xp.sqrt(var + eps)
-        out = centred * invstd
+        xhat *= invstd
         if stats is not None:
             stats["mean"] = mean
             stats["var"] = var
         ctx.axes = axes
         ctx.eps = eps
-        ctx.save_for_backward(x, out, invstd)
+        ctx.bias_shape = bias.shape if bias is not None else None
+        ctx.save_for_backward(x, weight, xhat, invstd)
+        if weight is not None:
+            xp.multiply(xhat, weight, out=out)
+        else:
+            out[...] = xhat
+        if bias is not None:
+            out += bias
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        x, xhat, invstd = ctx.saved_tensors
-        axes = ctx.axes
+        x, weight, xhat, invstd = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad[:3]
         if _grad_state.enabled:
-            # create_graph: rebuild xhat and invstd from x so the gradient is differentiable
-            mean = x.mean(axes, keepdim=True)
-            centred = x - mean
-            invstd = ((centred * centred).mean(axes, keepdim=True) + ctx.eps).rsqrt()
-            xhat = centred * invstd
-        g_mean = grad.mean(axes, keepdim=True)
-        gx_mean = (grad * xhat).mean(axes, keepdim=True)
-        return invstd * (grad - g_mean - xhat * gx_mean), None, None, None
+            return _normalize_backward_graph(ctx, grad, x, weight)
+        axes = ctx.axes
+        g = grad._data
+        xh = xhat._data
+        gx = gw = gb = None
+        if need_b:
+            gb = Tensor._make(_sum_to(g, ctx.bias_shape))
+        if not (need_x or need_w):
+            return gx, gw, gb, None, None, None
+        g_xhat = g * xh
+        if need_w:
+            gw = Tensor._make(_sum_to(g_xhat, weight._data.shape))
+        if need_x:
+            w = weight._data if weight is not None else None
+            gh = g * w if w is not None else g.copy()
+            if w is not None:
+                g_xhat *= w  # now gh * xhat
+            proj = g_xhat.mean(axis=axes, keepdims=True)
+            gh -= gh.mean(axis=axes, keepdims=True)
+            gh -= xp_of(g).multiply(xh, proj, out=g_xhat)
+            gh *= invstd._data
+            gx = Tensor._make(gh)
+        return gx, gw, gb, None, None, None
 
 
-def _broadcast_channels(t: Tensor, ndim: int) -> Tensor:
+def _sum_to(array, shape: tuple):
+    """Sum an array over the axes that broadcasting stretched to reach its shape."""
+    lead = array.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and array.shape[lead + i] != 1
+    )
+    out = array.sum(axis=axes, keepdims=True) if axes else array
+    return out.reshape(shape)
+
+
+def _normalize_backward_graph(ctx, grad, x, weight):
+    """The same gradients written with ember ops on x, for create_graph (double backward)."""
+    from ._util import sum_to_shape
+
+    axes = ctx.axes
+    mean = x.mean(axes, keepdim=True)
+    centred = x - mean
+    invstd = ((centred * centred).mean(axes, keepdim=True) + ctx.eps).rsqrt()
+    xhat = centred * invstd
+    gh = grad * weight if weight is not None else grad
+    g_mean = gh.mean(axes, keepdim=True)
+    gx_mean = (gh * xhat).mean(axes, keepdim=True)
+    gx = invstd * (gh - g_mean - xhat * gx_mean)
+    gw = sum_to_shape(grad * xhat, weight.shape) if weight is not None else None
+    gb = sum_to_shape(grad, ctx.bias_shape) if ctx.needs_input_grad[2] else None
+    return gx, gw, gb, None, None, None
+
+
+def _broadcast_channels(t: Tensor | None, ndim: int):
     """A (C,) tensor shaped (1, C, 1, ...) to act on dim 1 of an ``ndim`` input."""
+    if t is None:
+        return None
     return t.reshape((1, -1) + (1,) * (ndim - 2)) if ndim > 1 else t
 
 
@@ -108,12 +164,13 @@ def batch_norm(
                 f"{input.shape}"
             )
         stats = {} if running_mean is not None or running_var is not None else None
-        out = Normalize.apply(input, axes, eps, stats)
+        w, b = _broadcast_channels(weight, ndim), _broadcast_channels(bias, ndim)
+        out = Normalize.apply(input, w, b, axes, eps, stats)
         if running_mean is not None:
             _update_running(running_mean, stats["mean"], momentum)
         if running_var is not None:
             _update_running(running_var, stats["var"] * (count / (count - 1)), momentum)
-        return _affine(out, weight, bias, ndim)
+        return out
     if running_mean is None or running_var is None:
         raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
     mean = _broadcast_channels(running_mean.to(input.dtype), ndim)
@@ -144,12 +201,7 @@ def layer_norm(
 ) -> Tensor:
     """Normalise over the trailing ``normalized_shape`` dims, then ``* weight + bias``."""
     axes = _normalized_axes(input, normalized_shape)
-    out = Normalize.apply(input, axes, eps)
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
+    return Normalize.apply(input, weight, bias, axes, eps)
 
 
 def rms_norm(
@@ -183,7 +235,7 @@ def group_norm(
             f"input of shape {list(input.shape)} and num_groups={num_groups}"
         )
     grouped = input.reshape(n, num_groups, -1)
-    out = Normalize.apply(grouped, (2,), eps).reshape(input.shape)
+    out = Normalize.apply(grouped, None, None, (2,), eps).reshape(input.shape)
     return _affine(out, weight, bias, input.dim())
 
 
@@ -203,7 +255,8 @@ def instance_norm(
         return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
     axes = tuple(range(2, ndim))
     stats = {} if running_mean is not None or running_var is not None else None
-    out = Normalize.apply(input, axes, eps, stats)
+    w, b = _broadcast_channels(weight, ndim), _broadcast_channels(bias, ndim)
+    out = Normalize.apply(input, w, b, axes, eps, stats)
     if stats is not None:
         count = math.prod(input.shape[2:])
         n = input.shape[0]
@@ -212,7 +265,7 @@ def instance_norm(
         if running_var is not None:
             var = stats["var"].reshape(n, -1).mean(0) * (count / max(count - 1, 1))
             _update_running(running_var, var, momentum)
-    return _affine(out, weight, bias, ndim)
+    return out
 
 
 def local_response_norm(

@@ -13,6 +13,21 @@ def rand(*shape, seed=0):
     return np.random.default_rng(seed).uniform(-2, 2, shape)
 
 
+def idx(*shape, high=6, seed=0):
+    return np.random.default_rng(seed).integers(0, high, shape)
+
+
+def prob(*shape, seed=0):
+    return np.random.default_rng(seed).uniform(0.05, 0.95, shape)
+
+
+def nn_lib(nn):
+    """The library (torch or ember) an ``nn`` module belongs to."""
+    import importlib
+
+    return importlib.import_module(nn.__name__.split(".")[0])
+
+
 LAYERS = {
     "Identity": (lambda nn: nn.Identity(3, foo=1), [rand(2, 3)]),
     "Linear": (lambda nn: nn.Linear(5, 4), [rand(3, 5)]),
@@ -58,6 +73,75 @@ LAYERS = {
         [rand(2, 4, 2, 2)],
     ),
     "Dropout-eval-or-0": (lambda nn: nn.Dropout(0.0), [rand(3, 5)]),
+    "Embedding": (lambda nn: nn.Embedding(6, 3), [idx(2, 4)]),
+    "Embedding-padding": (lambda nn: nn.Embedding(6, 3, padding_idx=1), [idx(2, 4)]),
+    "Embedding-maxnorm": (lambda nn: nn.Embedding(6, 3, max_norm=0.5), [idx(2, 4)]),
+    "Embedding-freq": (lambda nn: nn.Embedding(6, 3, scale_grad_by_freq=True), [idx(9)]),
+    "EmbeddingBag": (lambda nn: nn.EmbeddingBag(6, 3), [idx(2, 4)]),
+    "EmbeddingBag-sum-pad": (
+        lambda nn: nn.EmbeddingBag(6, 3, mode="sum", padding_idx=0),
+        [idx(3, 4)],
+    ),
+    "EmbeddingBag-max": (lambda nn: nn.EmbeddingBag(6, 3, mode="max"), [idx(3, 4)]),
+    "EmbeddingBag-offsets": (
+        lambda nn: nn.EmbeddingBag(6, 3),
+        [idx(8), np.array([0, 3, 3, 5])],
+    ),
+    "Flatten": (lambda nn: nn.Flatten(), [rand(2, 3, 4)]),
+    "Flatten-dims": (lambda nn: nn.Flatten(0, 1), [rand(2, 3, 4)]),
+    "Unflatten": (lambda nn: nn.Unflatten(1, (2, 3)), [rand(2, 6)]),
+    "PixelShuffle": (lambda nn: nn.PixelShuffle(2), [rand(2, 8, 3, 2)]),
+    "PixelUnshuffle": (lambda nn: nn.PixelUnshuffle(2), [rand(2, 2, 4, 6)]),
+    "ChannelShuffle": (lambda nn: nn.ChannelShuffle(2), [rand(2, 6, 3)]),
+    "CosineSimilarity": (lambda nn: nn.CosineSimilarity(dim=-1), [rand(3, 4), rand(3, 4, seed=1)]),
+    "PairwiseDistance": (lambda nn: nn.PairwiseDistance(p=3.0), [rand(3, 4), rand(3, 4, seed=1)]),
+    "CrossEntropyLoss": (
+        lambda nn: nn.CrossEntropyLoss(ignore_index=2, label_smoothing=0.1),
+        [rand(6, 5), idx(6, high=5)],
+    ),
+    "CrossEntropyLoss-weight": (
+        lambda nn: nn.CrossEntropyLoss(weight=nn_lib(nn).tensor([1.0, 2.0, 0.5]), reduction="sum"),
+        [rand(4, 3, 2), idx(4, 2, high=3)],
+    ),
+    "NLLLoss": (lambda nn: nn.NLLLoss(reduction="none"), [rand(6, 5), idx(6, high=5)]),
+    "MSELoss": (lambda nn: nn.MSELoss(), [rand(3, 4), rand(3, 4, seed=1)]),
+    "L1Loss": (lambda nn: nn.L1Loss(reduction="sum"), [rand(3, 4), rand(3, 4, seed=1)]),
+    "SmoothL1Loss": (lambda nn: nn.SmoothL1Loss(beta=0.5), [rand(3, 4), rand(3, 4, seed=1)]),
+    "HuberLoss": (lambda nn: nn.HuberLoss(delta=0.5), [rand(3, 4), rand(3, 4, seed=1)]),
+    "BCELoss": (lambda nn: nn.BCELoss(), [prob(3, 4), prob(3, 4, seed=1)]),
+    "BCEWithLogitsLoss": (
+        lambda nn: nn.BCEWithLogitsLoss(pos_weight=nn_lib(nn).tensor([1.0, 2.0, 3.0, 0.5])),
+        [rand(3, 4), prob(3, 4, seed=1)],
+    ),
+    "KLDivLoss": (lambda nn: nn.KLDivLoss(reduction="batchmean"), [rand(3, 4), prob(3, 4)]),
+    "PoissonNLLLoss": (lambda nn: nn.PoissonNLLLoss(), [rand(3, 4), prob(3, 4)]),
+    "GaussianNLLLoss": (lambda nn: nn.GaussianNLLLoss(), [rand(3, 4), rand(3, 4), prob(3, 4)]),
+    "CosineEmbeddingLoss": (
+        lambda nn: nn.CosineEmbeddingLoss(0.1),
+        [rand(3, 4), rand(3, 4, seed=1), np.array([1.0, -1.0, 1.0])],
+    ),
+    "MarginRankingLoss": (
+        lambda nn: nn.MarginRankingLoss(0.2),
+        [rand(5), rand(5, seed=1), np.array([1.0, -1.0, 1.0, 1.0, -1.0])],
+    ),
+    "HingeEmbeddingLoss": (
+        lambda nn: nn.HingeEmbeddingLoss(),
+        [rand(5), np.array([1.0, -1.0, 1.0, 1.0, -1.0])],
+    ),
+    "MultiLabelSoftMarginLoss": (
+        lambda nn: nn.MultiLabelSoftMarginLoss(),
+        [rand(3, 4), np.array([[1.0, 0, 1, 0], [0, 0, 1, 1], [1, 1, 1, 0]])],
+    ),
+    "MultiMarginLoss": (lambda nn: nn.MultiMarginLoss(), [rand(6, 5), idx(6, high=5)]),
+    "SoftMarginLoss": (
+        lambda nn: nn.SoftMarginLoss(),
+        [rand(5), np.array([1.0, -1, 1, 1, -1])],
+        {"const": (1,)},
+    ),
+    "TripletMarginLoss": (
+        lambda nn: nn.TripletMarginLoss(margin=0.5),
+        [rand(3, 4), rand(3, 4, seed=1), rand(3, 4, seed=2)],
+    ),
 }
 ACTIVATIONS = {
     "ReLU": lambda nn: nn.ReLU(),
@@ -99,10 +183,10 @@ for _name, _make in ACTIVATIONS.items():
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", list(LAYERS))
 def test_layer(name, dtype, train):
-    make, inputs = LAYERS[name]
+    make, inputs, *options = LAYERS[name]
     if name.startswith("RReLU") and train:
         pytest.skip("random slopes in training mode: tested statistically")
-    compare_module(lambda lib: make(lib.nn), inputs, dtype, train=train)
+    compare_module(lambda lib: make(lib.nn), inputs, dtype, train=train, **dict(*options))
 
 
 def test_batchnorm_running_stats_over_steps():
@@ -162,3 +246,43 @@ def test_bad_input_raises_like_torch(make, shape):
         errors.append(info.value)
     assert type(errors[1]) is type(errors[0]), (errors[1], errors[0])
     assert str(errors[1]) == str(errors[0])
+
+
+def test_ctc_loss_module_and_errors():
+    import torch
+
+    import ember
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((8, 2, 5))
+    targets = np.array([[1, 2, 3], [4, 4, 0]])
+    results = []
+    for lib in (torch, ember):
+        lp = lib.from_numpy(x.copy()).requires_grad_()
+        loss = lib.nn.CTCLoss(blank=0)(lp.log_softmax(2), lib.from_numpy(targets), [8, 7], [3, 2])
+        loss.backward()
+        results.append((float(loss), lp.grad.numpy().copy()))
+        with pytest.raises(RuntimeError):
+            lib.nn.functional.ctc_loss(lp, lib.from_numpy(targets), [8, 7], [4, 2])
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-10)
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-8, atol=1e-10)
+
+
+def test_embedding_from_pretrained_and_padding_grad():
+    import torch
+
+    import ember
+
+    table = rand(5, 3)
+    for lib in (torch, ember):
+        pretrained = lib.from_numpy(table.astype("float32"))
+        frozen = lib.nn.Embedding.from_pretrained(pretrained)
+        assert not frozen.weight.requires_grad and repr(frozen) == "Embedding(5, 3)"
+        trainable = lib.nn.EmbeddingBag.from_pretrained(pretrained, freeze=False, mode="sum")
+        assert trainable.weight.requires_grad
+        emb = lib.nn.Embedding(5, 3, padding_idx=-1)
+        assert emb.padding_idx == 4 and not emb.weight.detach().numpy()[4].any()
+        emb(lib.tensor([[4, 1, 4]])).sum().backward()
+        assert not emb.weight.grad.numpy()[4].any() and emb.weight.grad.numpy()[1].all()
+        with pytest.raises(AssertionError):
+            lib.nn.Embedding(5, 3, padding_idx=5)

@@ -310,3 +310,59 @@ def test_deepcopy_and_pickle_module():
     m3 = pickle.loads(pickle.dumps(seq))
     assert list(m3.state_dict()) == list(seq.state_dict())
     np.testing.assert_array_equal(m3[0].weight.detach().numpy(), seq[0].weight.detach().numpy())
+
+
+def test_backward_pre_hook_and_inputs_without_grad():
+    results = []
+    for lib in (torch, ember):
+        lib.manual_seed(0)
+        lin = lib.nn.Linear(3, 2)
+        with lib.no_grad():
+            lin.weight.copy_(lib.ones(2, 3))
+        seen = []
+        lin.register_full_backward_pre_hook(lambda m, go, seen=seen: (go[0] * 2,))
+        lin.register_full_backward_hook(
+            lambda m, gi, go, seen=seen: seen.append((gi[0] is None, go[0].numpy().copy()))
+        )
+        x = lib.ones(4, 3)  # does not require grad: grad_input is (None,)
+        lin(x).sum().backward()
+        results.append((seen, lin.weight.grad.numpy().copy()))
+    (ts, tw), (es, ew) = results
+    assert len(es) == len(ts) == 1 and es[0][0] and ts[0][0]
+    np.testing.assert_allclose(es[0][1], ts[0][1])
+    np.testing.assert_allclose(ew, tw)
+
+
+def test_old_batchnorm_checkpoint_and_extra_state():
+    from collections import OrderedDict
+
+    for lib in (torch, ember):
+        bn = lib.nn.BatchNorm1d(3)
+        sd = {k: v for k, v in bn.state_dict().items() if k != "num_batches_tracked"}
+        assert repr(bn.load_state_dict(sd)) == "<All keys matched successfully>"
+        versioned = OrderedDict(sd)
+        versioned._metadata = {"": {"version": 2}}
+        with pytest.raises(RuntimeError, match="num_batches_tracked"):
+            bn.load_state_dict(versioned)
+
+        class Counter(lib.nn.Module):
+            def __init__(self, nn=lib.nn):
+                super().__init__()
+                self.lin = nn.Linear(2, 2)
+                self.count = 3
+
+            def get_extra_state(self):
+                return {"count": self.count}
+
+            def set_extra_state(self, state):
+                self.count = state["count"]
+
+        a, b = Counter(), Counter()
+        a.count = 7
+        sd = a.state_dict()
+        assert list(sd) == ["_extra_state", "lin.weight", "lin.bias"]
+        b.load_state_dict(sd)
+        assert b.count == 7
+        del sd["_extra_state"]
+        with pytest.raises(RuntimeError, match="_extra_state"):
+            b.load_state_dict(sd)

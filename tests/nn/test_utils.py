@@ -144,3 +144,17 @@ def test_state_dict_roundtrip_into_torch():
         rtol=1e-5,
         atol=1e-6,
     )
+
+
+@pytest.mark.parametrize("train", [True, False])
+def test_hook_spectral_norm(train):
+    def make(lib):
+        return lib.nn.utils.spectral_norm(lib.nn.Linear(5, 4), n_power_iterations=2)
+
+    t, e = compare_module(make, [_rand(3, 5)], "float64", train=train)
+    assert list(e.state_dict()) == list(t.state_dict())
+    assert [n for n, _ in e.named_buffers()] == [n for n, _ in t.named_buffers()]
+    torch.nn.utils.remove_spectral_norm(t)
+    ember.nn.utils.remove_spectral_norm(e)
+    assert list(e.state_dict()) == list(t.state_dict())
+    np.testing.assert_allclose(e.weight.detach().numpy(), t.weight.detach().numpy(), rtol=1e-9)

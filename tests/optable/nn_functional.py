@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from oracle import OpEntry
 
 from .makers import args, arr, away_from_zero, ints, positive
@@ -579,5 +580,125 @@ add(
         args(arr(2, 6, 2)),
         fn=lambda lib, x: fl(lib).channel_shuffle(x, 3),
         errors=(args(arr(1, 5, 2)),),
+    ),
+)
+
+
+# ---- CTC ------------------------------------------------------------------------------------
+def log_probs(*shape):
+    def make(rng, dtype):
+        x = rng.standard_normal(shape)
+        return (x - np.log(np.exp(x).sum(-1, keepdims=True))).astype(dtype)
+
+    return make
+
+
+for red in ("none", "mean", "sum"):
+    add(
+        OpEntry(
+            F("ctc_loss"),
+            args(log_probs(7, 3, 5)),
+            fn=lambda lib, lp, r=red: fl(lib).ctc_loss(
+                lp,
+                lib.tensor([[1, 2, 2], [3, 1, 0], [4, 4, 4]]),
+                lib.tensor([7, 5, 6]),
+                lib.tensor([3, 2, 0]),
+                reduction=r,
+            ),
+            variant=red,
+            gradgrad=False,
+        )
+    )
+add(
+    OpEntry(
+        F("ctc_loss"),
+        args(log_probs(6, 2, 4)),
+        fn=lambda lib, lp: fl(lib).ctc_loss(
+            lp, lib.tensor([1, 2, 3, 3, 1]), (6, 6), (2, 3), blank=0, reduction="sum"
+        ),
+        variant="concatenated",
+        gradgrad=False,
+    ),
+    OpEntry(
+        F("ctc_loss"),
+        args(log_probs(3, 2, 4)),
+        fn=lambda lib, lp: fl(lib).ctc_loss(
+            lp, lib.tensor([[1, 2, 1], [1, 1, 1]]), [3, 3], [3, 3], zero_infinity=True
+        ),
+        variant="zero-infinity",
+        gradgrad=False,
+    ),
+    OpEntry(
+        F("ctc_loss"),
+        args(log_probs(6, 4)),
+        fn=lambda lib, lp: fl(lib).ctc_loss(lp, lib.tensor([2, 1]), [6], [2], blank=3),
+        variant="unbatched-blank",
+        gradgrad=False,
+    ),
+)
+
+
+# ---- in-place forms and dropout (eval mode or p=0: deterministic in both libraries) ----------
+def _inplace(name, *extra):
+    return lambda lib, x: getattr(fl(lib), name)(x.clone(), *extra)
+
+
+add(
+    OpEntry(F("relu_"), args(away_from_zero(3, 4)), fn=_inplace("relu_")),
+    OpEntry(F("elu_"), args(away_from_zero(3, 4)), fn=_inplace("elu_", 0.5)),
+    OpEntry(F("leaky_relu_"), args(away_from_zero(3, 4)), fn=_inplace("leaky_relu_", 0.2)),
+    OpEntry(F("hardtanh_"), args(away_from_zero(3, 4)), fn=_inplace("hardtanh_", -0.5, 0.5)),
+    OpEntry(F("threshold_"), args(away_from_zero(3, 4)), fn=_inplace("threshold_", 0.2, 9.0)),
+    OpEntry(
+        F("relu"),
+        args(away_from_zero(3, 4)),
+        fn=lambda lib, x: fl(lib).relu(x * 1.0, inplace=True),
+        variant="inplace-nonleaf",
+    ),
+)
+for name in ("silu", "mish", "selu", "celu", "hardswish", "hardsigmoid", "relu6", "rrelu"):
+    add(
+        OpEntry(
+            F(name),
+            args(away_from_zero(3, 4)),
+            fn=lambda lib, x, n=name: getattr(fl(lib), n)(x * 1.0, inplace=True),
+            variant="inplace",
+            gradgrad=name not in NO_GRADGRAD,
+        )
+    )
+for name, shape in (
+    ("dropout", (3, 4)),
+    ("dropout1d", (2, 3, 4)),
+    ("dropout2d", (2, 3, 4, 2)),
+    ("dropout3d", (2, 3, 2, 2, 2)),
+    ("alpha_dropout", (3, 4)),
+    ("feature_alpha_dropout", (2, 3, 4)),
+):
+    add(
+        OpEntry(
+            F(name),
+            args(arr(*shape)),
+            fn=lambda lib, x, n=name: getattr(fl(lib), n)(x, 0.5, False) * 1.0,
+            variant="eval",
+        ),
+        OpEntry(
+            F(name),
+            args(arr(*shape)),
+            fn=lambda lib, x, n=name: getattr(fl(lib), n)(x, 0.0, True) * 1.0,
+            variant="p0",
+        ),
+    )
+add(
+    OpEntry(
+        "softmax",
+        args(arr(3, 4)),
+        fn=lambda lib, x: lib.softmax(x, 1, lib.float64),
+        variant="positional-dtype",
+    ),
+    OpEntry(
+        "Tensor.log_softmax",
+        args(arr(3, 4)),
+        fn=lambda lib, x: x.log_softmax(0, lib.float64),
+        variant="positional-dtype",
     ),
 )

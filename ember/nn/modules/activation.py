@@ -29,26 +29,36 @@ class _Inplace(Module):
 
 
 class ReLU(_Inplace):
+    """``max(x, 0)``."""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.relu(input, inplace=self.inplace)
 
 
 class SELU(_Inplace):
+    """Scaled ELU with the self-normalising constants."""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.selu(input, self.inplace)
 
 
 class SiLU(_Inplace):
+    """``x * sigmoid(x)``."""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.silu(input, inplace=self.inplace)
 
 
 class Mish(_Inplace):
+    """``x * tanh(softplus(x))``."""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.mish(input, inplace=self.inplace)
 
 
 class Hardsigmoid(Module):
+    """``relu6(x + 3) / 6``."""
+
     def __init__(self, inplace: bool = False):
         super().__init__()
         self.inplace = inplace
@@ -58,11 +68,15 @@ class Hardsigmoid(Module):
 
 
 class Hardswish(Hardsigmoid):
+    """``x * relu6(x + 3) / 6``."""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.hardswish(input, self.inplace)
 
 
 class Hardtanh(Module):
+    """``clamp(x, min_val, max_val)``."""
+
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         if min_val >= max_val:
@@ -79,6 +93,8 @@ class Hardtanh(Module):
 
 
 class ReLU6(Hardtanh):
+    """``min(max(x, 0), 6)``."""
+
     def __init__(self, inplace: bool = False):
         super().__init__(0.0, 6.0, inplace)
 
@@ -87,6 +103,8 @@ class ReLU6(Hardtanh):
 
 
 class LeakyReLU(Module):
+    """``x`` if positive, else ``negative_slope * x``."""
+
     def __init__(self, negative_slope: float = 1e-2, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope = negative_slope
@@ -100,6 +118,8 @@ class LeakyReLU(Module):
 
 
 class ELU(Module):
+    """``x`` if positive, else ``alpha * (exp(x) - 1)``."""
+
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.alpha = alpha
@@ -113,11 +133,15 @@ class ELU(Module):
 
 
 class CELU(ELU):
+    """``x`` if positive, else ``alpha * (exp(x / alpha) - 1)``."""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.celu(input, self.alpha, self.inplace)
 
 
 class RReLU(Module):
+    """Leaky ReLU with a random slope in [lower, upper] while training, the mean slope in eval."""
+
     def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False):
         super().__init__()
         self.lower = lower
@@ -154,6 +178,8 @@ class PReLU(Module):
 
 
 class Threshold(Module):
+    """``x`` where ``x > threshold``, else ``value``."""
+
     def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
         super().__init__()
         self.threshold = threshold
@@ -168,6 +194,8 @@ class Threshold(Module):
 
 
 class GELU(Module):
+    """``x * Phi(x)`` (or its tanh approximation)."""
+
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
         self.approximate = approximate
@@ -180,6 +208,8 @@ class GELU(Module):
 
 
 class Softplus(Module):
+    """``log(1 + exp(beta x)) / beta`` (linear above ``threshold``)."""
+
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
         self.beta = beta
@@ -193,6 +223,8 @@ class Softplus(Module):
 
 
 class Softshrink(Module):
+    """Shrink towards 0 by ``lambd``; 0 inside [-lambd, lambd]."""
+
     def __init__(self, lambd: float = 0.5) -> None:
         super().__init__()
         self.lambd = lambd
@@ -205,6 +237,8 @@ class Softshrink(Module):
 
 
 class Hardshrink(Softshrink):
+    """``x`` where ``|x| > lambd``, else 0."""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.hardshrink(input, self.lambd)
 
@@ -236,16 +270,22 @@ class _SoftmaxBase(Module):
 
 
 class Softmax(_SoftmaxBase):
+    """Softmax along ``dim``."""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.softmax(input, self.dim, _stacklevel=5)
 
 
 class LogSoftmax(_SoftmaxBase):
+    """Log-softmax along ``dim``."""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.log_softmax(input, self.dim, _stacklevel=5)
 
 
 class Softmin(_SoftmaxBase):
+    """Softmax of ``-x`` along ``dim``."""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.softmin(input, self.dim, _stacklevel=5)
 
@@ -262,6 +302,8 @@ class Softmax2d(Module):
 
 
 class GLU(Module):
+    """Gated linear unit: halves a, b of ``dim``; ``a * sigmoid(b)``."""
+
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
         self.dim = dim

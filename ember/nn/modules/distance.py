@@ -8,6 +8,8 @@ from .module import Module
 
 
 class PairwiseDistance(Module):
+    """``||x1 - x2 + eps||_p`` along the last dim."""
+
     def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
         super().__init__()
         self.norm = p
@@ -19,6 +21,8 @@ class PairwiseDistance(Module):
 
 
 class CosineSimilarity(Module):
+    """Cosine of the angle between x1 and x2 along ``dim``."""
+
     def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
         super().__init__()
         self.dim = dim

@@ -39,6 +39,8 @@ class Unflatten(Module):
 
 
 class PixelShuffle(Module):
+    """(*, C r^2, H, W) -> (*, C, H r, W r)."""
+
     def __init__(self, upscale_factor: int) -> None:
         super().__init__()
         self.upscale_factor = upscale_factor
@@ -51,6 +53,8 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
+    """(*, C, H r, W r) -> (*, C r^2, H, W)."""
+
     def __init__(self, downscale_factor: int) -> None:
         super().__init__()
         self.downscale_factor = downscale_factor
@@ -63,6 +67,8 @@ class PixelUnshuffle(Module):
 
 
 class ChannelShuffle(Module):
+    """Interleave the channels of ``groups`` groups."""
+
     def __init__(self, groups: int) -> None:
         super().__init__()
         self.groups = groups

@@ -3,35 +3,14 @@ so that `parameters()`, `state_dict()`, `to()` and `repr()` walk the tree as PyT
 
 from __future__ import annotations
 
-import itertools
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterator, Mapping
 
 from ..._tensor import Tensor
-from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...ops.conversion import _parse_to_args
 from ..parameter import Buffer, Parameter
-
-_hook_ids = itertools.count()
-
-
-class RemovableHandle:
-    """Returned by the ``register_*_hook`` methods; ``remove()`` unregisters the hook."""
-
-    def __init__(self, *hook_dicts: dict):
-        self._dicts = hook_dicts
-        self.id = next(_hook_ids)
-
-    def remove(self) -> None:
-        for d in self._dicts:
-            d.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
+from ._hooks import RemovableHandle, _BackwardHookState, _insert
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -373,6 +352,8 @@ class Module:
         for name, buf in self._buffers.items():
             if buf is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = buf if keep_vars else buf.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + "_extra_state"] = self.get_extra_state()
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".",
@@ -384,10 +365,21 @@ class Module:
         unexpected keys raise. Returns ``(missing_keys, unexpected_keys)``."""
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        metadata = getattr(state_dict, "_metadata", None)
+        state_dict = OrderedDict(state_dict)  # upgrades below add keys; the caller's is kept
         errors, missing = [], []
         expected = set()
         for prefix, module in self.named_modules(remove_duplicate=False):
             pre = prefix + "." if prefix else ""
+            version = metadata.get(prefix, {}).get("version") if metadata is not None else None
+            module._upgrade_state_dict(state_dict, pre, version)
+            if type(module).set_extra_state is not Module.set_extra_state:
+                key = pre + "_extra_state"
+                expected.add(key)
+                if key in state_dict:
+                    module.set_extra_state(state_dict[key])
+                else:
+                    missing.append(key)
             members = list(module._parameters.items()) + [
                 (n, b)
                 for n, b in module._buffers.items()
@@ -428,6 +420,22 @@ class Module:
                 f"Error(s) in loading state_dict for {self._get_name()}:\n\t" + "\n\t".join(errors)
             )
         return _IncompatibleKeys(missing, unexpected)
+
+    def _upgrade_state_dict(self, state_dict: dict, prefix: str, version) -> None:
+        """Bring entries saved by an older version of this module up to date (in place)."""
+
+    def get_extra_state(self):
+        """Extra (non-tensor) state to save under ``_extra_state``; define it together with
+        :meth:`set_extra_state`."""
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called."
+        )
+
+    def set_extra_state(self, state) -> None:
+        """Restore what :meth:`get_extra_state` returned."""
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called."
+        )
 
     def _load_value(self, name: str, current: Tensor, value: Tensor, assign: bool) -> None:
         if assign:
@@ -598,6 +606,8 @@ class Module:
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
+    _call_impl = __call__
+
     def _call_with_hooks(self, args: tuple, kwargs: dict):
         for hook_id, hook in list(self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
@@ -612,7 +622,16 @@ class Module:
         if self._backward_hooks or self._backward_pre_hooks:
             backward_state = _BackwardHookState(self)
             args = backward_state.wrap_inputs(args)
-        output = self.forward(*args, **kwargs)
+        try:
+            output = self.forward(*args, **kwargs)
+        except Exception:
+            for hook_id, hook in list(self._forward_hooks.items()):
+                if hook_id in self._forward_hooks_always_called:
+                    try:
+                        hook(self, args, None)
+                    except Exception:  # noqa: BLE001 - torch reports the forward's error
+                        pass
+            raise
         for hook_id, hook in list(self._forward_hooks.items()):
             if hook_id in self._forward_hooks_with_kwargs:
                 result = hook(self, args, kwargs, output)
@@ -657,80 +676,3 @@ class Module:
             ("_non_persistent_buffers_set", set()),
         ):
             self.__dict__.setdefault(name, default)
-
-
-def _insert(hooks: dict, key: int, hook, prepend: bool) -> None:
-    hooks[key] = hook
-    if prepend:
-        hooks.move_to_end(key, last=False)
-
-
-class _BackwardHookState:
-    """Identity functions around a module call: the one on the outputs sees grad_output, the
-    one on the inputs sees grad_input and calls the module's full backward hooks."""
-
-    def __init__(self, module: Module):
-        self.module = module
-        self.grad_output = None
-        self.n_inputs = 0
-
-    def wrap_inputs(self, args: tuple) -> tuple:
-        positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
-        self.n_inputs = len(positions)
-        if not any(args[i].requires_grad for i in positions):
-            return args
-        wrapped = _HookIdentity.apply(self, "input", *(args[i] for i in positions))
-        if not isinstance(wrapped, tuple):
-            wrapped = (wrapped,)
-        out = list(args)
-        for i, w in zip(positions, wrapped):
-            out[i] = w
-        self.inputs_wrapped = True
-        return tuple(out)
-
-    def wrap_outputs(self, output):
-        single = isinstance(output, Tensor)
-        outs = (output,) if single else output
-        if not isinstance(outs, tuple) or not any(
-            isinstance(o, Tensor) and o.requires_grad for o in outs
-        ):
-            return output
-        wrapped = _HookIdentity.apply(self, "output", *outs)
-        return wrapped if single else (wrapped if isinstance(wrapped, tuple) else (wrapped,))
-
-    def on_grad_output(self, grads: tuple) -> tuple:
-        for hook in list(self.module._backward_pre_hooks.values()):
-            result = hook(self.module, grads)
-            if result is not None:
-                grads = tuple(result) if isinstance(result, (tuple, list)) else (result,)
-        self.grad_output = grads
-        if not getattr(self, "inputs_wrapped", False):
-            self._call_hooks((None,) * max(self.n_inputs, 1))
-        return grads
-
-    def on_grad_input(self, grads: tuple) -> tuple:
-        return self._call_hooks(grads)
-
-    def _call_hooks(self, grads: tuple) -> tuple:
-        for hook in list(self.module._backward_hooks.values()):
-            result = hook(self.module, grads, self.grad_output)
-            if result is not None:
-                grads = tuple(result) if isinstance(result, (tuple, list)) else (result,)
-        return grads
-
-
-class _HookIdentity(Function):
-    @staticmethod
-    def forward(ctx, state, where, *tensors):
-        ctx.state = state
-        ctx.where = where
-        outs = tuple(t.view_as(t) for t in tensors)
-        return outs if len(outs) > 1 else outs[0]
-
-    @staticmethod
-    def backward(ctx, *grads):
-        if ctx.where == "output":
-            grads = ctx.state.on_grad_output(grads)
-        else:
-            grads = ctx.state.on_grad_input(grads)
-        return (None, None) + tuple(grads)

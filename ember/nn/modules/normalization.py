@@ -74,6 +74,17 @@ class _NormBase(Module):
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError
 
+    def _upgrade_state_dict(self, state_dict: dict, prefix: str, version) -> None:
+        # checkpoints from before num_batches_tracked existed (version < 2) load with a 0 count
+        key = prefix + "num_batches_tracked"
+        if (version is None or version < 2) and self.track_running_stats:
+            if key not in state_dict:
+                state_dict[key] = (
+                    self.num_batches_tracked
+                    if self.num_batches_tracked is not None
+                    else ops.tensor(0, dtype=_dtype.int64)
+                )
+
     def extra_repr(self) -> str:
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
@@ -115,14 +126,20 @@ def _dim_checker(allowed: tuple, text: str):
 
 
 class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L) input."""
+
     _check_input_dim = _dim_checker((2, 3), "2D or 3D")
 
 
 class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W) input."""
+
     _check_input_dim = _dim_checker((4,), "4D")
 
 
 class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of (N, C, D, H, W) input."""
+
     _check_input_dim = _dim_checker((5,), "5D")
 
 
@@ -181,14 +198,20 @@ class _InstanceNorm(_NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of (N, C, L) or (C, L) input."""
+
     _spatial = 1
 
 
 class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of (N, C, H, W) or (C, H, W) input."""
+
     _spatial = 2
 
 
 class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of 5-D (or unbatched 4-D) input."""
+
     _spatial = 3
 
 
@@ -325,6 +348,8 @@ class RMSNorm(Module):
 
 
 class LocalResponseNorm(Module):
+    """Normalise each channel by the energy of its ``size`` neighbouring channels."""
+
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0):
         super().__init__()
         self.size = size

@@ -117,6 +117,7 @@ def _inject_class(module: Module) -> None:
 
 
 def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
+    """Whether ``module`` (or its tensor ``tensor_name``) has a parametrization."""
     parametrizations = module.__dict__.get("_modules", {}).get("parametrizations")
     if parametrizations is None or not isinstance(parametrizations, ModuleDict):
         return False
@@ -186,5 +187,6 @@ def remove_parametrizations(
 
 
 def type_before_parametrizations(module: Module) -> type:
+    """The module's class before register_parametrization replaced it."""
     cls = type(module)
     return cls.__bases__[0] if getattr(cls, "_is_parametrized_class", False) else cls
