@@ -262,18 +262,21 @@ def max_pool3d(
 def max_pool1d_with_indices(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
 ):
+    """max_pool1d returning ``(values, indices)``."""
     return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def max_pool2d_with_indices(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
 ):
+    """max_pool2d returning ``(values, indices)``."""
     return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def max_pool3d_with_indices(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
 ):
+    """max_pool3d returning ``(values, indices)``."""
     return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
@@ -435,6 +438,7 @@ def adaptive_avg_pool2d(input, output_size) -> Tensor:
 
 
 def adaptive_avg_pool3d(input, output_size) -> Tensor:
+    """Average pooling of ``(N, C, D, H, W)`` to a given output size."""
     return _adaptive_avg_pool(3, input, output_size, "adaptive_avg_pool3d")
 
 
@@ -479,6 +483,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """Max pooling of ``(N, C, D, H, W)`` to a given output size."""
     return _adaptive_max_pool(3, input, output_size, return_indices, "adaptive_max_pool3d")
 
 
@@ -534,4 +539,5 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
 
 
 def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of max_pool3d."""
     return _max_unpool(3, input, indices, kernel_size, stride, padding, output_size, "max_unpool3d")

@@ -59,6 +59,8 @@ class ConstantPad2d(_ConstantPadNd):
 
 
 class ConstantPad3d(_ConstantPadNd):
+    """Pad the last three dims with ``value``."""
+
     _dims = 3
 
 
@@ -83,6 +85,8 @@ class ZeroPad2d(_ZeroPadNd):
 
 
 class ZeroPad3d(_ZeroPadNd):
+    """Pad the last three dims with zeros."""
+
     _dims = 3
 
 
@@ -93,10 +97,14 @@ class ReflectionPad1d(_PadNd):
 
 
 class ReflectionPad2d(_PadNd):
+    """Mirror-pad the last two dims: (left, right, top, bottom)."""
+
     _dims, _mode = 2, "reflect"
 
 
 class ReflectionPad3d(_PadNd):
+    """Mirror-pad the last three dims."""
+
     _dims, _mode = 3, "reflect"
 
 
@@ -107,10 +115,14 @@ class ReplicationPad1d(_PadNd):
 
 
 class ReplicationPad2d(_PadNd):
+    """Edge-repeat padding of the last two dims."""
+
     _dims, _mode = 2, "replicate"
 
 
 class ReplicationPad3d(_PadNd):
+    """Edge-repeat padding of the last three dims."""
+
     _dims, _mode = 3, "replicate"
 
 
@@ -121,10 +133,14 @@ class CircularPad1d(_PadNd):
 
 
 class CircularPad2d(_PadNd):
+    """Wrap-around padding of the last two dims."""
+
     _dims, _mode = 2, "circular"
 
 
 class CircularPad3d(_PadNd):
+    """Wrap-around padding of the last three dims."""
+
     _dims, _mode = 3, "circular"
 
 
@@ -165,10 +181,14 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
+    """Nearest-neighbour upsampling (``Upsample(mode="nearest")``)."""
+
     def __init__(self, size=None, scale_factor=None) -> None:
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
+    """Bilinear upsampling with ``align_corners=True``."""
+
     def __init__(self, size=None, scale_factor=None) -> None:
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)

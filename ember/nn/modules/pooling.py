@@ -61,6 +61,8 @@ class MaxPool2d(_MaxPoolNd):
 
 
 class MaxPool3d(_MaxPoolNd):
+    """Max over windows of ``(N, C, D, H, W)``."""
+
     _dims = 3
 
 
@@ -130,6 +132,8 @@ class AvgPool2d(_AvgPoolNd):
 
 
 class AvgPool3d(_AvgPoolNd):
+    """Average over windows of ``(N, C, D, H, W)``."""
+
     _dims = 3
 
 
@@ -167,6 +171,8 @@ class LPPool2d(_LPPoolNd):
 
 
 class LPPool3d(_LPPoolNd):
+    """``(sum over the window of x^p)^(1/p)`` over ``(N, C, D, H, W)``."""
+
     _dims = 3
 
 
@@ -197,6 +203,8 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
 
 
 class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
+    """Average pooling of ``(N, C, D, H, W)`` to a fixed output size."""
+
     _dims = 3
 
 
@@ -229,6 +237,8 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
 
 
 class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    """Max pooling of ``(N, C, D, H, W)`` to a fixed output size."""
+
     _dims = 3
 
 
@@ -263,4 +273,6 @@ class MaxUnpool2d(_MaxUnpoolNd):
 
 
 class MaxUnpool3d(_MaxUnpoolNd):
+    """Put each value back at its MaxPool3d index, zeros elsewhere."""
+
     _dims = 3
