@@ -93,7 +93,6 @@ from .conv import (  # noqa: E402
 )
 from .pooling import (  # noqa: E402
     adaptive_avg_pool1d,
-    adaptive_max_pool1d,
     avg_pool1d,
     max_pool1d,
     max_pool1d_with_indices,
@@ -102,7 +101,7 @@ from .pooling import (  # noqa: E402
 )
 
 __all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-            "conv_transpose3d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "avg_pool1d",
+            "conv_transpose3d", "adaptive_avg_pool1d", "avg_pool1d",
             "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d"]  # fmt: skip
 
 from . import _methods  # noqa: E402,F401  (binds Tensor methods; needs the names above)

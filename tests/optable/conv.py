@@ -544,3 +544,65 @@ add(
         gradgrad=False,
     ),
 )
+
+# ---- the torch.* names of these ops, and the remaining nn.functional names -----------------
+add(
+    OpEntry("conv1d", args(arr(2, 3, 7), arr(4, 3, 3), arr(4))),
+    OpEntry("conv2d", args(arr(2, 3, 5, 6), arr(4, 3, 3, 2), arr(4))),
+    OpEntry("conv3d", args(arr(1, 2, 4, 3, 4), arr(3, 2, 2, 2, 2))),
+    OpEntry("conv_transpose1d", args(arr(2, 3, 5), arr(3, 2, 3))),
+    OpEntry("conv_transpose2d", args(arr(2, 3, 4, 3), arr(3, 2, 2, 3), arr(2))),
+    OpEntry("conv_transpose3d", args(arr(1, 2, 3, 2, 3), arr(2, 3, 2, 2, 2))),
+    OpEntry(
+        "avg_pool1d",
+        args(arr(2, 3, 8)),
+        fn=lambda lib, x: lib.avg_pool1d(x, 3, 2, 1),
+        gradgrad=False,
+    ),
+    OpEntry(
+        "max_pool1d", args(arr(2, 3, 8)), fn=lambda lib, x: lib.max_pool1d(x, 2), gradgrad=False
+    ),
+    OpEntry(
+        "max_pool2d",
+        args(arr(2, 3, 6, 6)),
+        fn=lambda lib, x: lib.max_pool2d(x, 3, 2, 1),
+        gradgrad=False,
+    ),
+    OpEntry(
+        "max_pool3d",
+        args(arr(1, 2, 4, 4, 4)),
+        fn=lambda lib, x: lib.max_pool3d(x, 2),
+        gradgrad=False,
+    ),
+    OpEntry(
+        "max_pool1d_with_indices",
+        args(arr(2, 3, 8)),
+        fn=lambda lib, x: lib.max_pool1d_with_indices(x, 3, 2),
+        gradgrad=False,
+    ),
+    OpEntry(
+        "adaptive_avg_pool1d",
+        args(arr(2, 3, 7)),
+        fn=lambda lib, x: lib.adaptive_avg_pool1d(x, 3),
+        gradgrad=False,
+    ),
+    entry("max_pool1d_with_indices", args(arr(2, 3, 8)), call=dict(kernel_size=2), gradgrad=False),
+    entry(
+        "max_pool3d_with_indices",
+        args(arr(1, 2, 4, 4, 4)),
+        call=dict(kernel_size=2),
+        gradgrad=False,
+    ),
+    entry("lp_pool3d", args(positive(1, 2, 4, 4, 4)), call=dict(norm_type=2, kernel_size=2)),
+    OpEntry(
+        "nn.functional.max_unpool3d",
+        lambda rng, dt: [
+            arr(1, 2, 2, 2, 2)(rng, dt),
+            np.array([0, 3, 9, 14, 48, 51, 57, 62] * 2).reshape(1, 2, 2, 2, 2),
+        ],
+        fn=lambda lib, x, i: F(lib).max_unpool3d(x, i, 2),
+    ),
+    entry("upsample", args(arr(2, 3, 3, 4)), call=dict(scale_factor=2, mode="nearest")),
+    entry("upsample_nearest", args(arr(2, 3, 3, 4)), call=dict(size=(5, 6))),
+    entry("upsample_bilinear", args(arr(2, 3, 3, 4)), call=dict(scale_factor=2)),
+)
