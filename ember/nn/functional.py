@@ -9,6 +9,7 @@ from ..ops.activation import (  # noqa: F401
     elu,
     gelu,
     glu,
+    gumbel_softmax,
     hardshrink,
     hardsigmoid,
     hardswish,
@@ -70,15 +71,18 @@ from ..ops.loss import (  # noqa: F401
     huber_loss,
     kl_div,
     l1_loss,
+    linear_cross_entropy,
     margin_ranking_loss,
     mse_loss,
     multi_margin_loss,
+    multilabel_margin_loss,
     multilabel_soft_margin_loss,
     nll_loss,
     poisson_nll_loss,
     smooth_l1_loss,
     soft_margin_loss,
     triplet_margin_loss,
+    triplet_margin_with_distance_loss,
 )
 from ..ops.normalization import (  # noqa: F401
     batch_norm,
@@ -147,3 +151,21 @@ def hardtanh_(input, min_val: float = -1.0, max_val: float = 1.0):
 def threshold_(input, threshold_value: float, value: float):
     """In-place :func:`threshold`."""
     return threshold(input, threshold_value, value, inplace=True)
+
+
+def celu_(input, alpha: float = 1.0):
+    """In-place :func:`celu`."""
+    return celu(input, alpha, inplace=True)
+
+
+def selu_(input):
+    """In-place :func:`selu`."""
+    return selu(input, inplace=True)
+
+
+def rrelu_(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False):
+    """In-place :func:`rrelu`."""
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+native_channel_shuffle = channel_shuffle

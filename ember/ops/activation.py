@@ -1,9 +1,11 @@
 """Activation functions: relu and its relatives, the smooth ones (gelu, silu, softplus...),
 softmax and log_softmax.
 
-relu, softmax and log_softmax are fused Functions (the hot path of every network, and
-log_softmax must not overflow); the rest are compositions of ember ops, so their gradients
-and double gradients come from those ops.
+The hot and the delicate ones are fused Functions: the piecewise-linear family (relu,
+hardtanh, leaky_relu, threshold, shrinks) shares `PiecewiseLinear`; the ELU family shares
+`ExpLinear`; gelu, softmax and log_softmax (which must not overflow) have their own. Their
+backward works on arrays, and switches to ember ops under create_graph so double backward
+holds. The rest (silu, mish, softplus, logsigmoid, glu...) are compositions of ember ops.
 """
 
 from __future__ import annotations
@@ -47,8 +49,9 @@ class PiecewiseLinear(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, out, slope):
-        ctx.save_for_backward(out)
-        ctx.slope = slope
+        if any(ctx.needs_input_grad):  # (nothing is kept when no graph is recorded)
+            ctx.save_for_backward(out)
+            ctx.slope = slope
         return out
 
     @staticmethod
@@ -62,7 +65,8 @@ class ScaleGrad(ArrayFunction):
 
     @staticmethod
     def forward(ctx, grad, x, slope):
-        ctx.slope = slope
+        if any(ctx.needs_input_grad):
+            ctx.slope = slope
         return grad * slope
 
     @staticmethod
@@ -107,7 +111,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``x`` where positive, ``negative_slope * x`` elsewhere."""
     x = input._data
-    slope = xp_of(x).where(x > 0, 1.0, negative_slope)
+    slope = xp_of(x).where(x > 0, 1.0, negative_slope).astype(x.dtype, copy=False)
     return _piecewise(input, x * slope, slope, inplace)
 
 
@@ -232,17 +236,21 @@ def _normal_cdf(x):
     return xp.where(x >= 0, 1 - half_erfc, half_erfc)
 
 
-def _gelu_parts(x, approximate: str):
-    """(gelu(x), d gelu / dx) on arrays."""
+def _gelu_parts(x, approximate: str, slope: bool = True):
+    """(gelu(x), d gelu / dx) on arrays (the slope None unless asked for)."""
     xp = xp_of(x)
     if approximate == "tanh":
         k = x.dtype.type(_SQRT_2_OVER_PI)
         c = x.dtype.type(0.044715)
         t = xp.tanh(k * (x + c * x * x * x))
         half_x = x * x.dtype.type(0.5)
-        slope = (1 + t) * x.dtype.type(0.5) + half_x * (1 - t * t) * k * (1 + 3 * c * x * x)
-        return half_x * (1 + t), slope
+        if not slope:
+            return half_x * (1 + t), None
+        d = (1 + t) * x.dtype.type(0.5) + half_x * (1 - t * t) * k * (1 + 3 * c * x * x)
+        return half_x * (1 + t), d
     cdf = _normal_cdf(x)
+    if not slope:
+        return x * cdf, None
     pdf = xp.exp(x * x * x.dtype.type(-0.5)) * x.dtype.type(1 / math.sqrt(2 * math.pi))
     return x * cdf, cdf + x * pdf
 
@@ -263,7 +271,7 @@ class Gelu(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, approximate):
-        out, slope = _gelu_parts(x, approximate)
+        out, slope = _gelu_parts(x, approximate, slope=any(ctx.needs_input_grad))
         ctx.approximate = approximate
         ctx.slope = slope
         ctx.save_for_backward(x)
@@ -458,3 +466,25 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     """``softmax(-x)``"""
     x, d = _softmax_input(input, dim, dtype, "softmin", _stacklevel)
     return Softmax.apply(-x, d)
+
+
+def gumbel_softmax(
+    logits: Tensor, tau: float = 1.0, hard: bool = False, eps: float = 1e-10, dim: int = -1
+) -> Tensor:
+    """A sample from the Gumbel-softmax distribution: ``softmax((logits + g) / tau)`` with
+    Gumbel noise g; ``hard`` returns the one-hot argmax with the soft sample's gradient."""
+    from .random import _rng
+
+    noise = -xp_of(logits._data).log(_rng(None).exponential(1.0, logits.shape))
+    noise = Tensor._make(noise.astype(logits._data.dtype))
+    soft = softmax((logits + noise) / tau, dim)
+    if not hard:
+        return soft
+    d = wrap_dim(dim, soft.dim())
+    xp = xp_of(soft._data)
+    index = soft._data.argmax(axis=d)
+    one_hot = xp.expand_dims(index, d) == xp.expand_dims(
+        xp.arange(soft.shape[d]).reshape((-1,) + (1,) * (soft.dim() - d - 1)), 0
+    )
+    hard_sample = Tensor._make(one_hot.astype(soft._data.dtype))
+    return hard_sample - soft.detach() + soft

@@ -28,7 +28,9 @@ class CtcLoss(ArrayFunction):
 
     @staticmethod
     def forward(ctx, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
-        lp = np.asarray(log_probs, dtype=np.float64)
+        # the recursions run on the host (a loop over time of small steps)
+        host = log_probs.get() if type(log_probs) is not np.ndarray else log_probs
+        lp = np.asarray(host, dtype=np.float64)
         steps, batch, _ = lp.shape
         longest = int(target_lengths.max()) if batch else 0
         width = 2 * longest + 1
@@ -61,6 +63,10 @@ class CtcLoss(ArrayFunction):
         before = np.where(end > 0, final[np.arange(batch), np.maximum(end - 1, 0)], neg)
         nll = -np.logaddexp(tail, before)
 
+        if not any(ctx.needs_input_grad):
+            if zero_infinity:
+                nll = np.where(np.isfinite(nll), nll, 0.0)
+            return xp_of(log_probs).asarray(nll.astype(log_probs.dtype))
         beta = np.full((steps, batch, width), neg)
         time = np.arange(steps)[:, None]
         beta[last, np.arange(batch), end] = emit[last, np.arange(batch), end]
@@ -91,7 +97,7 @@ class CtcLoss(ArrayFunction):
         if zero_infinity:
             grad[:, infinite] = 0
             nll = np.where(infinite, 0.0, nll)
-        ctx.grad = grad.astype(log_probs.dtype)
+        ctx.grad = xp_of(log_probs).asarray(grad.astype(log_probs.dtype))
         return xp_of(log_probs).asarray(nll.astype(log_probs.dtype))
 
     @staticmethod

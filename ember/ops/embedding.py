@@ -21,7 +21,8 @@ class Embedding(ArrayFunction):
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
-        ctx.params = (indices, weight.shape[0], padding_idx, scale_grad_by_freq)
+        if any(ctx.needs_input_grad):
+            ctx.params = (indices, weight.shape[0], padding_idx, scale_grad_by_freq)
         return weight[indices]
 
     @staticmethod

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ..autograd.grad_mode import state as _grad_state
 from . import blas
-from ._util import type_name
+from ._util import sum_to_shape, type_name
 
 
 class Linear(ArrayFunction):
@@ -19,6 +20,7 @@ class Linear(ArrayFunction):
     @staticmethod
     def forward(ctx, x, weight, bias=None):
         ctx.save_for_backward(x, weight)
+        ctx.bias_shape = bias.shape if bias is not None else None
         out = x @ weight.T
         if bias is not None:
             out += bias
@@ -28,6 +30,8 @@ class Linear(ArrayFunction):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad + (False,) * (3 - len(ctx.needs_input_grad))
+        if not _grad_state.enabled:  # plain backward: the products on arrays
+            return _linear_grads_on_arrays(ctx, grad, x, weight, need_x, need_w, need_b)
         gx = gw = gb = None
         if need_x:
             gx = blas.matmul(grad, weight)
@@ -37,8 +41,24 @@ class Linear(ArrayFunction):
                 xs = x.reshape(-1, x.shape[-1]) if x.dim() != 2 else x
                 gw = blas.mm(rows.t(), xs)
             if need_b:
-                gb = rows.sum(0)
+                gb = sum_to_shape(rows.sum(0), ctx.bias_shape)
         return gx, gw, gb
+
+
+def _linear_grads_on_arrays(ctx, grad, x, weight, need_x, need_w, need_b):
+    g = grad._data
+    rows = g.reshape(-1, g.shape[-1])
+    gx = gw = gb = None
+    if need_x:
+        gx = Tensor._make(g @ weight._data)
+    if need_w:
+        gw = Tensor._make(rows.T @ x._data.reshape(-1, x._data.shape[-1]))
+    if need_b:
+        total = rows.sum(0)
+        if total.shape != ctx.bias_shape:  # a broadcast bias of shape (1,) or ()
+            total = total.sum().reshape(ctx.bias_shape)
+        gb = Tensor._make(total)
+    return gx, gw, gb
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -52,20 +72,38 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         out = blas.matmul(input, weight.t() if weight.dim() == 2 else weight)
         return out + bias if bias is not None else out
     if input.shape[-1] != weight.shape[1]:
-        rows = input.numel() // max(input.shape[-1], 1)
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
+            f"mat1 and mat2 shapes cannot be multiplied ({_rows_of(input)}x{input.shape[-1]} and "
             f"{weight.shape[1]}x{weight.shape[0]})"
         )
-    if input.dtype != weight.dtype or (bias is not None and bias.dtype != input.dtype):
-        other = weight.dtype if input.dtype == weight.dtype else input.dtype
+    if input.dtype != weight.dtype:
         raise RuntimeError(
-            f"mat1 and mat2 must have the same dtype, but got {type_name(input.dtype)} and "
-            f"{type_name(weight.dtype if other is not input.dtype else input.dtype)}"
+            f"expected m1 and m2 to have the same dtype, but got: {_c_name(input.dtype)} != "
+            f"{_c_name(weight.dtype)}"
         )
+    if bias is not None:
+        if bias.dtype != input.dtype:
+            raise RuntimeError(
+                f"self and mat2 must have the same dtype, but got {type_name(bias.dtype)} and "
+                f"{type_name(input.dtype)}"
+            )
+        if bias.dim() > 1 or (bias.dim() == 1 and bias.shape[0] not in (weight.shape[0], 1)):
+            raise RuntimeError(
+                f"The expanded size of the tensor ({weight.shape[0]}) must match the existing "
+                f"size ({bias.shape[-1]}) at non-singleton dimension 1.  Target sizes: "
+                f"[{_rows_of(input)}, {weight.shape[0]}].  Tensor sizes: {list(bias.shape)}"
+            )
     if bias is None:
         return Linear.apply(input, weight)
     return Linear.apply(input, weight, bias)
+
+
+def _c_name(d) -> str:
+    return {"float32": "float", "float64": "double", "float16": "c10::Half"}.get(d.name, d.name)
+
+
+def _rows_of(input: Tensor) -> int:
+    return input.numel() // max(input.shape[-1], 1)
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):

@@ -19,6 +19,12 @@ from ._util import xp_of
 _REDUCTIONS = ("none", "mean", "sum")
 
 
+def _quiet():
+    import numpy as np
+
+    return np.errstate(divide="ignore", invalid="ignore")
+
+
 def _legacy_reduction(size_average, reduce, reduction: str) -> str:
     """Translate torch's deprecated size_average / reduce flags into a reduction name."""
     if size_average is None and reduce is None:
@@ -84,16 +90,18 @@ class NllLoss(ArrayFunction):
         w = xp.where(counted, w, 0).astype(x.dtype)
         picked = xp.take_along_axis(moved, safe[..., None], axis=-1)[..., 0]
         losses = -picked * w
-        ctx.params = (target, weight, ignore_index, reduction)
-        ctx.pick = (safe, w, x.shape)
-        ctx.save_for_backward(x)
+        if any(ctx.needs_input_grad):
+            ctx.params = (target, weight, ignore_index, reduction)
+            ctx.pick = (safe, w, x.shape)
+            ctx.save_for_backward(x)
         if reduction == "none":
             return losses.reshape(target.shape)
         total = losses.sum()
         if reduction == "sum":
             return xp.asarray(total, dtype=x.dtype)
         ctx.total_weight = w.sum()
-        return xp.asarray(total / ctx.total_weight, dtype=x.dtype)
+        with _quiet():  # every target ignored: 0 / 0 is nan, silently, as in torch
+            return xp.asarray(total / ctx.total_weight, dtype=x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -113,14 +121,15 @@ class NllLossGrad(ArrayFunction):
         ctx.params = params
         reduction = params[3]
         scale = -w * (grad.reshape(w.shape) if reduction == "none" else grad)
-        if reduction == "mean":
-            scale = scale / total_weight
+        if reduction == "mean" and total_weight:
+            scale = scale / total_weight  # (with every target ignored the gradient is 0)
         if len(shape) > 1:  # the class dim moved last, as forward picked from it
             moved_shape = tuple(shape[:1]) + tuple(shape[2:]) + (shape[1],)
         else:
             moved_shape = (1,) + tuple(shape)
         out = xp.zeros(moved_shape, dtype=grad.dtype)
-        xp.put_along_axis(out, safe[..., None], scale[..., None].astype(grad.dtype), axis=-1)
+        rows = out.reshape(-1, moved_shape[-1])  # a view: one row per picked item
+        rows[xp.arange(rows.shape[0]), safe.reshape(-1)] = scale.reshape(-1)
         return xp.moveaxis(out, -1, 1) if len(shape) > 1 else out[0]
 
     @staticmethod
@@ -233,6 +242,31 @@ def cross_entropy(
     else:
         smooth = _reduce(smooth, reduction)
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / classes)
+
+
+def linear_cross_entropy(
+    input: Tensor,
+    linear_weight: Tensor,
+    target: Tensor,
+    *,
+    linear_bias: Tensor | None = None,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    options=None,
+) -> Tensor:
+    """``cross_entropy(linear(input, linear_weight, linear_bias), target)``; with
+    ``ignore_index=None`` no class is ignored. (``options``, torch's chunking hints, change
+    nothing here.)"""
+    from .linear import linear
+
+    logits = linear(input, linear_weight, linear_bias)
+    if ignore_index is None:
+        ignore_index = -(2**62)  # a class index no target can hold
+    return cross_entropy(
+        logits, target, weight, None, ignore_index, None, reduction, label_smoothing
+    )
 
 
 def _cross_entropy_probs(log_p, target, weight, reduction, label_smoothing, class_dim):
@@ -544,3 +578,54 @@ def triplet_margin_loss(
     if swap:
         d_an = comparison.minimum(d_an, distance.pairwise_distance(positive, negative, p, eps))
     return _reduce(comparison.clamp(d_ap - d_an + margin, min=0), reduction)
+
+
+def triplet_margin_with_distance_loss(
+    anchor,
+    positive,
+    negative,
+    *,
+    distance_function=None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
+    """Triplet loss with any distance (pairwise_distance by default)."""
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    dist = distance_function if distance_function is not None else distance.pairwise_distance
+    d_ap = dist(anchor, positive)
+    d_an = dist(anchor, negative)
+    if swap:
+        d_an = comparison.minimum(d_an, dist(positive, negative))
+    return _reduce(comparison.clamp(d_ap - d_an + margin, min=0), reduction)
+
+
+def multilabel_margin_loss(
+    input, target, size_average=None, reduce=None, reduction: str = "mean"
+) -> Tensor:
+    """Per sample, ``sum_{j in targets} sum_{i not in targets} max(0, 1 - x[j] + x[i]) / C``;
+    a sample's target classes are the entries of its target row before the first -1."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    x = input if input.dim() == 2 else input.reshape(1, -1)
+    t = target._data.reshape(x.shape)
+    if target.shape != input.shape:
+        raise RuntimeError(
+            f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
+        )
+    xp = xp_of(t)
+    n, classes = x.shape
+    # the targets of a row end at its first -1
+    valid = xp.cumprod(t >= 0, axis=1).astype(bool)
+    if bool(((t >= classes) & valid).any()):
+        raise RuntimeError(f"target out of range for {classes} classes")
+    is_target = xp.zeros((n, classes), dtype=bool)
+    rows = xp.broadcast_to(xp.arange(n)[:, None], t.shape)
+    is_target[rows[valid], t[valid]] = True
+    pairs = Tensor._make((is_target[:, :, None] & ~is_target[:, None, :]).astype(x._data.dtype))
+    hinge = comparison.clamp(1 - x.unsqueeze(2) + x.unsqueeze(1), min=0)
+    loss = (hinge * pairs).sum((1, 2)) / classes
+    if input.dim() != 2:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)

@@ -67,3 +67,17 @@ def test_rrelu_training_slopes_in_range():
     y = F.rrelu(x, 0.1, 0.3, training=True).numpy()
     assert y.min() >= -0.3 and y.max() <= -0.1 and abs(y.mean() + 0.2) < 0.01
     np.testing.assert_allclose(F.rrelu(x, 0.1, 0.3).numpy(), -0.2, rtol=1e-6)
+
+
+def test_gumbel_softmax():
+    logits = ember.tensor([[1.0, 2.0, 0.5], [0.0, 0.0, 3.0]], requires_grad=True)
+    soft = F.gumbel_softmax(logits, tau=0.5)
+    np.testing.assert_allclose(soft.detach().numpy().sum(1), 1.0, rtol=1e-6)
+    hard = F.gumbel_softmax(logits, hard=True)
+    h = hard.detach().numpy()
+    assert set(np.unique(h)) <= {0.0, 1.0} and np.all(h.sum(1) == 1)
+    (hard * ember.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert logits.grad is not None and np.isfinite(logits.grad.numpy()).all()
+    draws = np.stack([F.gumbel_softmax(logits, hard=True).detach().numpy() for _ in range(3000)])
+    expected = torch.softmax(torch.tensor([[1.0, 2.0, 0.5], [0.0, 0.0, 3.0]]), 1).numpy()
+    np.testing.assert_allclose(draws.mean(0), expected, atol=0.03)

@@ -138,6 +138,22 @@ LAYERS = {
         [rand(5), np.array([1.0, -1, 1, 1, -1])],
         {"const": (1,)},
     ),
+    "MultiLabelMarginLoss": (
+        lambda nn: nn.MultiLabelMarginLoss(),
+        [rand(2, 4), np.array([[3, 0, -1, 1], [1, 2, 0, -1]])],
+    ),
+    "TripletMarginWithDistanceLoss": (
+        lambda nn: nn.TripletMarginWithDistanceLoss(margin=0.5, swap=True),
+        [rand(3, 4), rand(3, 4, seed=1), rand(3, 4, seed=2)],
+    ),
+    "LinearCrossEntropyLoss": (
+        lambda nn: nn.LinearCrossEntropyLoss(4, 5, bias=True, ignore_index=1),
+        [rand(6, 4), idx(6, high=5)],
+    ),
+    "LinearCrossEntropyLoss-kdim": (
+        lambda nn: nn.LinearCrossEntropyLoss(4, 5, out_features=(2,), label_smoothing=0.1),
+        [rand(3, 4), idx(3, 2, high=5)],
+    ),
     "TripletMarginLoss": (
         lambda nn: nn.TripletMarginLoss(margin=0.5),
         [rand(3, 4), rand(3, 4, seed=1), rand(3, 4, seed=2)],
@@ -286,3 +302,79 @@ def test_embedding_from_pretrained_and_padding_grad():
         assert not emb.weight.grad.numpy()[4].any() and emb.weight.grad.numpy()[1].all()
         with pytest.raises(AssertionError):
             lib.nn.Embedding(5, 3, padding_idx=5)
+
+
+@pytest.mark.parametrize("name", list(LAYERS))
+def test_layer_under_no_grad(name):
+    """Inference (nothing recorded): the same outputs, and no graph."""
+    import torch
+
+    import ember
+
+    make, inputs, *options = LAYERS[name]
+    if name.startswith("RReLU"):
+        return
+    torch.manual_seed(0)
+    t_mod, e_mod = make(torch.nn).eval(), make(ember.nn).eval()
+    from helpers import close, copy_weights
+
+    copy_weights(t_mod, e_mod)
+    t_in = [torch.from_numpy(x.astype("float32") if x.dtype.kind == "f" else x) for x in inputs]
+    e_in = [ember.from_numpy(x.astype("float32") if x.dtype.kind == "f" else x) for x in inputs]
+    with torch.no_grad():
+        t_out = t_mod(*t_in)
+    with ember.no_grad():
+        e_out = e_mod(*e_in)
+    assert not e_out.requires_grad and e_out.grad_fn is None
+    close(e_out, t_out, 1e-5, 1e-5, name)
+
+
+def test_cross_entropy_every_target_ignored():
+    import torch
+
+    import ember
+
+    for lib in (torch, ember):
+        x = lib.zeros(3, 4, requires_grad=True)
+        loss = lib.nn.CrossEntropyLoss(ignore_index=1)(x, lib.tensor([1, 1, 1]))
+        loss.backward()
+        assert np.isnan(float(loss)) and not x.grad.numpy().any()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_adaptive_log_softmax(dtype):
+    import torch
+    from helpers import close, copy_weights
+
+    import ember
+
+    def make(lib):
+        return lib.nn.AdaptiveLogSoftmaxWithLoss(8, 20, [4, 10], div_value=2.0, head_bias=True)
+
+    torch.manual_seed(0)
+    t_mod, e_mod = make(torch).to(getattr(torch, dtype)), make(ember).to(getattr(ember, dtype))
+    assert repr(e_mod) == repr(t_mod)
+    assert list(e_mod.state_dict()) == list(t_mod.state_dict())
+    copy_weights(t_mod, e_mod)
+    x = rand(7, 8).astype(dtype)
+    target = np.array([0, 5, 19, 3, 11, 9, 4])
+    tx = torch.from_numpy(x.copy()).requires_grad_()
+    ex = ember.from_numpy(x.copy()).requires_grad_()
+    t_out = t_mod(tx, torch.from_numpy(target))
+    e_out = e_mod(ex, ember.from_numpy(target))
+    tol = 1e-5 if dtype == "float32" else 1e-10
+    close(e_out.output, t_out.output, tol, tol, "output")
+    close(e_out.loss, t_out.loss, tol, tol, "loss")
+    t_out.loss.backward()
+    e_out.loss.backward()
+    close(ex.grad, tx.grad, tol * 10, tol * 10, "input grad")
+    t_params = dict(t_mod.named_parameters())
+    for name, p in e_mod.named_parameters():
+        close(p.grad, t_params[name].grad, tol * 10, tol * 10, name)
+    close(e_mod.log_prob(ex), t_mod.log_prob(tx), tol, tol, "log_prob")
+    np.testing.assert_array_equal(e_mod.predict(ex).numpy(), t_mod.predict(tx).numpy())
+    for lib in (torch, ember):
+        with pytest.raises(RuntimeError):
+            make(lib)(lib.zeros(2, 8), lib.tensor([0, 20]))
+        with pytest.raises(ValueError):
+            lib.nn.AdaptiveLogSoftmaxWithLoss(8, 20, [10, 4])

@@ -158,3 +158,29 @@ def test_hook_spectral_norm(train):
     ember.nn.utils.remove_spectral_norm(e)
     assert list(e.state_dict()) == list(t.state_dict())
     np.testing.assert_allclose(e.weight.detach().numpy(), t.weight.detach().numpy(), rtol=1e-9)
+
+
+def test_functional_call_like_torch():
+    results = []
+    state = None
+    for lib in (torch, ember):
+        net = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.BatchNorm1d(4), lib.nn.Linear(4, 2))
+        if state is None:
+            state = {k: v.numpy().copy() for k, v in net.state_dict().items()}
+        net.load_state_dict({k: lib.from_numpy(v.copy()) for k, v in state.items()})
+        w = lib.from_numpy(_rand(4, 3)).float().requires_grad_()
+        x = lib.from_numpy(_rand(5, 3)).float()
+        before = net[0].weight.detach().clone()
+        out = lib.nn.utils.stateless.functional_call(net, {"0.weight": w}, (x,))
+        (out * out).sum().backward()
+        assert np.array_equal(net[0].weight.detach().numpy(), before.numpy())
+        assert net[0].weight.grad is None and isinstance(net[0].weight, lib.nn.Parameter)
+        results.append((w.grad.numpy().copy(), net[0].bias.grad.numpy().copy()))
+        with pytest.raises(RuntimeError):
+            lib.nn.utils.stateless.functional_call(net, {"0.weight": w}, (x,), strict=True)
+        with pytest.raises(RuntimeError):
+            lib.nn.utils.skip_init(type("NoDevice", (lib.nn.Module,), {}))
+        lin = lib.nn.utils.skip_init(lib.nn.Linear, 3, 4)
+        assert tuple(lin.weight.shape) == (4, 3)
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-5)
+    np.testing.assert_allclose(results[1][1], results[0][1], atol=1e-5)  # ~0: BN cancels it

@@ -1,6 +1,10 @@
 """``ember.nn.utils``: gradient clipping, parameter/vector conversion, parametrizations."""
 
-from . import parametrizations, parametrize  # noqa: F401
+from . import (  # noqa: F401
+    parametrizations,
+    parametrize,
+    stateless,  # noqa: F401
+)
 from .clip_grad import (  # noqa: F401
     clip_grad_norm,
     clip_grad_norm_,
@@ -9,5 +13,6 @@ from .clip_grad import (  # noqa: F401
     get_total_norm,
 )
 from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
+from .init import skip_init  # noqa: F401
 from .spectral_norm import remove_spectral_norm, spectral_norm  # noqa: F401
 from .weight_norm import remove_weight_norm, weight_norm  # noqa: F401
