@@ -17,6 +17,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..backends import im2col
 from ._util import xp_of
+from .comparison import where
 from .pooling import _adaptive_avg_pool, _along_last_dims, _GatherFlat
 
 # ---- F.pad ---------------------------------------------------------------------------------
@@ -291,7 +292,7 @@ def grid_sample(
     input: Tensor, grid: Tensor, mode="bilinear", padding_mode="zeros", align_corners=None
 ) -> Tensor:
     """Sample ``input`` ``(N, C, H, W)`` at the normalised ``(x, y)`` points of ``grid``
-    ``(N, Ho, Wo, 2)``; modes bilinear and nearest, padding zeros and border."""
+    ``(N, Ho, Wo, 2)``; modes bilinear and nearest; padding zeros, border and reflection."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(
             "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or "
@@ -322,16 +323,18 @@ def grid_sample(
             "grid_sampler(): expected grid and input to have same batch size, but got input with "
             f"sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
         )
-    if mode == "bicubic" or padding_mode == "reflection":
+    if mode == "bicubic":
         raise NotImplementedError(
-            f"grid_sample: mode '{mode}' with padding_mode '{padding_mode}' is not supported by "
-            "ember (bilinear/nearest with zeros/border are)"
+            "grid_sample: mode 'bicubic' is not supported by ember (bilinear and nearest are)"
         )
     n, c, h, w = input.shape
     ho, wo = grid.shape[1:3]
     ix = _unnormalize(grid[..., 0], w, align_corners).reshape(n, 1, ho * wo)
     iy = _unnormalize(grid[..., 1], h, align_corners).reshape(n, 1, ho * wo)
-    if padding_mode == "border":
+    if padding_mode == "reflection":
+        ix = _reflect(ix, w, align_corners)
+        iy = _reflect(iy, h, align_corners)
+    if padding_mode in ("border", "reflection"):
         ix = ix.clamp(0, w - 1)
         iy = iy.clamp(0, h - 1)
     flat = input.reshape(n, c, h * w)
@@ -357,6 +360,20 @@ def grid_sample(
             + _corner(flat, x0 + 1, y0 + 1, h, w, wx1 * wy1)
         )
     return out.reshape(n, c, ho, wo)
+
+
+def _reflect(coord: Tensor, n: int, align_corners: bool) -> Tensor:
+    """Fold coordinates back into the image by mirroring at its edges (the pixel edges
+    -0.5 and n-0.5 without align_corners, the pixel centres 0 and n-1 with it)."""
+    low, high = (0.0, n - 1.0) if align_corners else (-0.5, n - 0.5)
+    span = high - low
+    if span <= 0:
+        return coord * 0
+    dist = (coord - low).abs()
+    flips = Tensor._make(xp_of(dist._data).floor(dist._data / span))
+    extra = dist - flips * span
+    even = Tensor._make((flips._data % 2) == 0)
+    return where(even, extra + low, span - extra + low)
 
 
 def _corner(flat: Tensor, cx, cy, h: int, w: int, weight):

@@ -480,12 +480,12 @@ def _sample(lib, x, grid, **kw):
 
 
 for mode in ("bilinear", "nearest"):
-    for padding_mode in ("zeros", "border"):
+    for padding_mode in ("zeros", "border", "reflection"):
         for ac in (False, True):
             add(
                 OpEntry(
                     "nn.functional.grid_sample",
-                    args(arr(2, 3, 5, 6), arr(2, 4, 3, 2, low=-1, high=1)),
+                    args(arr(2, 3, 5, 6), arr(2, 4, 3, 2, low=-1.5, high=1.5)),
                     fn=lambda lib, x, g, _m=mode, _p=padding_mode, _a=ac: _sample(
                         lib, x, g, mode=_m, padding_mode=_p, align_corners=_a
                     ),
