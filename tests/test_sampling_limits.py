@@ -14,9 +14,8 @@ import ember.nn.functional as F
     [
         lambda x: F.interpolate(x, scale_factor=0.5, mode="bilinear", antialias=True),
         lambda x: F.grid_sample(x, ember.zeros(1, 2, 2, 2), mode="bicubic", align_corners=False),
-        lambda x: F.grid_sample(x.unsqueeze(2), ember.zeros(1, 2, 2, 2, 3), align_corners=False),
     ],
-    ids=["antialias", "grid_sample-bicubic", "grid_sample-5d"],
+    ids=["antialias", "grid_sample-bicubic"],
 )
 def test_unsupported_options_raise(call):
     with pytest.raises(NotImplementedError):

@@ -8,6 +8,7 @@ and grid_sample mixes four gathered corners with differentiable weights.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
@@ -292,7 +293,8 @@ def grid_sample(
     input: Tensor, grid: Tensor, mode="bilinear", padding_mode="zeros", align_corners=None
 ) -> Tensor:
     """Sample ``input`` ``(N, C, H, W)`` at the normalised ``(x, y)`` points of ``grid``
-    ``(N, Ho, Wo, 2)``; modes bilinear and nearest; padding zeros, border and reflection."""
+    ``(N, Ho, Wo, 2)`` (or ``(N, C, D, H, W)`` at ``(x, y, z)`` points); modes bilinear (the
+    2^d surrounding cells, weighted) and nearest; padding zeros, border and reflection."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(
             "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or "
@@ -316,8 +318,11 @@ def grid_sample(
             f"grid_sampler(): expected grid to have size {input.ndim - 2} in last dimension, but "
             f"got grid with sizes {list(grid.shape)}"
         )
-    if input.ndim != 4:
-        raise NotImplementedError("grid_sample: ember supports 4-D input (N, C, H, W) only")
+    if input.ndim not in (4, 5):
+        raise RuntimeError(
+            f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, "
+            f"but got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
+        )
     if input.shape[0] != grid.shape[0]:
         raise RuntimeError(
             "grid_sampler(): expected grid and input to have same batch size, but got input with "
@@ -327,39 +332,38 @@ def grid_sample(
         raise NotImplementedError(
             "grid_sample: mode 'bicubic' is not supported by ember (bilinear and nearest are)"
         )
-    n, c, h, w = input.shape
-    ho, wo = grid.shape[1:3]
-    ix = _unnormalize(grid[..., 0], w, align_corners).reshape(n, 1, ho * wo)
-    iy = _unnormalize(grid[..., 1], h, align_corners).reshape(n, 1, ho * wo)
-    if padding_mode == "reflection":
-        ix = _reflect(ix, w, align_corners)
-        iy = _reflect(iy, h, align_corners)
-    if padding_mode in ("border", "reflection"):
-        ix = ix.clamp(0, w - 1)
-        iy = iy.clamp(0, h - 1)
-    flat = input.reshape(n, c, h * w)
+    n, c = input.shape[:2]
+    sizes = tuple(input.shape[2:])[::-1]  # (W, H) or (W, H, D): grid's coordinate order
+    out = tuple(grid.shape[1:-1])
+    points = math.prod(out)
+    coords = []
+    for d, size in enumerate(sizes):
+        coord = _unnormalize(grid[..., d], size, align_corners).reshape(n, 1, points)
+        if padding_mode == "reflection":
+            coord = _reflect(coord, size, align_corners)
+        if padding_mode in ("border", "reflection"):
+            coord = coord.clamp(0, size - 1)
+        coords.append(coord)
+    flat = input.reshape(n, c, -1)
     xp = xp_of(input._data)
     if mode == "nearest":
-        cx = xp.round(ix._data).astype(np.int64)
-        cy = xp.round(iy._data).astype(np.int64)
+        nearest = [xp.round(t._data).astype(np.int64) for t in coords]
         # the grid gets a zero gradient, as torch gives it
-        out = _corner(flat, cx, cy, h, w, None) + (ix + iy).sum() * 0
+        result = _corner(flat, nearest, sizes, None) + sum(coords).sum() * 0
     else:
-        x0 = xp.floor(ix._data)
-        y0 = xp.floor(iy._data)
-        wx1 = ix - Tensor._make(x0)
-        wy1 = iy - Tensor._make(y0)
-        wx0 = 1 - wx1
-        wy0 = 1 - wy1
-        x0 = x0.astype(np.int64)
-        y0 = y0.astype(np.int64)
-        out = (
-            _corner(flat, x0, y0, h, w, wx0 * wy0)
-            + _corner(flat, x0 + 1, y0, h, w, wx1 * wy0)
-            + _corner(flat, x0, y0 + 1, h, w, wx0 * wy1)
-            + _corner(flat, x0 + 1, y0 + 1, h, w, wx1 * wy1)
-        )
-    return out.reshape(n, c, ho, wo)
+        low = [xp.floor(t._data) for t in coords]
+        upper = [t - Tensor._make(f) for t, f in zip(coords, low)]  # weight of the upper cell
+        low = [f.astype(np.int64) for f in low]
+        result = None
+        for bits in itertools.product((0, 1), repeat=len(sizes)):
+            weight = None
+            for up, bit in zip(upper, bits):
+                factor = up if bit else 1 - up
+                weight = factor if weight is None else weight * factor
+            cells = [f + bit for f, bit in zip(low, bits)]
+            term = _corner(flat, cells, sizes, weight)
+            result = term if result is None else result + term
+    return result.reshape((n, c) + out)
 
 
 def _reflect(coord: Tensor, n: int, align_corners: bool) -> Tensor:
@@ -376,11 +380,16 @@ def _reflect(coord: Tensor, n: int, align_corners: bool) -> Tensor:
     return where(even, extra + low, span - extra + low)
 
 
-def _corner(flat: Tensor, cx, cy, h: int, w: int, weight):
-    """The input values at integer points ``(cx, cy)``, zero outside, times ``weight``."""
+def _corner(flat: Tensor, cells, sizes, weight):
+    """The input values at integer points ``cells`` (x, y[, z]), zero outside, times
+    ``weight``."""
     xp = xp_of(flat._data)
-    inside = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
-    index = xp.clip(cy, 0, h - 1) * w + xp.clip(cx, 0, w - 1)
+    inside = None
+    index = 0
+    for cell, size in zip(reversed(cells), reversed(sizes)):  # slowest-varying dim first
+        ok = (cell >= 0) & (cell < size)
+        inside = ok if inside is None else inside & ok
+        index = index * size + xp.clip(cell, 0, size - 1)
     values = _GatherFlat.apply(flat, index=index)
     mask = Tensor._make(inside.astype(flat._data.dtype))
     return values * (mask if weight is None else weight * mask)

@@ -499,6 +499,19 @@ for mode in ("bilinear", "nearest"):
                     else (),
                 )
             )
+for mode in ("bilinear", "nearest"):
+    for padding_mode in ("zeros", "border", "reflection"):
+        add(
+            OpEntry(
+                "nn.functional.grid_sample",
+                args(arr(2, 2, 3, 4, 5), arr(2, 3, 2, 2, 3, low=-1.5, high=1.5)),
+                fn=lambda lib, x, g, _m=mode, _p=padding_mode: _sample(
+                    lib, x, g, mode=_m, padding_mode=_p, align_corners=False
+                ),
+                variant=f"5d-{mode}-{padding_mode}",
+                gradgrad=mode == "bilinear",
+            )
+        )
 for ac in (False, True):
     add(
         OpEntry(
