@@ -294,7 +294,8 @@ def grid_sample(
 ) -> Tensor:
     """Sample ``input`` ``(N, C, H, W)`` at the normalised ``(x, y)`` points of ``grid``
     ``(N, Ho, Wo, 2)`` (or ``(N, C, D, H, W)`` at ``(x, y, z)`` points); modes bilinear (the
-    2^d surrounding cells, weighted) and nearest; padding zeros, border and reflection."""
+    2^d surrounding cells, weighted), nearest and bicubic (4-D only); padding zeros, border
+    and reflection."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(
             "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or "
@@ -328,10 +329,8 @@ def grid_sample(
             "grid_sampler(): expected grid and input to have same batch size, but got input with "
             f"sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
         )
-    if mode == "bicubic":
-        raise NotImplementedError(
-            "grid_sample: mode 'bicubic' is not supported by ember (bilinear and nearest are)"
-        )
+    if mode == "bicubic" and input.ndim != 4:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     n, c = input.shape[:2]
     sizes = tuple(input.shape[2:])[::-1]  # (W, H) or (W, H, D): grid's coordinate order
     out = tuple(grid.shape[1:-1])
@@ -339,6 +338,9 @@ def grid_sample(
     coords = []
     for d, size in enumerate(sizes):
         coord = _unnormalize(grid[..., d], size, align_corners).reshape(n, 1, points)
+        if mode == "bicubic":  # padding applies to each tap instead
+            coords.append(coord)
+            continue
         if padding_mode == "reflection":
             coord = _reflect(coord, size, align_corners)
         if padding_mode in ("border", "reflection"):
@@ -346,7 +348,9 @@ def grid_sample(
         coords.append(coord)
     flat = input.reshape(n, c, -1)
     xp = xp_of(input._data)
-    if mode == "nearest":
+    if mode == "bicubic":
+        result = _bicubic(flat, coords, sizes, padding_mode, align_corners)
+    elif mode == "nearest":
         nearest = [xp.round(t._data).astype(np.int64) for t in coords]
         # the grid gets a zero gradient, as torch gives it
         result = _corner(flat, nearest, sizes, None) + sum(coords).sum() * 0
@@ -364,6 +368,46 @@ def grid_sample(
             term = _corner(flat, cells, sizes, weight)
             result = term if result is None else result + term
     return result.reshape((n, c) + out)
+
+
+def _bicubic(flat, coords, sizes, padding_mode, align_corners):
+    """4x4 taps around each point with cubic-convolution weights (a = -0.75); the padding
+    mode maps each tap's cell into the image."""
+    xp = xp_of(flat._data)
+    low = [xp.floor(t._data) for t in coords]
+    weights = []
+    for t, f in zip(coords, low):
+        frac = t - Tensor._make(f)
+        weights.append(_cubic_weights(frac))
+    result = None
+    for taps in itertools.product(range(4), repeat=len(sizes)):
+        cells = []
+        for f, tap, size in zip(low, taps, sizes):
+            cell = f + (tap - 1)
+            if padding_mode == "reflection":
+                cell = _reflect(Tensor._make(cell), size, align_corners)._data
+            if padding_mode in ("border", "reflection"):
+                cell = xp.clip(cell, 0, size - 1)
+            cells.append(cell.astype(np.int64))
+        weight = weights[0][taps[0]]
+        for w, tap in zip(weights[1:], taps[1:]):
+            weight = weight * w[tap]
+        term = _corner(flat, cells, sizes, weight)
+        result = term if result is None else result + term
+    return result
+
+
+def _cubic_weights(t: Tensor):
+    """The four cubic-convolution weights for offsets -1, 0, 1, 2 from the lower cell."""
+    a = -0.75
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    return far(t + 1), near(t), near(1 - t), far(2 - t)
 
 
 def _reflect(coord: Tensor, n: int, align_corners: bool) -> Tensor:

@@ -479,7 +479,7 @@ def _sample(lib, x, grid, **kw):
         return F(lib).grid_sample(x, grid * 1.2, **kw)
 
 
-for mode in ("bilinear", "nearest"):
+for mode in ("bilinear", "nearest", "bicubic"):
     for padding_mode in ("zeros", "border", "reflection"):
         for ac in (False, True):
             add(
@@ -490,7 +490,7 @@ for mode in ("bilinear", "nearest"):
                         lib, x, g, mode=_m, padding_mode=_p, align_corners=_a
                     ),
                     variant=f"{mode}-{padding_mode}-align_corners={ac}",
-                    gradgrad=mode == "bilinear",  # nearest: zero, torch keeps a graph to it
+                    gradgrad=mode != "nearest",  # nearest: zero, torch keeps a graph to it
                     errors=(
                         args(arr(2, 3, 5, 6), arr(2, 4, 3, 3)),
                         args(arr(2, 3, 5, 6), arr(3, 4, 3, 2)),
