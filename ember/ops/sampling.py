@@ -169,6 +169,35 @@ def _cubic_matrix(n: int, o: int, align_corners: bool, scale, dtype) -> np.ndarr
     return m.astype(dtype)
 
 
+def _antialias_matrix(n: int, o: int, align_corners: bool, scale, mode: str, dtype) -> np.ndarray:
+    """Resampling weights that low-pass filter when shrinking (torch's ``antialias=True``): a
+    triangle (bilinear) or a = -0.5 cubic (bicubic) kernel stretched by the shrink factor,
+    each row normalised to sum 1."""
+    ratio = _source_scale(n, o, align_corners, scale)
+    taps = 2 if mode == "bilinear" else 4
+    support = taps * 0.5 * ratio if ratio >= 1 else taps * 0.5
+    stretch = 1.0 / ratio if ratio >= 1 else 1.0
+    center = ratio * (np.arange(o) + 0.5)
+    first = np.maximum((center - support + 0.5).astype(np.int64), 0)
+    last = np.minimum((center + support + 0.5).astype(np.int64), n)
+    cols = first[:, None] + np.arange(int((last - first).max()))
+    x = np.abs((cols - center[:, None] + 0.5) * stretch)
+    if mode == "bilinear":
+        w = np.where(x < 1, 1 - x, 0.0)
+    else:
+        a = -0.5
+        w = np.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1, 0.0)
+        w = np.where((x >= 1) & (x < 2), (((x - 5) * x + 8) * x - 4) * a, w)
+    w = np.where(cols < last[:, None], w, 0.0)
+    total = w.sum(axis=1, keepdims=True)
+    w = np.divide(w, total, out=np.zeros_like(w), where=total != 0)
+    m = np.zeros((o, n))
+    np.add.at(
+        m, (np.repeat(np.arange(o), cols.shape[1]), np.minimum(cols, n - 1).ravel()), w.ravel()
+    )
+    return m.astype(dtype)
+
+
 _MODE_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
 
 
@@ -183,8 +212,8 @@ def interpolate(
 ) -> Tensor:
     """Resize the spatial dims of ``(N, C, *spatial)`` by ``size`` or ``scale_factor``.
 
-    Modes: nearest, nearest-exact, linear, bilinear, bicubic (a = -0.75), trilinear, area.
-    ``antialias`` is not supported.
+    Modes: nearest, nearest-exact, linear, bilinear, bicubic (a = -0.75), trilinear, area;
+    ``antialias`` (bilinear, bicubic) filters as it shrinks.
     """
     nd = input.ndim - 2
     in_size = tuple(input.shape[2:])
@@ -213,8 +242,11 @@ def interpolate(
             f"modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact "
             f"(got {mode})"
         )
-    if antialias:
-        raise NotImplementedError("interpolate(antialias=True) is not supported by ember")
+    if antialias and not (mode in ("bilinear", "bicubic") and input.ndim == 4):
+        raise ValueError(
+            "Anti-alias option is restricted to bilinear and bicubic modes and requires a 4-D "
+            "tensor as input"
+        )
     if mode == "area":
         return _adaptive_avg_pool(nd, input, out_size, f"adaptive_avg_pool{nd}d")
     if mode in ("nearest", "nearest-exact"):
@@ -223,8 +255,14 @@ def interpolate(
             if n != o or s is not None:
                 out = _take_along_dim(out, 2 + d, _nearest_index(n, o, s, mode != "nearest"))
         return out
-    build = _cubic_matrix if mode == "bicubic" else _linear_matrix
     dtype = input._data.dtype
+    if antialias:
+        mats = [
+            _antialias_matrix(n, o, align_corners, s, mode, dtype)
+            for n, o, s in zip(in_size, out_size, scales)
+        ]
+        return _along_last_dims(input, mats)
+    build = _cubic_matrix if mode == "bicubic" else _linear_matrix
     mats = [build(n, o, align_corners, s, dtype) for n, o, s in zip(in_size, out_size, scales)]
     return _along_last_dims(input, mats)
 

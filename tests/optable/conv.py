@@ -446,6 +446,18 @@ for mode in ("nearest", "nearest-exact", "area", "linear", "bilinear", "bicubic"
                     gradgrad=mode != "area",  # area is adaptive_avg_pool: see its grad-graph
                 )
             )
+for mode in ("bilinear", "bicubic"):
+    for kw in (dict(size=(4, 3)), dict(scale_factor=0.4), dict(size=(9, 12))):
+        for ac in (False, True):
+            label = ",".join(f"{k}={v}" for k, v in kw.items()) + f",align_corners={ac}"
+            add(
+                entry(
+                    "interpolate",
+                    args(arr(2, 3, 11, 9)),
+                    f"{mode}-antialias:{label}",
+                    call=dict(mode=mode, align_corners=ac, antialias=True, **kw),
+                )
+            )
 add(
     OpEntry(
         "nn.functional.interpolate",
@@ -460,6 +472,14 @@ add(
         dtypes=(),
         call=dict(scale_factor=2, mode="bilinear", size=3),
         errors=(args(arr(2, 3, 4, 5)), args(arr(2, 3, 4))),
+    ),
+    entry(
+        "interpolate",
+        args(arr(2, 3, 4, 5)),
+        "antialias-nearest",
+        dtypes=(),
+        call=dict(scale_factor=0.5, antialias=True),
+        errors=(args(arr(2, 3, 4, 5)),),
     ),
     entry(
         "interpolate",
