@@ -184,3 +184,33 @@ def test_functional_call_like_torch():
         assert tuple(lin.weight.shape) == (4, 3)
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-5)
     np.testing.assert_allclose(results[1][1], results[0][1], atol=1e-5)  # ~0: BN cancels it
+
+
+def test_fuse_linear_bn_eval_like_torch():
+    outs = []
+    state = None
+    x = _rand(5, 3).astype("float32")
+    for lib in (torch, ember):
+        lin, bn = lib.nn.Linear(3, 4), lib.nn.BatchNorm1d(4)
+        seq = lib.nn.Sequential(lin, bn)
+        if state is None:
+            seq.train()
+            for i in range(3):
+                seq(lib.from_numpy(_rand(6, 3).astype("float32") + i))
+            state = {k: v.numpy().copy() for k, v in seq.state_dict().items()}
+        seq.load_state_dict({k: lib.from_numpy(v.copy()) for k, v in state.items()})
+        with pytest.raises(AssertionError):
+            lib.nn.utils.fuse_linear_bn_eval(lin.train(), bn)
+        seq.eval()
+        fused = lib.nn.utils.fuse_linear_bn_eval(lin, bn)
+        xs = lib.from_numpy(x.copy())
+        np.testing.assert_allclose(
+            fused(xs).detach().numpy(), seq(xs).detach().numpy(), rtol=1e-5, atol=1e-6
+        )
+        outs.append(fused(xs).detach().numpy())
+        w, b = lib.nn.utils.fuse_conv_bn_weights(
+            lib.ones(4, 2, 3), None, bn.running_mean, bn.running_var, 1e-5, bn.weight, bn.bias
+        )
+        outs.append(w.detach().numpy())
+    np.testing.assert_allclose(outs[2], outs[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(outs[3], outs[1], rtol=1e-5)
