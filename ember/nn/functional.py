@@ -33,6 +33,16 @@ from ..ops.activation import (  # noqa: F401
     threshold,
 )
 from ..ops.attention import scaled_dot_product_attention  # noqa: F401
+from ..ops.conv import (  # noqa: F401
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    fold,
+    unfold,
+)
 from ..ops.ctc import ctc_loss  # noqa: F401
 from ..ops.distance import cosine_similarity, pairwise_distance, pdist  # noqa: F401
 from ..ops.dropout import (  # noqa: F401
@@ -83,6 +93,38 @@ from ..ops.normalization import (  # noqa: F401
     local_response_norm,
     normalize,
     rms_norm,
+)
+from ..ops.pooling import (  # noqa: F401
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    adaptive_max_pool3d,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool2d_with_indices,
+    max_pool3d,
+    max_pool3d_with_indices,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
+)
+from ..ops.sampling import (  # noqa: F401
+    affine_grid,
+    grid_sample,
+    interpolate,
+    pad,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
 )
 from ..ops.unary import sigmoid, tanh  # noqa: F401
 

@@ -13,6 +13,7 @@ from . import (
     arithmetic,
     blas,
     comparison,
+    conv,
     conversion,
     creation,
     indexing,
@@ -21,8 +22,10 @@ from . import (
     linalg_lu,
     matrix,
     pointwise,
+    pooling,
     random,
     reduction,
+    sampling,
     shape,
     statistics,
     unary,
@@ -93,6 +96,28 @@ from .activation import (  # noqa: E402
 
 __all__ += ["celu", "hardshrink", "log_softmax", "prelu", "relu", "relu_", "rrelu", "selu",
             "softmax", "threshold"]  # fmt: skip
+
+# conv and pooling are torch.nn.functional's too; torch.* holds these of their names
+from .conv import (  # noqa: E402
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
+from .pooling import (  # noqa: E402
+    adaptive_avg_pool1d,
+    avg_pool1d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool3d,
+)
+
+__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+            "conv_transpose3d", "adaptive_avg_pool1d", "avg_pool1d",
+            "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d"]  # fmt: skip
 
 from . import _methods  # noqa: E402,F401  (binds Tensor methods; needs the names above)
 

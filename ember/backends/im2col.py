@@ -1,0 +1,401 @@
+"""Sliding windows on raw arrays: im2col as a strided view, col2im, and the three products of a
+convolution (output, input gradient, weight gradient). No Tensor here.
+
+Arrays are laid out as torch's: ``(N, C, *spatial)``; ``nd`` spatial dims (1, 2 or 3).
+``pads`` is a tuple of ``(low, high)`` pairs, one per spatial dim (a pair may be negative:
+cropping). A convolution is im2col (a strided view, copied once into a contiguous
+``(G, C/G*K, N*L)`` block) and one matrix product per group; the input gradient is one product
+and col2im, which adds each kernel offset's slice in turn (K iterations of whole-array strided
+adds, never a loop over batch, channels or positions). Pooling makes one whole-array pass per
+kernel offset over strided slices of the (padded) input.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+
+def _xp(a):
+    if type(a) is np.ndarray:
+        return np
+    from . import array_module
+
+    return array_module(a)
+
+
+def _as_strided(xp, a, shape, strides):
+    return xp.lib.stride_tricks.as_strided(a, shape=shape, strides=strides)
+
+
+def out_size(size: int, lo: int, hi: int, k: int, s: int, d: int) -> int:
+    """Number of windows of extent ``d*(k-1)+1`` and step ``s`` over ``size + lo + hi``."""
+    return (size + lo + hi - d * (k - 1) - 1) // s + 1
+
+
+def pad(x, pads, value=0.0):
+    """``x`` with its last ``len(pads)`` dims grown (or cropped) by ``pads``; new cells hold
+    ``value``."""
+    xp = _xp(x)
+    lead = x.ndim - len(pads)
+    if all(lo == 0 and hi == 0 for lo, hi in pads):
+        return x
+    shape = x.shape[:lead] + tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[lead:], pads))
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"padding {pads} gives a negative size {shape}")
+    if value == 0:
+        out = xp.zeros(shape, dtype=x.dtype)
+    else:
+        out = xp.full(shape, value, dtype=x.dtype)
+    src = [slice(None)] * lead
+    dst = [slice(None)] * lead
+    for n, (lo, hi) in zip(x.shape[lead:], pads):
+        src.append(slice(max(-lo, 0), n - max(-hi, 0)))
+        dst.append(slice(max(lo, 0), max(lo, 0) + max(n - max(-lo, 0) - max(-hi, 0), 0)))
+    out[tuple(dst)] = x[tuple(src)]
+    return out
+
+
+def windows(x, kernel, stride, dilation, out):
+    """The strided view ``(*lead, *kernel, *out)`` of windows over the last ``nd`` dims of an
+    already padded ``x``; no copy."""
+    xp = _xp(x)
+    nd = len(kernel)
+    lead = x.ndim - nd
+    sp = x.strides[lead:]
+    shape = x.shape[:lead] + tuple(kernel) + tuple(out)
+    strides = (
+        x.strides[:lead]
+        + tuple(s * d for s, d in zip(sp, dilation))
+        + tuple(s * st for s, st in zip(sp, stride))
+    )
+    return _as_strided(xp, x, shape, strides)
+
+
+def col2im(cols, size, kernel, stride, pads, dilation):
+    """The adjoint of ``windows(pad(x))``: ``cols`` ``(*lead, *kernel, *out)`` summed back into
+    an array ``(*lead, *size)``; one strided add per kernel offset."""
+    xp = _xp(cols)
+    nd = len(kernel)
+    lead = cols.ndim - 2 * nd
+    out = cols.shape[lead + nd :]
+    padded = tuple(n + lo + hi for n, (lo, hi) in zip(size, pads))
+    # room for windows that run past the padded input (ceil_mode pooling)
+    padded = tuple(
+        max(p, (o - 1) * s + d * (k - 1) + 1)
+        for p, o, s, d, k in zip(padded, out, stride, dilation, kernel)
+    )
+    buf = xp.zeros(cols.shape[:lead] + padded, dtype=cols.dtype)
+    head = (slice(None),) * lead
+    for offset in itertools.product(*(range(k) for k in kernel)):
+        dst = tuple(
+            slice(i * d, i * d + (o - 1) * s + 1, s)
+            for i, d, o, s in zip(offset, dilation, out, stride)
+        )
+        buf[head + dst] += cols[head + offset]
+    return buf[head + tuple(slice(lo, lo + n) for n, (lo, _) in zip(size, pads))]
+
+
+def _out_shape(size, kernel, stride, pads, dilation):
+    return tuple(
+        out_size(n, lo, hi, k, s, d)
+        for n, (lo, hi), k, s, d in zip(size, pads, kernel, stride, dilation)
+    )
+
+
+def im2col(x, kernel, stride, pads, dilation):
+    """Contiguous columns ``(N, C*K, L)`` of a ``(N, C, *spatial)`` input (F.unfold's layout),
+    and the output's spatial shape."""
+    xp = _xp(x)
+    n, c = x.shape[:2]
+    out = _out_shape(x.shape[2:], kernel, stride, pads, dilation)
+    view = windows(pad(x, pads), kernel, stride, dilation, out)
+    return xp.ascontiguousarray(view).reshape(n, c * math.prod(kernel), -1), out
+
+
+def _columns(x, kernel, stride, pads, dilation, groups):
+    """The columns of a convolution, laid out ``(G, C/G*K, N*L)`` so that each product below
+    is one long matrix product per group, and the output's spatial shape."""
+    xp = _xp(x)
+    nd = len(kernel)
+    n, c = x.shape[:2]
+    out = _out_shape(x.shape[2:], kernel, stride, pads, dilation)
+    view = windows(pad(x, pads), kernel, stride, dilation, out)  # (N, C, *K, *out)
+    order = tuple(range(1, 2 + nd)) + (0,) + tuple(range(2 + nd, 2 + 2 * nd))
+    cols = xp.ascontiguousarray(view.transpose(order))  # (C, *K, N, *out)
+    return cols.reshape(groups, c // groups * math.prod(kernel), -1), out
+
+
+def _channels_first(g, groups):
+    """``(N, O, *out)`` as ``(G, O/G, N*L)``: one transposing copy."""
+    xp = _xp(g)
+    gt = xp.ascontiguousarray(g.swapaxes(0, 1))
+    return gt.reshape(groups, g.shape[1] // groups, -1)
+
+
+def conv_forward(x, w, b, stride, pads, dilation, groups):
+    """``y[n, o] = b[o] + sum_{c, k} w[o, c, k] x[n, c, s*out + d*k - pad]``: im2col and one
+    matrix product per group; the bias is added while the result is laid out as (N, O, ...)."""
+    xp = _xp(x)
+    n = x.shape[0]
+    o = w.shape[0]
+    cols, out = _columns(x, w.shape[2:], stride, pads, dilation, groups)
+    y = xp.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, O/G, N*L)
+    y = y.reshape((o, n) + out).swapaxes(0, 1)
+    result = xp.empty((n, o) + out, dtype=y.dtype)
+    if b is None:
+        result[...] = y
+    else:
+        xp.add(y, b.reshape((o,) + (1,) * len(out)), out=result)
+    return result
+
+
+def conv_weight_grad(x, g, w_shape, stride, pads, dilation, groups):
+    """The weight gradient of ``conv_forward`` for an output gradient ``g``: one product of
+    ``g`` with the columns of ``x`` per group, the batch folded into the inner dimension."""
+    xp = _xp(x)
+    cols, _ = _columns(x, tuple(w_shape[2:]), stride, pads, dilation, groups)
+    gw = xp.matmul(_channels_first(g, groups), cols.swapaxes(1, 2))  # (G, O/G, C/G*K)
+    return gw.reshape(w_shape)
+
+
+def conv_input_grad(g, w, size, stride, pads, dilation, groups):
+    """The input gradient of ``conv_forward`` (for an input of spatial ``size``): one product
+    of the transposed weight with ``g`` gives columns, col2im sums them back."""
+    padded_row = size[-1] + pads[-1][0] + pads[-1][1]
+    # the widened grid costs (padded_row / out_row - 1) more product: worth it up to ~25%
+    if all(s == 1 for s in stride) and padded_row <= 1.25 * g.shape[-1]:
+        return _conv_input_grad_unit_stride(g, w, size, pads, dilation, groups)
+    xp = _xp(g)
+    nd = w.ndim - 2
+    kernel = w.shape[2:]
+    o, cg = w.shape[:2]
+    n = g.shape[0]
+    out = g.shape[2:]
+    wt = w.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (G, C/G*K, O/G)
+    cols = xp.matmul(wt, _channels_first(g, groups))  # (G, C/G*K, N*L)
+    cols = cols.reshape((groups, cg) + kernel + (n,) + out)
+    order = (2 + nd, 0, 1) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd))
+    gx = col2im(cols.transpose(order), tuple(size), kernel, stride, pads, dilation)
+    return gx.reshape((n, groups * cg) + tuple(size))
+
+
+def _conv_input_grad_unit_stride(g, w, size, pads, dilation, groups):
+    """``conv_input_grad`` for stride 1, with col2im's adds made long and contiguous.
+
+    The output grid is widened to the padded input's row length (its extra cells hold zero
+    gradient), so that each kernel offset becomes one shift of the flattened padded plane:
+    the adds run over whole planes instead of single rows.
+    """
+    xp = _xp(g)
+    kernel = w.shape[2:]
+    o, cg = w.shape[:2]
+    n = g.shape[0]
+    out = g.shape[2:]
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, pads))
+    wide = (out[0],) + padded[1:]
+    length = math.prod(wide)
+    gt = xp.zeros((o, n) + wide, dtype=g.dtype)
+    gt[(slice(None), slice(None)) + tuple(slice(0, e) for e in out)] = g.swapaxes(0, 1)
+    wt = w.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (G, C/G*K, O/G)
+    cols = xp.matmul(wt, gt.reshape(groups, o // groups, -1))  # (G, C/G*K, N*wide)
+    cols = cols.reshape(groups, cg, math.prod(kernel), n, length).transpose(
+        3, 0, 1, 2, 4
+    )  # (N, G, C/G, K, .)
+    row = [math.prod(padded[d + 1 :]) for d in range(len(padded))]
+    shifts = [
+        sum(i * dil * r for i, dil, r in zip(offset, dilation, row))
+        for offset in itertools.product(*(range(k) for k in kernel))
+    ]
+    plane = math.prod(padded)
+    buf = xp.zeros((n, groups, cg, max(plane, max(shifts) + length)), dtype=g.dtype)
+    for k, shift in enumerate(shifts):
+        buf[..., shift : shift + length] += cols[:, :, :, k]
+    gx = buf[..., :plane].reshape((n, groups * cg) + padded)
+    return gx[
+        (slice(None), slice(None)) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, pads))
+    ]
+
+
+def unfold(x, kernel, stride, pads, dilation):
+    """F.unfold: ``(N, C*K, L)`` columns of ``(N, C, *spatial)``."""
+    return im2col(x, kernel, stride, pads, dilation)[0]
+
+
+def fold(cols, size, kernel, stride, pads, dilation):
+    """F.fold: sum ``(N, C*K, L)`` columns back into ``(N, C, *size)``."""
+    out = _out_shape(size, kernel, stride, pads, dilation)
+    n = cols.shape[0]
+    c = cols.shape[1] // math.prod(kernel)
+    return col2im(cols.reshape((n, c) + tuple(kernel) + out), size, kernel, stride, pads, dilation)
+
+
+# ---- pooling: windows over the last nd dims, any number of leading dims -------------------
+
+
+def _pool_input(x, kernel, stride, pads, dilation, out, value):
+    """``x`` padded with ``value``; the high side grows so that ceil_mode's last window fits."""
+    nd = len(kernel)
+    size = x.shape[x.ndim - nd :]
+    pads = tuple(
+        (lo, max(hi, (o - 1) * s + d * (k - 1) + 1 - n - lo))
+        for n, (lo, hi), o, k, s, d in zip(size, pads, out, kernel, stride, dilation)
+    )
+    return pad(x, pads, value)
+
+
+def _pool_buffer(g, size, kernel, stride, pads, dilation):
+    """Zeros shaped like ``_pool_input`` of an input of spatial ``size`` (g: the output)."""
+    xp = _xp(g)
+    nd = len(kernel)
+    out = g.shape[g.ndim - nd :]
+    shape = tuple(
+        max(n + lo + hi, (o - 1) * s + d * (k - 1) + 1)
+        for n, (lo, hi), o, k, s, d in zip(size, pads, out, kernel, stride, dilation)
+    )
+    return xp.zeros(g.shape[: g.ndim - nd] + shape, dtype=g.dtype)
+
+
+def _offsets(x, kernel, stride, dilation, out):
+    """For each kernel offset (row-major), the strided slice of a padded ``x`` it reads."""
+    head = (slice(None),) * (x.ndim - len(kernel))
+    for offset in itertools.product(*(range(k) for k in kernel)):
+        yield head + tuple(
+            slice(i * d, i * d + (o - 1) * s + 1, s)
+            for i, d, o, s in zip(offset, dilation, out, stride)
+        )
+
+
+def _overlapping(kernel, stride, dilation) -> bool:
+    return any(d * (k - 1) + 1 > s for k, s, d in zip(kernel, stride, dilation))
+
+
+def max_pool(x, kernel, stride, pads, dilation, out):
+    """Window maxima ``(*lead, *out)`` and the position of each maximum inside its window
+    (flat over the kernel, the first one on ties; a NaN wins, as in torch).
+
+    A few whole-array operations per kernel offset: the maxima first, then each position is
+    the smallest offset whose value equals the maximum (masked writes are slow in NumPy, so
+    the index is found with arithmetic on uint8).
+    """
+    xp = _xp(x)
+    floating = x.dtype.kind == "f"
+    low = -xp.inf if floating else xp.iinfo(x.dtype).min
+    padded = _pool_input(x, kernel, stride, pads, dilation, out, low)
+    windows_ = list(_offsets(padded, kernel, stride, dilation, out))
+    best = padded[windows_[0]].copy()
+    for window in windows_[1:]:
+        xp.maximum(best, padded[window], out=best)
+    count = len(windows_)
+    index_type = xp.uint8 if count < 255 else xp.int64
+    none = count  # no offset matched yet
+    arg = xp.full(best.shape, none, dtype=index_type)
+    step = xp.empty(best.shape, dtype=index_type)
+    for k, window in enumerate(windows_):
+        match = xp.equal(padded[window], best)
+        # step = k where matched, else `none`; arg keeps the smallest
+        xp.multiply(match, index_type(none - k), out=step, casting="unsafe")
+        xp.subtract(index_type(none), step, out=step)
+        xp.minimum(arg, step, out=arg)
+    if floating:
+        unmatched = arg == none  # a NaN maximum equals nothing: torch keeps the last NaN
+        if unmatched.any():
+            for k, window in enumerate(windows_):
+                arg = xp.where(unmatched & xp.isnan(padded[window]), index_type(k), arg)
+    return best, arg
+
+
+def max_pool_grad(g, arg, size, kernel, stride, pads, dilation):
+    """The adjoint of ``max_pool``: each gradient goes to its window's maximum."""
+    xp = _xp(g)
+    out = g.shape[g.ndim - len(kernel) :]
+    padded = _pool_buffer(g, size, kernel, stride, pads, dilation)
+    overlap = _overlapping(kernel, stride, dilation)
+    for k, window in enumerate(_offsets(padded, kernel, stride, dilation, out)):
+        if overlap:
+            padded[window] += g * (arg == k)
+        else:  # each input cell lies in one window: write straight into it
+            xp.multiply(g, arg == k, out=padded[window])
+    return _crop(padded, size, pads)
+
+
+def _crop(padded, size, pads):
+    nd = len(size)
+    head = (slice(None),) * (padded.ndim - nd)
+    return padded[head + tuple(slice(lo, lo + n) for n, (lo, _) in zip(size, pads))]
+
+
+def window_gather(x, arg, kernel, stride, pads, dilation, out):
+    """``x``'s value at each window's recorded position (the adjoint of ``max_pool_grad``)."""
+    xp = _xp(x)
+    padded = _pool_input(x, kernel, stride, pads, dilation, out, 0)
+    result = xp.zeros(arg.shape, dtype=x.dtype)
+    for k, window in enumerate(_offsets(padded, kernel, stride, dilation, out)):
+        result += padded[window] * (arg == k)
+    return result
+
+
+def flat_indices(arg, size, kernel, stride, pads, dilation):
+    """torch's ``return_indices``: each maximum's flat position in the input's spatial dims."""
+    xp = _xp(arg)
+    nd = len(kernel)
+    out = arg.shape[arg.ndim - nd :]
+    arg = arg.astype(xp.int64)
+    flat = 0
+    for d in range(nd):
+        inner = math.prod(kernel[d + 1 :])
+        k = (arg // inner) % kernel[d]
+        shape = [1] * nd
+        shape[d] = out[d]
+        origin = (xp.arange(out[d]) * stride[d] - pads[d][0]).reshape(shape)
+        flat = flat * size[d] + origin + k * dilation[d]
+    return flat
+
+
+def avg_divisor(size, kernel, stride, pads, out, count_include_pad, divisor_override, dtype):
+    """The divisor of each average-pooling window, ``out``-shaped (one factor per dim)."""
+    if divisor_override:
+        return np.full(out, divisor_override, dtype=dtype)
+    div = np.ones(())
+    for n, (lo, hi), k, s, o in zip(size, pads, kernel, stride, out):
+        start = np.arange(o) * s - lo
+        end = np.minimum(start + k, n + hi)
+        if count_include_pad:
+            count = end - start
+        else:
+            count = np.minimum(end, n) - np.maximum(start, 0)
+        div = np.multiply.outer(div, count)
+    return div.astype(dtype)
+
+
+def avg_pool(x, kernel, stride, pads, out, divisor):
+    """Window sums over a zero-padded ``x`` divided by ``divisor``: one add per kernel offset."""
+    nd = len(kernel)
+    ones = (1,) * nd
+    padded = _pool_input(x, kernel, stride, pads, ones, out, 0)
+    total = None
+    for window in _offsets(padded, kernel, stride, ones, out):
+        if total is None:
+            total = padded[window].copy()
+        else:
+            total += padded[window]
+    total /= divisor
+    return total
+
+
+def avg_pool_grad(g, size, kernel, stride, pads, divisor):
+    """The adjoint of ``avg_pool``: each window's share ``g / divisor`` added over the window."""
+    nd = len(kernel)
+    ones = (1,) * nd
+    out = g.shape[g.ndim - nd :]
+    share = g / divisor
+    padded = _pool_buffer(g, size, kernel, stride, pads, ones)
+    overlap = _overlapping(kernel, stride, ones)
+    for window in _offsets(padded, kernel, stride, ones, out):
+        if overlap:
+            padded[window] += share
+        else:
+            padded[window] = share
+    return _crop(padded, size, pads)
