@@ -297,6 +297,7 @@ class Tensor:
                 t._grad = g if t._grad is None else t._grad + g
             return None
 
+        keep._retains_grad = True
         self._grad_fn._add_pre_hook(self._output_nr, keep)
 
     @property

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from . import engine, function, grad_mode
-from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from . import engine, function, functional, grad_mode
+from .anomaly_mode import (
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_anomaly_enabled,
+    set_detect_anomaly,
+)
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
     enable_grad,
@@ -13,6 +19,7 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 
 def _as_tuple(x):
@@ -116,15 +123,21 @@ def grad(
 __all__ = [
     "Function",
     "FunctionCtx",
+    "GradcheckError",
     "backward",
     "detect_anomaly",
     "enable_grad",
     "engine",
     "function",
+    "functional",
     "grad",
     "grad_mode",
+    "gradcheck",
+    "gradgradcheck",
     "inference_mode",
+    "is_anomaly_check_nan_enabled",
     "is_anomaly_enabled",
+    "set_anomaly_enabled",
     "is_grad_enabled",
     "is_inference_mode_enabled",
     "no_grad",

@@ -53,3 +53,9 @@ class detect_anomaly:
                 return func(*args, **kwargs)
 
         return wrapper
+
+
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    """Turn anomaly detection on or off (``torch.set_anomaly_enabled``)."""
+    anomaly.enabled = bool(enabled)
+    anomaly.check_nan = bool(check_nan)

@@ -202,10 +202,12 @@ def _run_node(
 
 
 def _gather(node, buf):
-    if len(buf) == 1 and 0 in buf:
-        return [buf[0]]
-    n = len(node._out_meta) if node._out_meta is not None else max(buf) + 1
-    return [buf.get(i) for i in range(n)]
+    meta = node._out_meta
+    if meta is None:
+        if len(buf) == 1 and 0 in buf:
+            return [buf[0]]
+        return [buf.get(i) for i in range(max(buf) + 1)]
+    return [buf.get(i) for i in range(len(meta))]
 
 
 def _materialize(node, grads):
@@ -214,7 +216,7 @@ def _materialize(node, grads):
     meta = node._out_meta
     out = []
     for i, g in enumerate(grads):
-        if g is None and meta is not None:
+        if g is None and meta is not None and meta[i] is not None:
             shape, dtype = meta[i][0], meta[i][1]
             g = Tensor._make(_zeros(shape, dtype))
         out.append(g)
@@ -231,7 +233,10 @@ def _zeros(shape, dtype):
 
 def _run_pre_hooks(node, grads):
     grads = list(grads)
-    for nr, fn in list(node._pre_hooks):
+    hooks = list(node._pre_hooks)
+    # retain_grad sees the gradient after every other hook of its tensor, as in torch
+    hooks.sort(key=lambda entry: getattr(entry[1], "_retains_grad", False))
+    for nr, fn in hooks:
         if nr is None:
             replaced = fn(tuple(grads))
             if replaced is not None:

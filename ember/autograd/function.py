@@ -99,10 +99,11 @@ class Node:
         if counter is not None and counter[0] != version:
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{_describe(array)}] is at version {counter[0]}; expected "
-                f"version {version} instead. Hint: the backtrace further above can point at the "
-                "operation that failed to compute its gradient. The variable in question was "
-                f"changed in there or anywhere later. Good luck! (saved by {self.name()})"
+                f"inplace operation: [{_describe(array if tensor is None else tensor._data)}]"
+                f"{_which_output(tensor)}, is at version {counter[0]}; expected version "
+                f"{version} instead. Hint: enable anomaly detection to find the operation that "
+                "failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False)."
             )
         if tensor is not None:
             return tensor
@@ -207,6 +208,12 @@ def _describe(array) -> str:
     return f"{kind} [{', '.join(str(s) for s in array.shape)}]"
 
 
+def _which_output(t) -> str:
+    if t is None or t._grad_fn is None:
+        return ""
+    return f", which is output {t._output_nr} of {t._grad_fn.name()}"
+
+
 def _edge(t):
     """Where the gradient of input ``t`` goes: (node, output_nr), or None."""
     if not t._requires_grad:
@@ -228,7 +235,7 @@ class _BackwardNodeMixin:
 
 
 def _make_node_class(cls):
-    name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward0"
+    name = cls.__dict__.get("node_name") or f"{cls.__name__}{cls._node_suffix}"
     namespace = {"_forward_cls": cls, "__module__": cls.__module__}
     return type(name, (_BackwardNodeMixin, Node), namespace)
 
@@ -259,6 +266,7 @@ class Function:
     """
 
     node_name = None
+    _node_suffix = "Backward"  # torch names a custom Function's node ``CubeBackward``
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -297,6 +305,8 @@ class Function:
             return outputs
         non_diff = ctx._non_differentiable or ()
         inputs_by_id = {id(t): t for t in tensor_args}
+        # edges first: a dirty input returned as output is about to get this node as grad_fn
+        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else None for a in args)
         wrapped = []
         for nr, o in enumerate(outs):
             if not isinstance(o, Tensor):
@@ -314,7 +324,6 @@ class Function:
                 o._grad_fn = ctx
                 o._output_nr = nr
             wrapped.append(o)
-        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else None for a in args)
         ctx._out_meta = tuple(
             (o.shape, o.dtype, o.device) if isinstance(o, Tensor) else None for o in wrapped
         )
@@ -348,6 +357,7 @@ class ArrayFunction(Function):
     """
 
     is_view = False  # outputs share memory with input 0, and its version counter
+    _node_suffix = "Backward0"  # as torch's built-in nodes: ``MulBackward0``
 
     @classmethod
     def apply(cls, *args, **params):
@@ -430,9 +440,50 @@ def once_differentiable(fn):
     @functools.wraps(fn)
     def wrapper(ctx, *grads):
         with no_grad():
-            return fn(ctx, *grads)
+            outputs = fn(ctx, *grads)
+        if not state.enabled:
+            return outputs
+        Tensor = _tensor_cls()
+        upstream = [g for g in grads if isinstance(g, Tensor) and g._requires_grad]
+        if not upstream:
+            return outputs
+        return _delay_error(outputs, upstream)
 
     return wrapper
+
+
+class _Error(Node):
+    """A node whose backward raises: it marks gradients of a ``once_differentiable`` backward."""
+
+    __slots__ = ()
+
+    def name(self) -> str:
+        return "Error"
+
+    def apply(self, *grads):
+        raise RuntimeError(
+            "trying to differentiate twice a function that was marked with @once_differentiable"
+        )
+
+
+def _delay_error(outputs, upstream):
+    """Outputs that carry the graph of ``upstream`` into a node that raises when reached."""
+    Tensor = _tensor_cls()
+    single = not isinstance(outputs, tuple)
+    outs = (outputs,) if single else outputs
+    node = _Error()
+    node.next_functions = tuple(_edge(g) for g in upstream)
+    node._out_meta = tuple(None for _ in outs)
+    wrapped = []
+    for nr, o in enumerate(outs):
+        if isinstance(o, Tensor) and o._data.dtype.kind in "fc":
+            alias = Tensor._make(o._data)
+            alias._requires_grad = True
+            alias._grad_fn = node
+            alias._output_nr = nr
+            o = alias
+        wrapped.append(o)
+    return wrapped[0] if single else tuple(wrapped)
 
 
 class FunctionCtx(Node):

@@ -120,6 +120,11 @@ class set_grad_enabled(_GradModeContext):
 class inference_mode(_GradModeContext):
     """Like `no_grad`; tensors made inside are inference tensors (no version tracking needed)."""
 
+    def __new__(cls, mode=True):
+        if callable(mode):
+            return cls()(mode)  # used as a bare decorator: @inference_mode
+        return super().__new__(cls)
+
     def __init__(self, mode: bool = True):
         self.mode = bool(mode)
 

@@ -1,0 +1,1095 @@
+"""The autograd engine and its public API, each behaviour run in ember and in torch."""
+
+from __future__ import annotations
+
+import gc
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+LIBS = pytest.mark.parametrize("lib", [torch, ember], ids=["torch", "ember"])
+
+
+def both(fn):
+    """Run ``fn(lib)`` in both libraries and return the two results as numpy/plain values."""
+    return _plain(fn(torch)), _plain(fn(ember))
+
+
+def _plain(x):
+    if isinstance(x, (torch.Tensor, ember.Tensor)):
+        return np.asarray(x.detach().numpy() if hasattr(x, "detach") else x)
+    if isinstance(x, (tuple, list)):
+        return type(x)(_plain(v) for v in x)
+    return x
+
+
+def assert_same(fn, rtol=1e-6):
+    t, e = both(fn)
+    _compare(e, t, rtol)
+
+
+def _compare(e, t, rtol):
+    if isinstance(t, (tuple, list)):
+        assert len(e) == len(t)
+        for a, b in zip(e, t):
+            _compare(a, b, rtol)
+    elif t is None:
+        assert e is None
+    elif isinstance(t, np.ndarray):
+        assert e.shape == t.shape
+        assert e.dtype == t.dtype
+        np.testing.assert_allclose(e, t, rtol=rtol, atol=1e-7)
+    else:
+        assert e == t
+
+
+def leaf(lib, values, dtype="float64"):
+    return lib.tensor(values, dtype=getattr(lib, dtype), requires_grad=True)
+
+
+def raises_same(fn):
+    """Both libraries raise; ember's exception is torch's type. Returns both exceptions."""
+    excs = []
+    for lib in (torch, ember):
+        with pytest.raises(Exception) as info:
+            fn(lib)
+        excs.append(info.value)
+    assert isinstance(excs[1], type(excs[0])), f"ember {excs[1]!r} vs torch {excs[0]!r}"
+    return excs
+
+
+# ---- backward(gradient, retain_graph, create_graph, inputs) ---------------------------------
+
+
+def test_backward_scalar_and_gradient_argument():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0, 3.0])
+        (x * x).sum().backward()
+        y = leaf(lib, [1.0, -2.0])
+        (y**3).backward(lib.tensor([0.5, 2.0], dtype=lib.float64))
+        return x.grad, y.grad
+
+    assert_same(f)
+
+
+def test_backward_non_scalar_without_gradient_raises():
+    excs = raises_same(lambda lib: (leaf(lib, [1.0, 2.0]) * 2).backward())
+    assert "scalar outputs" in str(excs[1])
+
+
+def test_backward_gradient_shape_mismatch_raises():
+    raises_same(lambda lib: (leaf(lib, [1.0, 2.0]) * 2).backward(lib.ones(3, dtype=lib.float64)))
+
+
+def test_backward_on_tensor_without_grad_raises():
+    excs = raises_same(lambda lib: lib.ones(2).sum().backward())
+    assert "does not require grad" in str(excs[1])
+
+
+def test_backward_twice_without_retain_graph_raises():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        y = (x.exp() * x).sum()
+        y.backward()
+        y.backward()
+
+    excs = raises_same(f)
+    assert "backward through the graph a second time" in str(excs[1])
+
+
+def test_backward_twice_with_retain_graph_accumulates():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        y = (x.exp() * x).sum()
+        y.backward(retain_graph=True)
+        first = x.grad.clone()
+        y.backward()
+        return first, x.grad
+
+    assert_same(f)
+
+
+def test_gradient_accumulates_across_two_graphs():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        (x * 3).sum().backward()
+        (x * x).sum().backward()
+        return x.grad
+
+    assert_same(f)
+
+
+def test_backward_inputs_restricts_accumulation():
+    def f(lib):
+        a = leaf(lib, [1.0, 2.0])
+        b = leaf(lib, [3.0, 4.0])
+        (a * b).sum().backward(inputs=[a])
+        return a.grad, b.grad
+
+    assert_same(f)
+
+
+def test_backward_inputs_non_leaf():
+    def f(lib):
+        a = leaf(lib, [1.0, 2.0])
+        h = a * 2
+        (h * h).sum().backward(inputs=[h])
+        return h.grad, a.grad
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert_same(f)
+
+
+def test_backward_empty_inputs_raises():
+    raises_same(lambda lib: (leaf(lib, [1.0]) * 2).sum().backward(inputs=[]))
+
+
+def test_create_graph_gives_differentiable_grad():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        (x**3).sum().backward(create_graph=True)
+        g = x.grad
+        assert g.requires_grad
+        (gg,) = lib.autograd.grad(g.sum(), x)
+        return g, gg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert_same(f)
+
+
+def test_autograd_backward_function_with_several_roots():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        a = (x * 2).sum()
+        b = x * x
+        lib.autograd.backward([a, b], [None, lib.ones(2, dtype=lib.float64)])
+        return x.grad
+
+    assert_same(f)
+
+
+def test_integer_output_cannot_create_implicit_grad():
+    raises_same(lambda lib: leaf(lib, [1.0]).long().sum().backward())
+
+
+# ---- autograd.grad -------------------------------------------------------------------------
+
+
+def test_grad_returns_without_touching_dot_grad():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        (g,) = lib.autograd.grad((x.sin() * x).sum(), x)
+        return g, x.grad
+
+    assert_same(f)
+
+
+def test_grad_of_tuple_outputs_with_grad_outputs():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        y = leaf(lib, [0.5, -1.0])
+        outs = (x * y, x + y)
+        gos = (lib.tensor([1.0, 2.0], dtype=lib.float64), lib.tensor([3.0, 4.0], dtype=lib.float64))
+        return lib.autograd.grad(outs, (x, y), grad_outputs=gos)
+
+    assert_same(f)
+
+
+def test_grad_unused_input_raises_unless_allowed():
+    def unused(lib):
+        x, y = leaf(lib, [1.0]), leaf(lib, [2.0])
+        lib.autograd.grad((x * 2).sum(), (x, y))
+
+    excs = raises_same(unused)
+    assert "allow_unused" in str(excs[1])
+
+    def allowed(lib):
+        x, y = leaf(lib, [1.0]), leaf(lib, [2.0])
+        return lib.autograd.grad((x * 2).sum(), (x, y), allow_unused=True)
+
+    assert_same(allowed)
+
+
+def test_grad_materialize_grads():
+    def f(lib):
+        x, y = leaf(lib, [1.0]), leaf(lib, [2.0, 3.0])
+        return lib.autograd.grad((x * 2).sum(), (x, y), materialize_grads=True)
+
+    assert_same(f)
+
+
+def test_grad_input_without_requires_grad_raises():
+    def f(lib):
+        x = leaf(lib, [1.0])
+        lib.autograd.grad((x * 2).sum(), lib.ones(1))
+
+    raises_same(f)
+
+
+def test_grad_create_graph_second_and_third_order():
+    def f(lib):
+        x = leaf(lib, [0.3, 1.2])
+        y = (x.sin() * x.exp()).sum()
+        (g1,) = lib.autograd.grad(y, x, create_graph=True)
+        (g2,) = lib.autograd.grad(g1.sum(), x, create_graph=True)
+        (g3,) = lib.autograd.grad(g2.sum(), x)
+        return g1, g2, g3
+
+    assert_same(f)
+
+
+def test_grad_retain_graph_allows_second_call():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        y = (x.exp()).sum()
+        a = lib.autograd.grad(y, x, retain_graph=True)
+        b = lib.autograd.grad(y, x)
+        return a, b
+
+    assert_same(f)
+
+
+def test_grad_wrt_non_leaf():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        h = x.exp()
+        y = (h * h).sum()
+        return lib.autograd.grad(y, h)
+
+    assert_same(f)
+
+
+def test_grad_same_input_twice():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        return lib.autograd.grad((x * x).sum(), (x, x))
+
+    assert_same(f)
+
+
+# ---- leaves, non-leaves, retain_grad -------------------------------------------------------
+
+
+def test_leaf_rules():
+    for lib in (torch, ember):
+        a = lib.ones(2)
+        assert a.is_leaf and not a.requires_grad and a.grad_fn is None
+        b = lib.ones(2, requires_grad=True)
+        assert b.is_leaf and b.requires_grad
+        c = b * 2
+        assert not c.is_leaf and c.requires_grad and c.grad_fn is not None
+        assert type(c.grad_fn).__name__ == "MulBackward0"
+        d = a * 2
+        assert d.is_leaf and not d.requires_grad
+        with lib.no_grad():
+            e = b * 2
+        assert e.is_leaf and not e.requires_grad
+
+
+def test_non_leaf_grad_access_warns():
+    for lib in (torch, ember):
+        b = lib.ones(2, requires_grad=True)
+        c = b * 2
+        with pytest.warns(UserWarning, match="not a leaf Tensor"):
+            assert c.grad is None
+
+
+def test_retain_grad():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        h = x * 3
+        h.retain_grad()
+        assert h.retains_grad
+        (h * h).sum().backward()
+        return h.grad, x.grad
+
+    assert_same(f)
+
+
+def test_retain_grad_accumulates_and_errors_without_grad():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        h = x * 3
+        h.retain_grad()
+        y = (h * h).sum()
+        y.backward(retain_graph=True)
+        y.backward()
+        return h.grad
+
+    assert_same(f)
+    raises_same(lambda lib: lib.ones(2).retain_grad())
+
+
+def test_requires_grad_setter_rules():
+    raises_same(lambda lib: setattr((leaf(lib, [1.0]) * 2), "requires_grad", False))
+    raises_same(lambda lib: lib.ones(2, dtype=lib.int64).requires_grad_())
+    for lib in (torch, ember):
+        x = lib.ones(2)
+        assert x.requires_grad_() is x and x.requires_grad
+        x.requires_grad_(False)
+        assert not x.requires_grad
+
+
+def test_detach_shares_memory_and_leaves_graph():
+    for lib in (torch, ember):
+        x = leaf(lib, [1.0, 2.0])
+        h = x * 2
+        d = h.detach()
+        assert d.is_leaf and not d.requires_grad and d.grad_fn is None
+        d[0] = 10.0
+        assert h[0].item() == 10.0
+        # the shared version counter makes backward through the modified tensor fail
+        y = h.sin().sum()  # sin saves its input, h
+        d[1] = 3.0
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.backward()
+
+
+def test_detach_inplace():
+    for lib in (torch, ember):
+        h = leaf(lib, [1.0]) * 2
+        assert h.detach_() is h
+        assert h.is_leaf and not h.requires_grad
+
+
+def test_grads_of_two_leaves_are_not_shared():
+    def f(lib):
+        a = leaf(lib, [1.0, 2.0])
+        b = leaf(lib, [3.0, 4.0])
+        (a + b).sum().backward()
+        a.grad.add_(100.0)
+        return a.grad, b.grad
+
+    assert_same(f)
+
+
+def test_grad_not_aliasing_upstream_gradient():
+    def f(lib):
+        a = leaf(lib, [1.0, 2.0])
+        up = lib.tensor([1.0, 1.0], dtype=lib.float64)
+        (a * 1).backward(up)
+        a.grad.mul_(5)
+        return up, a.grad
+
+    assert_same(f)
+
+
+def test_grad_setter_checks():
+    raises_same(lambda lib: setattr(leaf(lib, [1.0, 2.0]), "grad", lib.ones(3, dtype=lib.float64)))
+    raises_same(lambda lib: setattr(leaf(lib, [1.0, 2.0]), "grad", 3.0))
+    for lib in (torch, ember):
+        x = leaf(lib, [1.0, 2.0])
+        x.grad = lib.ones(2, dtype=lib.float64)
+        (x * 2).sum().backward()
+        np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0])
+        x.grad = None
+        assert x.grad is None
+
+
+# ---- hooks ---------------------------------------------------------------------------------
+
+
+def test_leaf_hook_replaces_grad_and_can_be_removed():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        seen = []
+        handle = x.register_hook(lambda g: seen.append(g.clone()) or g * 10)
+        (x * x).sum().backward()
+        first = x.grad.clone()
+        handle.remove()
+        x.grad = None
+        (x * x).sum().backward()
+        return first, x.grad, seen
+
+    assert_same(f)
+
+
+def test_non_leaf_hook_changes_upstream_grads():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        h = x * 3
+        h.register_hook(lambda g: g + 1)
+        h.register_hook(lambda g: g * 2)
+        (h * h).sum().backward()
+        return x.grad
+
+    assert_same(f)
+
+
+def test_hook_returning_none_keeps_grad_and_observes():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        seen = []
+        h = x.exp()
+        h.register_hook(lambda g: seen.append(g.clone()))
+        h.sum().backward()
+        return x.grad, seen
+
+    assert_same(f)
+
+
+def test_hook_on_tensor_without_grad_raises():
+    raises_same(lambda lib: lib.ones(2).register_hook(lambda g: g))
+
+
+def test_hook_order_with_retain_grad():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        h = x * 3
+        h.retain_grad()
+        h.register_hook(lambda g: g * 100)
+        h.sum().backward()
+        return h.grad, x.grad
+
+    assert_same(f)
+
+
+def test_post_accumulate_grad_hook():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        seen = []
+        x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.clone()))
+        (x * 4).sum().backward()
+        return seen
+
+    assert_same(f)
+
+
+def test_node_hooks_and_prehooks():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        y = x * x
+        seen = []
+        y.grad_fn.register_hook(lambda gi, go: seen.append(("post", len(gi), len(go))))
+        y.grad_fn.register_prehook(lambda go: (go[0] * 2,))
+        y.sum().backward()
+        return x.grad, seen
+
+    assert_same(f)
+
+
+def test_node_hook_replaces_grad_inputs_and_removes():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        y = x.exp()
+        handle = y.grad_fn.register_hook(lambda gi, go: (gi[0] * 0 + 7,))
+        y.sum().backward(retain_graph=True)
+        first = x.grad.clone()
+        handle.remove()
+        x.grad = None
+        y.sum().backward()
+        return first, x.grad
+
+    assert_same(f)
+
+
+def test_next_functions_and_accumulate_grad():
+    for lib in (torch, ember):
+        x = leaf(lib, [1.0])
+        y = x * 2 + 1
+        fn = y.grad_fn
+        assert type(fn).__name__ == "AddBackward0"
+        mul = fn.next_functions[0][0]
+        assert type(mul).__name__ == "MulBackward0"
+        acc = mul.next_functions[0][0]
+        assert type(acc).__name__ == "AccumulateGrad"
+        assert acc.variable is x
+        assert fn.name() == "AddBackward0"
+
+
+# ---- grad modes ----------------------------------------------------------------------------
+
+
+@LIBS
+def test_grad_mode_contexts(lib):
+    x = lib.ones(2, requires_grad=True)
+    with lib.no_grad():
+        assert not lib.is_grad_enabled()
+        assert not (x * 2).requires_grad
+        with lib.enable_grad():
+            assert lib.is_grad_enabled()
+            assert (x * 2).requires_grad
+        assert not lib.is_grad_enabled()
+    assert lib.is_grad_enabled()
+    with lib.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert lib.is_grad_enabled()
+    lib.set_grad_enabled(False)
+    assert not lib.is_grad_enabled()
+    lib.set_grad_enabled(True)
+    assert lib.is_grad_enabled()
+    with lib.inference_mode():
+        assert lib.is_inference_mode_enabled()
+        assert not lib.is_grad_enabled()
+        assert not (x * 2).requires_grad
+    with lib.inference_mode(False):
+        assert not lib.is_inference_mode_enabled()
+        assert (x * 2).requires_grad
+    assert not lib.is_inference_mode_enabled()
+
+
+@LIBS
+def test_grad_mode_decorators(lib):
+    x = lib.ones(2, requires_grad=True)
+
+    @lib.no_grad()
+    def called():
+        return x * 2
+
+    @lib.no_grad
+    def bare():
+        return x * 2
+
+    @lib.enable_grad()
+    def enabled():
+        return x * 2
+
+    @lib.set_grad_enabled(False)
+    def disabled():
+        return x * 2
+
+    @lib.inference_mode()
+    def infer():
+        return x * 2
+
+    @lib.inference_mode
+    def infer_bare():
+        return x * 2
+
+    assert not called().requires_grad
+    assert not bare().requires_grad
+    assert called.__name__ == "called" and bare.__name__ == "bare"
+    with lib.no_grad():
+        assert enabled().requires_grad
+    assert lib.is_grad_enabled()
+    assert not disabled().requires_grad
+    assert lib.is_grad_enabled()
+    assert not infer().requires_grad
+    assert not infer_bare().requires_grad
+    assert lib.is_grad_enabled()
+
+
+@LIBS
+def test_grad_mode_generator_decorator(lib):
+    @lib.no_grad()
+    def gen():
+        for _ in range(2):
+            yield lib.is_grad_enabled()
+
+    assert list(gen()) == [False, False]
+    assert lib.is_grad_enabled()
+
+
+@LIBS
+def test_grad_mode_restored_after_exception(lib):
+    with pytest.raises(ValueError):
+        with lib.no_grad():
+            raise ValueError
+    assert lib.is_grad_enabled()
+
+
+# ---- custom autograd.Function --------------------------------------------------------------
+
+
+def _custom_functions(lib):
+    class Cube(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, scale):
+            ctx.save_for_backward(x)
+            ctx.scale = scale
+            return x**3 * scale
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 3 * x**2 * ctx.scale, None
+
+    class SplitSign(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            idx = (x > 0).long()
+            ctx.mark_non_differentiable(idx)
+            return x * 2, idx
+
+        @staticmethod
+        def backward(ctx, grad, grad_idx):
+            return grad * 2
+
+    class Once(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        @lib.autograd.function.once_differentiable
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return 2 * x * grad
+
+    return Cube, SplitSign, Once
+
+
+def test_custom_function_forward_backward_and_double_backward():
+    def f(lib):
+        Cube, _, _ = _custom_functions(lib)
+        x = leaf(lib, [1.0, -2.0])
+        y = Cube.apply(x, 2.0)
+        assert type(y.grad_fn).__name__ == "CubeBackward"
+        (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad(g.sum(), x)
+        return y, g, gg
+
+    assert_same(f)
+
+
+def test_custom_function_needs_input_grad():
+    def f(lib):
+        seen = []
+
+        class Mul(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, a, b, k):
+                ctx.save_for_backward(a, b)
+                return a * b * k
+
+            @staticmethod
+            def backward(ctx, grad):
+                seen.append(ctx.needs_input_grad)
+                a, b = ctx.saved_tensors
+                ga = grad * b if ctx.needs_input_grad[0] else None
+                gb = grad * a if ctx.needs_input_grad[1] else None
+                return ga, gb, None
+
+        a = leaf(lib, [1.0, 2.0])
+        b = lib.tensor([3.0, 4.0], dtype=lib.float64)
+        Mul.apply(a, b, 2).sum().backward()
+        return a.grad, seen
+
+    assert_same(f)
+
+
+def test_custom_function_mark_non_differentiable():
+    def f(lib):
+        _, SplitSign, _ = _custom_functions(lib)
+        x = leaf(lib, [1.0, -2.0])
+        y, idx = SplitSign.apply(x)
+        assert not idx.requires_grad and y.requires_grad
+        (y * 3).sum().backward()
+        return y, idx, x.grad
+
+    assert_same(f)
+
+
+def test_custom_function_materialize_grads():
+    def f(lib, materialize):
+        seen = []
+
+        class Two(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.set_materialize_grads(materialize)
+                return x * 2, x * 3
+
+            @staticmethod
+            def backward(ctx, g1, g2):
+                seen.append((g1 is None, g2 is None))
+                total = 0
+                if g1 is not None:
+                    total = total + g1 * 2
+                if g2 is not None:
+                    total = total + g2 * 3
+                return total
+
+        x = leaf(lib, [1.0, 2.0])
+        a, _ = Two.apply(x)
+        a.sum().backward()
+        return x.grad, seen
+
+    for materialize in (True, False):
+        assert_same(lambda lib, m=materialize: f(lib, m))
+
+
+def test_custom_function_mark_dirty():
+    def f(lib):
+        class AddOne(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                x.add_(1)
+                ctx.mark_dirty(x)
+                return x
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad
+
+        x = leaf(lib, [1.0, 2.0])
+        h = x * 2
+        out = AddOne.apply(h)
+        assert out is h
+        assert type(h.grad_fn).__name__ == "AddOneBackward"
+        (out * out).sum().backward()
+        return h, x.grad
+
+    assert_same(f)
+
+
+def test_once_differentiable_first_order_ok_double_backward_raises():
+    def first(lib):
+        _, _, Once = _custom_functions(lib)
+        x = leaf(lib, [1.0, 2.0])
+        Once.apply(x).sum().backward()
+        return x.grad
+
+    assert_same(first)
+
+    def double(lib):
+        _, _, Once = _custom_functions(lib)
+        x = leaf(lib, [1.0, 2.0])
+        (g,) = lib.autograd.grad((Once.apply(x) ** 2).sum(), x, create_graph=True)
+        assert g.requires_grad
+        g.sum().backward()
+
+    excs = raises_same(double)
+    assert "once_differentiable" in str(excs[1])
+
+
+def test_custom_function_wrong_number_of_grads_raises():
+    def f(lib):
+        class Bad(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad, grad
+
+        Bad.apply(leaf(lib, [1.0])).sum().backward()
+
+    raises_same(f)
+
+
+def test_custom_function_without_grad_mode_does_not_record():
+    for lib in (torch, ember):
+        Cube, _, _ = _custom_functions(lib)
+        x = leaf(lib, [1.0])
+        with lib.no_grad():
+            y = Cube.apply(x, 1.0)
+        assert not y.requires_grad and y.grad_fn is None
+
+
+def test_custom_function_returning_input_unchanged():
+    def f(lib):
+        class Ident(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad * 5
+
+        x = leaf(lib, [1.0, 2.0])
+        y = Ident.apply(x)
+        assert y is not x and not y.is_leaf
+        y.sum().backward()
+        return x.grad
+
+    assert_same(f)
+
+
+# ---- the engine: depth, order, freeing -----------------------------------------------------
+
+
+def test_chain_of_100000_ops_backpropagates():
+    x = ember.tensor([1.0], requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.sum().backward()
+    assert x.grad.item() == 1.0
+    del y
+    gc.collect()
+
+
+def test_deterministic_accumulation_order():
+    def run(lib):
+        x = leaf(lib, np.linspace(-1, 1, 7).tolist(), "float32")
+        branches = [x * (i + 0.1) for i in range(20)]
+        total = branches[0]
+        for b in branches[1:]:
+            total = total + b.sin()
+        total.sum().backward()
+        return x.grad
+
+    first = _plain(run(ember))
+    for _ in range(3):
+        np.testing.assert_array_equal(_plain(run(ember)), first)
+    np.testing.assert_allclose(first, _plain(run(torch)), rtol=1e-5)
+
+
+def test_diamond_graph():
+    def f(lib):
+        x = leaf(lib, [0.5, 1.5])
+        a = x.exp()
+        b = a * x
+        c = a + b
+        (c * b).sum().backward()
+        return x.grad
+
+    assert_same(f)
+
+
+def test_graph_freed_after_backward_then_reused_raises():
+    def f(lib):
+        x = leaf(lib, [1.0])
+        y = x.exp()
+        y.sum().backward()
+        (y * 1).sum().backward()
+
+    excs = raises_same(f)
+    assert "second time" in str(excs[1])
+
+
+def test_inplace_on_saved_tensor_raises():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        h = x * 1
+        y = h.sin()
+        h.mul_(2)
+        y.sum().backward()
+
+    excs = raises_same(f)
+    assert "modified by an inplace operation" in str(excs[1])
+
+
+# ---- anomaly mode --------------------------------------------------------------------------
+
+
+def test_detect_anomaly_names_the_op():
+    for lib in (torch, ember):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with lib.autograd.detect_anomaly():
+                assert lib.is_anomaly_enabled()
+                x = leaf(lib, [-1.0, 4.0])
+                y = x.sqrt().sum()
+                with pytest.raises(RuntimeError, match="'SqrtBackward0' returned nan values"):
+                    y.backward()
+        assert not lib.is_anomaly_enabled()
+
+
+def test_without_anomaly_mode_nan_passes():
+    def f(lib):
+        x = leaf(lib, [-1.0, 4.0])
+        x.sqrt().sum().backward()
+        return x.grad
+
+    assert_same(f)
+
+
+@LIBS
+def test_set_detect_anomaly(lib):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lib.autograd.set_detect_anomaly(True)
+        try:
+            assert lib.is_anomaly_enabled()
+            x = leaf(lib, [0.0])
+            with pytest.raises(RuntimeError, match="LogBackward0"):
+                (x.log() * 0).sum().backward()
+        finally:
+            lib.autograd.set_detect_anomaly(False)
+        assert not lib.is_anomaly_enabled()
+        with lib.autograd.set_detect_anomaly(True):
+            assert lib.is_anomaly_enabled()
+        assert not lib.is_anomaly_enabled()
+
+
+def test_detect_anomaly_as_decorator():
+    # an ember extra: torch's detect_anomaly is a context manager only
+    @ember.autograd.detect_anomaly()
+    def inside():
+        return ember.is_anomaly_enabled()
+
+    assert inside()
+    assert not ember.is_anomaly_enabled()
+
+
+# ---- gradcheck / gradgradcheck -------------------------------------------------------------
+
+
+def _double(lib, *shape, seed=0):
+    data = np.random.default_rng(seed).uniform(0.5, 1.5, shape)
+    return lib.tensor(data, dtype=lib.float64, requires_grad=True)
+
+
+def _bad_backward(lib):
+    class Wrong(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 3.0
+
+    return Wrong
+
+
+@LIBS
+def test_gradcheck_passes_on_correct_gradients(lib):
+    x, y = _double(lib, 3), _double(lib, 2, 3, seed=1)
+    assert lib.autograd.gradcheck(lambda a, b: (a.exp() * b, (a * b).sum()), (x, y))
+    assert lib.autograd.gradcheck(lambda a: a.sin().sum(), x)
+    assert lib.autograd.gradgradcheck(lambda a, b: a.exp() * b.tanh(), (x, y))
+
+
+@LIBS
+def test_gradcheck_detects_wrong_backward(lib):
+    from importlib import import_module
+
+    error = import_module(f"{lib.__name__}.autograd.gradcheck").GradcheckError
+    assert issubclass(error, RuntimeError)
+    wrong = _bad_backward(lib)
+    x = _double(lib, 3)
+    with pytest.raises(error, match="Jacobian mismatch for output 0 with respect to input 0"):
+        lib.autograd.gradcheck(wrong.apply, (x,))
+    assert lib.autograd.gradcheck(wrong.apply, (x,), raise_exception=False) is False
+
+
+@LIBS
+def test_gradgradcheck_detects_once_differentiable_and_wrong_double(lib):
+    class WrongDouble(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 3 * x.detach() ** 2  # detached: second derivative lost
+
+    x = _double(lib, 3)
+    assert lib.autograd.gradcheck(WrongDouble.apply, (x,))
+    assert lib.autograd.gradgradcheck(WrongDouble.apply, (x,), raise_exception=False) is False
+
+
+@LIBS
+def test_gradcheck_needs_an_input_requiring_grad(lib):
+    with pytest.raises(ValueError):
+        lib.autograd.gradcheck(lambda a: a * 2, (lib.ones(2, dtype=lib.float64),))
+
+
+# ---- autograd.functional -------------------------------------------------------------------
+
+
+def _fn_cases():
+    def f1(lib):
+        return lambda a: a**2 * a.sum()
+
+    def f2(lib):
+        return lambda a, b: (a * b.sum(), a.exp() - b[:1])
+
+    return f1, f2
+
+
+def _arg(lib, seed, *shape):
+    data = np.random.default_rng(seed).uniform(-1, 1, shape)
+    return lib.tensor(data, dtype=lib.float64)
+
+
+def test_functional_jacobian_structures():
+    def f(lib):
+        AF = lib.autograd.functional
+        a, b = _arg(lib, 0, 3), _arg(lib, 1, 2)
+        single = AF.jacobian(lambda x: x**2 * x.sum(), a)
+        multi_in = AF.jacobian(lambda x, y: x * y.sum(), (a, b))
+        multi_out = AF.jacobian(lambda x: (x.exp(), x.sum()), a)
+        both_ = AF.jacobian(lambda x, y: (x * y.sum(), x.exp() - y[:1]), (a, b))
+        matrix = AF.jacobian(lambda m: m @ m, _arg(lib, 2, 2, 2))
+        vectorized = AF.jacobian(lambda x: x.sin(), a, vectorize=True)
+        return single, multi_in, multi_out, both_, matrix, vectorized
+
+    assert_same(f)
+
+
+def test_functional_jacobian_strict_and_unused():
+    def unused(lib):
+        AF = lib.autograd.functional
+        return AF.jacobian(lambda x, y: x * 2, (_arg(lib, 0, 2), _arg(lib, 1, 3)))
+
+    assert_same(unused)
+    raises_same(
+        lambda lib: lib.autograd.functional.jacobian(
+            lambda x, y: x * 2, (_arg(lib, 0, 2), _arg(lib, 1, 3)), strict=True
+        )
+    )
+
+
+def test_functional_jacobian_create_graph():
+    def f(lib):
+        x = _arg(lib, 0, 3).requires_grad_()
+        jac = lib.autograd.functional.jacobian(lambda a: a**3, x, create_graph=True)
+        assert jac.requires_grad
+        (g,) = lib.autograd.grad(jac.sum(), x)
+        return jac, g
+
+    assert_same(f)
+
+
+def test_functional_hessian():
+    def f(lib):
+        AF = lib.autograd.functional
+        a, b = _arg(lib, 0, 3), _arg(lib, 1, 2)
+        h1 = AF.hessian(lambda x: (x**3).sum() * x.sum(), a)
+        h2 = AF.hessian(lambda x, y: x.exp().sum() * y.sin().sum(), (a, b))
+        return h1, h2
+
+    assert_same(f)
+
+
+def test_functional_vjp_jvp_hvp_vhp():
+    def f(lib):
+        AF = lib.autograd.functional
+        a, b = _arg(lib, 0, 3), _arg(lib, 1, 2)
+        va, vb = _arg(lib, 2, 3), _arg(lib, 3, 2)
+        scalar = lambda x: (x**3).sum() * x.sum()  # noqa: E731
+        pair = lambda x, y: (x * y.sum(), x.exp())  # noqa: E731
+        return (
+            AF.vjp(lambda x: x.sin() * x, a, va),
+            AF.vjp(scalar, a),
+            AF.vjp(pair, (a, b), (va, va)),
+            AF.jvp(lambda x: x.sin() * x, a, va),
+            AF.jvp(pair, (a, b), (va, vb)),
+            AF.hvp(scalar, a, va),
+            AF.vhp(scalar, a, va),
+            AF.hvp(lambda x, y: x.exp().sum() * y.sin().sum(), (a, b), (va, vb)),
+            AF.vhp(lambda x, y: x.exp().sum() * y.sin().sum(), (a, b), (va, vb)),
+        )
+
+    assert_same(f)
+
+
+def test_functional_errors():
+    raises_same(lambda lib: lib.autograd.functional.vjp(lambda x: x * 2, _arg(lib, 0, 3)))
+    raises_same(
+        lambda lib: lib.autograd.functional.vjp(lambda x: x * 2, _arg(lib, 0, 3), _arg(lib, 0, 2))
+    )
+    raises_same(lambda lib: lib.autograd.functional.hessian(lambda x: x * 2, _arg(lib, 0, 3)))
+    raises_same(lambda lib: lib.autograd.functional.jacobian(lambda x: x * 2, [1.0, 2.0]))
+
+
+def test_functional_outputs_detached_unless_create_graph():
+    for lib in (torch, ember):
+        x = _arg(lib, 0, 3).requires_grad_()
+        out, v = lib.autograd.functional.vjp(lambda a: a * 2, x, _arg(lib, 1, 3))
+        assert not out.requires_grad and not v.requires_grad
