@@ -5,6 +5,10 @@ from __future__ import annotations
 from . import backends
 
 
+class CudaUnavailableError(RuntimeError, AssertionError):
+    """No usable GPU: a RuntimeError, and the AssertionError torch raises in the same case."""
+
+
 class device:
     """Where a tensor's data lives, as ``torch.device``."""
 
@@ -81,7 +85,7 @@ def array_module_for(d: device):
     if d.type == "cuda":
         cp = backends.cupy()
         if cp is None:
-            raise RuntimeError(
+            raise CudaUnavailableError(
                 "Torch not compiled with CUDA enabled: ember needs CuPy and a visible NVIDIA GPU "
                 "for cuda tensors (pip install 'ember[cuda12]' or 'ember[cuda13]')"
             )

@@ -381,11 +381,9 @@ class Tensor:
 
     def _scalar_value(self, what: str):
         if self._data.size != 1:
-            raise RuntimeError(
-                f"{what} of Tensor with more than one value is ambiguous"
-                if what == "Boolean value"
-                else "only one element tensors can be converted to Python scalars"
-            )
+            if what == "Boolean value":
+                raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return self._host().reshape(()).item()
 
     def __bool__(self) -> bool:
