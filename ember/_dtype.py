@@ -147,13 +147,11 @@ def _promote_pair(a: dtype, b: dtype) -> dtype:
 
 
 def _promote_unsigned(u: dtype, other: dtype) -> dtype:
-    if other is u or other is bool_:
+    # torch promotes the wide unsigned types only with themselves and with floating types
+    if other is u:
         return u
-    if other.is_floating_point or other.is_complex:
+    if other.is_floating_point:
         return other
-    if other in (uint8, uint16, uint32, uint64):
-        return u if u.itemsize >= other.itemsize else other
-    # torch has no signed type wide enough for these mixes and refuses them
     return None
 
 
@@ -164,11 +162,24 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """The smallest dtype both ``a`` and ``b`` can be cast to, as ``torch.promote_types``."""
     out = _PROMOTE.get((a, b))
     if out is None:
-        raise TypeError(
+        raise RuntimeError(
             f"Promotion for uint16, uint32, uint64 types is not supported, attempted "
-            f"to promote {a.name.capitalize()} and {b.name.capitalize()}"
+            f"to promote {scalar_type_name(a)} and {scalar_type_name(b)}"
         )
     return out
+
+
+_SCALAR_TYPE_NAMES = {
+    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+    "int64": "Long", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
+    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
+    "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+}  # fmt: skip
+
+
+def scalar_type_name(d: dtype) -> str:
+    """The name torch's messages use for a dtype (``Float``, ``Long``...)."""
+    return _SCALAR_TYPE_NAMES[d.name]
 
 
 _default_float = [float32]
@@ -249,14 +260,20 @@ class finfo:
                 f"torch.finfo() requires a floating point input type. Use "
                 f"torch.iinfo to handle '{type}'"
             )
-        info = np.finfo(to_numpy_dtype(type.to_real()))
-        self.bits = info.bits
+        real = type.to_real()
+        if real is bfloat16:
+            import ml_dtypes
+
+            info = ml_dtypes.finfo(to_numpy_dtype(real))
+        else:
+            info = np.finfo(to_numpy_dtype(real))
+        self.bits = int(info.bits)
         self.eps = float(info.eps)
         self.max = float(info.max)
         self.min = float(info.min)
-        self.tiny = float(info.tiny)
+        self.tiny = float(info.smallest_normal)
         self.smallest_normal = self.tiny
-        self.resolution = float(info.resolution)
+        self.resolution = 10.0 ** -int(info.precision)
         self.dtype = type.to_real().name
 
     def __repr__(self):
@@ -283,4 +300,4 @@ class iinfo:
         self.dtype = type.name
 
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -160,4 +160,12 @@ def tensor_repr(t) -> str:
         suffixes.append(f"grad_fn=<{t._grad_fn.name()}>")
     elif t._requires_grad:
         suffixes.append("requires_grad=True")
-    return prefix + body + "".join(", " + s for s in suffixes) + ")"
+    text = prefix + body
+    for suffix in suffixes:
+        # a suffix that would reach the line width goes on its own line, under the data
+        last_line = len(text) - text.rfind("\n") - 1
+        if last_line + len(", ") + len(suffix) + len(")") >= PRINT_OPTIONS["linewidth"]:
+            text += ",\n" + " " * len(prefix) + suffix
+        else:
+            text += ", " + suffix
+    return text + ")"

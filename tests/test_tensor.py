@@ -406,6 +406,12 @@ def _repr_cases(lib):
         "grad_fn sum": T([1.0, 2.0], requires_grad=True).sum(),
         "grad_fn float64": T([1.0, 2.0], dtype=lib.float64, requires_grad=True).exp(),
         "complex": T([1 + 2j, 3 - 1j]),
+        "suffix wraps": T([10000.0, 10001.5, 10003.0, 10004.5, 10006.0], dtype=lib.float64),
+        "suffix fits": T([10000.0, 10001.5, 10003.0, 10004.5], dtype=lib.float64),
+        "suffix at 80 columns": T([9.0] * 14, requires_grad=True),
+        "two suffixes wrap": T([1e-5] * 6, dtype=lib.float64, requires_grad=True) * 2,
+        "suffix after wrapped rows": lib.arange(30, dtype=lib.int16),
+        "bfloat16 sci": T([1.0, 0.1, -3.3, 1000.7], dtype=lib.bfloat16),
     }
 
 
