@@ -19,10 +19,10 @@ NAMES = [
 SCALARS = {"bool": True, "int": 3, "float": 2.5, "complex": 1 + 2j}
 
 
-def _outcome(fn):
-    """The result as a string, or the exception type's name."""
+def _outcome(fn, *args):
+    """The result of ``fn(*args)`` as a string, or the exception type's name."""
     try:
-        return str(fn())
+        return str(fn(*args))
     except Exception as e:  # noqa: BLE001 - the type is what we compare
         return type(e).__name__
 
@@ -60,8 +60,8 @@ def test_dtype_objects():
 @pytest.mark.parametrize("a", NAMES)
 def test_promote_types_all_pairs(a):
     for b in NAMES:
-        t = _outcome(lambda: torch.promote_types(getattr(torch, a), getattr(torch, b)))
-        e = _outcome(lambda: ember.promote_types(getattr(ember, a), getattr(ember, b)))
+        t = _outcome(torch.promote_types, getattr(torch, a), getattr(torch, b))
+        e = _outcome(ember.promote_types, getattr(ember, a), getattr(ember, b))
         assert e == t, f"promote_types({a}, {b})"
 
 
@@ -84,8 +84,8 @@ OPERANDS = (
 @pytest.mark.parametrize("first", OPERANDS, ids=lambda o: f"{o[0]}-{o[1]}")
 def test_result_type_all_kinds(first):
     for second in OPERANDS:
-        t = _outcome(lambda: torch.result_type(_operand(torch, *first), _operand(torch, *second)))
-        e = _outcome(lambda: ember.result_type(_operand(ember, *first), _operand(ember, *second)))
+        t = _outcome(torch.result_type, _operand(torch, *first), _operand(torch, *second))
+        e = _outcome(ember.result_type, _operand(ember, *first), _operand(ember, *second))
         assert _same_outcome(e, t), f"result_type({first}, {second}): {e} vs {t}"
 
 
