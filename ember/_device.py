@@ -51,10 +51,8 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
         if not isinstance(other, device):
-            return NotImplemented
+            return False  # as torch: device("cpu") == "cpu" is False
         return self.type == other.type and self.index == other.index
 
     def __hash__(self):

@@ -61,7 +61,7 @@ def _infer_dtype(data) -> _dtype.dtype:
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
         else:
-            raise TypeError(f"Could not infer dtype of {type(item).__name__}")
+            raise RuntimeError(f"Could not infer dtype of {type(item).__name__}")
     if not kinds:
         return _dtype.get_default_dtype()
     out = None
@@ -77,26 +77,75 @@ def _array_from_data(data, dtype: _dtype.dtype | None):
         return array.astype(dtype.np if dtype else array.dtype, copy=True)
     if isinstance(data, np.ndarray):
         return np.array(data, dtype=dtype.np if dtype else None, copy=True)
-    if isinstance(data, (str, bytes)) or data is None:
+    if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if dtype is None:
         dtype = _infer_dtype(data)
     try:
         return np.array(_unwrap(data), dtype=_dtype.to_numpy_dtype(dtype))
     except OverflowError:
+        if not _fits_int64(data):
+            raise ValueError("Overflow when unpacking long long") from None
         raise RuntimeError(
             f"value cannot be converted to type {dtype.name} without overflow"
         ) from None
-    except ValueError as e:  # ragged nesting
-        raise ValueError(f"expected a sequence of equal lengths at every level ({e})") from None
+    except ValueError:  # ragged nesting: say where, as torch does
+        _check_nesting(data, _nested_shape(data), 0)
+        raise
+
+
+def _fits_int64(data) -> bool:
+    try:
+        np.array(_unwrap(data), dtype=np.int64)
+    except OverflowError:
+        return False
+    except (TypeError, ValueError):
+        pass
+    return True
 
 
 def _unwrap(data):
-    if isinstance(data, Tensor):
-        return data._host()
+    """Nested lists as numpy sees them; a tensor inside a list counts as one number, as torch."""
     if isinstance(data, (list, tuple)):
-        return [_unwrap(d) for d in data]
+        return [_element(d) for d in data]
     return data
+
+
+def _element(item):
+    if isinstance(item, Tensor):
+        if item._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return item._host().reshape(()).item()
+    return _unwrap(item)
+
+
+def _is_sequence(item) -> bool:
+    return isinstance(item, (list, tuple)) or (isinstance(item, np.ndarray) and item.ndim > 0)
+
+
+def _nested_shape(data) -> list:
+    """The shape the first element at each level implies."""
+    shape = []
+    while _is_sequence(data):
+        shape.append(len(data))
+        if not len(data):
+            break
+        data = data[0]
+    return shape
+
+
+def _check_nesting(data, shape, dim):
+    """Raise torch's error for the first place where ``data`` does not fit ``shape``."""
+    if dim == len(shape):
+        if _is_sequence(data):
+            raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
+        return
+    if not _is_sequence(data):
+        raise TypeError("not a sequence")
+    if len(data) != shape[dim]:
+        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
+    for item in data:
+        _check_nesting(item, shape, dim + 1)
 
 
 def tensor(
@@ -143,7 +192,15 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return Tensor._make(ndarray)
 
 
-def _size_arg(size) -> tuple:
+def _size_arg(size, keyword=None, required: bool = False) -> tuple:
+    """The shape from ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(torch.Size)`` or
+    ``f(size=(2, 3))``."""
+    if keyword is not None:
+        if size:
+            raise TypeError("size given both as positional and keyword argument")
+        size = (keyword,)
+    elif required and not size:
+        raise TypeError('missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     elif len(size) == 1 and hasattr(size[0], "__iter__") and not isinstance(size[0], Tensor):
@@ -179,19 +236,36 @@ def _filled(fill, size, dtype, device, requires_grad, out):
 
 
 def zeros(
-    *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+    *args,
+    size=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
 ) -> Tensor:
-    return _filled(0, size, dtype, device, requires_grad, out)
+    """A tensor of zeros; the shape as ``zeros(2, 3)``, ``zeros((2, 3))`` or ``size=``."""
+    return _filled(0, _size_arg(args, size, required=True), dtype, device, requires_grad, out)
 
 
 def ones(
-    *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+    *args,
+    size=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
 ) -> Tensor:
-    return _filled(1, size, dtype, device, requires_grad, out)
+    """A tensor of ones; the shape as ``ones(2, 3)``, ``ones((2, 3))`` or ``size=``."""
+    return _filled(1, _size_arg(args, size, required=True), dtype, device, requires_grad, out)
 
 
 def empty(
-    *size,
+    *args,
+    size=None,
     out=None,
     dtype=None,
     layout=None,
@@ -200,13 +274,18 @@ def empty(
     pin_memory=False,
     memory_format=None,
 ) -> Tensor:
-    return _filled(None, size, dtype, device, requires_grad, out)
+    """An uninitialised tensor (numpy's empty: the values are whatever memory held)."""
+    return _filled(None, _size_arg(args, size, required=True), dtype, device, requires_grad, out)
 
 
 def full(
     size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False
 ) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value's kind."""
+    if not isinstance(size, (tuple, list)) and not hasattr(size, "__iter__"):
+        raise TypeError(
+            f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}"
+        )
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if dtype is None:
@@ -255,16 +334,9 @@ def full_like(
 
 
 def new_tensor(self: Tensor, data, *, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return (
-        tensor(
-            data,
-            dtype=dtype or self.dtype,
-            device=device or self.device,
-            requires_grad=requires_grad,
-        )
-        if not isinstance(data, Tensor)
-        else Tensor._make(_array_from_data(data, dtype or data.dtype))
-    )
+    """A copy of ``data`` with self's dtype and device unless given."""
+    array = _array_from_data(data, dtype or self.dtype)
+    return _finish(array, device or self.device, requires_grad)
 
 
 def new_zeros(self: Tensor, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -308,11 +380,23 @@ def arange(
     start, end, step = values
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if not all(math.isfinite(v) for v in values):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dtype = _dtype.result_type_of([], [], values)
+    if dtype is _dtype.int64:
+        # int64 truncates the bounds and the step to integers before anything else, as torch
+        start, end, step = int(start), int(end), int(step)
+        values = [start, end, step]
+        if step == 0:
+            raise ValueError("step must be nonzero")
     n = max(math.ceil((end - start) / step), 0)
+    if not (dtype.is_floating_point or dtype.is_complex):
+        # other integer dtypes count from the given values, then step in truncated integers
+        start, step = int(start), int(step)
+        values = [start, end, step]
     xp = _xp(device)
     # computed as start + i * step in double precision, then cast, as torch does
     array = (
@@ -326,7 +410,7 @@ def arange(
     return handle_out(t, out)
 
 
-def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+def _range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     """Deprecated ``torch.range``: like arange but including ``end``."""
     if end is None:
         start, end = 0, start
@@ -406,3 +490,6 @@ def eye(
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     dtype = dtype or _dtype.get_default_dtype()
     return _finish(np.asarray(s, dtype=dtype.np), device, requires_grad)
+
+
+range = _range  # noqa: A001 - torch.range; defined last so the builtin serves this module

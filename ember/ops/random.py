@@ -27,10 +27,10 @@ class Generator:
 
     def manual_seed(self, seed: int) -> Generator:
         seed = int(seed)
+        if not -(1 << 63) <= seed < (1 << 64):
+            raise ValueError("Overflow when unpacking long long")
         if seed < 0:
-            seed += 1 << 64
-        if not 0 <= seed < (1 << 64):
-            raise RuntimeError("Overflow when unpacking long long")
+            seed += 1 << 64  # a negative seed is read as its 64-bit two's complement
         self._seed = seed
         self._rng = np.random.Generator(np.random.PCG64(seed))
         return self
@@ -48,8 +48,10 @@ class Generator:
         return Tensor._make(np.frombuffer(blob, dtype=np.uint8).copy())
 
     def set_state(self, new_state: Tensor) -> Generator:
-        if not isinstance(new_state, Tensor) or new_state.dtype is not _dtype.uint8:
-            raise TypeError("expected a torch.ByteTensor holding a generator state")
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {type(new_state).__name__}")
+        if new_state.dtype is not _dtype.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
         seed, state = _load_state(new_state._data.tobytes())
         self._seed = seed
         self._rng = np.random.Generator(np.random.PCG64())
@@ -106,10 +108,12 @@ def _rng(generator) -> np.random.Generator:
     return (generator or default_generator)._rng
 
 
-def _float_dtype(dtype):
+def _float_dtype(dtype, kernel: str):
     d = dtype or _dtype.get_default_dtype()
     if not d.is_floating_point:
-        raise RuntimeError(f"\"check_uniform_bounds\" not implemented for '{d.name}'")
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{_dtype.scalar_type_name(d)}'"
+        )
     return d
 
 
@@ -121,7 +125,8 @@ def _finish(array, device, requires_grad) -> Tensor:
 
 
 def rand(
-    *size,
+    *args,
+    size=None,
     generator=None,
     out=None,
     dtype=None,
@@ -131,14 +136,15 @@ def rand(
     pin_memory=False,
 ) -> Tensor:
     """Uniform samples on [0, 1)."""
-    d = _float_dtype(dtype)
-    shape = _size_arg(size)
+    d = _float_dtype(dtype, "check_uniform_bounds")
+    shape = _size_arg(args, size, required=True)
     array = _rng(generator).random(shape, dtype=np.float64).astype(d.np)
     return _out(_finish(array, device, requires_grad), out)
 
 
 def randn(
-    *size,
+    *args,
+    size=None,
     generator=None,
     out=None,
     dtype=None,
@@ -148,8 +154,8 @@ def randn(
     pin_memory=False,
 ) -> Tensor:
     """Standard normal samples."""
-    d = _float_dtype(dtype)
-    shape = _size_arg(size)
+    d = _float_dtype(dtype, "normal_kernel_cpu")
+    shape = _size_arg(args, size, required=True)
     rng = _rng(generator)
     if d.np in (np.float32, np.float64):
         array = rng.standard_normal(shape, dtype=d.np)
@@ -281,7 +287,7 @@ def normal(
         return _out(Tensor._make(array), out)
     if size is None:
         raise TypeError("normal() missing required argument 'size'")
-    d = _float_dtype(dtype)
+    d = _float_dtype(dtype, "normal_kernel_cpu")
     shape = _size_arg((size,))
     array = (mean + std * _rng(generator).standard_normal(shape)).astype(d.np)
     return _out(_finish(array, device, requires_grad), out)
