@@ -42,7 +42,7 @@ def _make_grads(outputs, grad_outputs, is_grads_batched=False):
         if g is None:
             if out._requires_grad and out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if out._data.dtype.kind not in "fc":
+            if not (out.is_floating_point() or out.is_complex()):
                 raise RuntimeError(
                     "grad can be implicitly created only for real scalar outputs but got "
                     f"{out.dtype}"

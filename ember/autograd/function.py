@@ -388,7 +388,8 @@ class ArrayFunction(Function):
         outs = []
         for nr, o in enumerate(raw_outs):
             t = _wrap_plain(cls, o, args)
-            if t._data.dtype.kind in "fc" and not (non_diff and any(o is n for n in non_diff)):
+            differentiable = t._data.dtype.kind in "fc" or t._data.dtype.name == "bfloat16"
+            if differentiable and not (non_diff and any(o is n for n in non_diff)):
                 t._requires_grad = True
                 t._grad_fn = ctx
                 t._output_nr = nr

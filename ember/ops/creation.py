@@ -278,14 +278,18 @@ def empty(
     return _filled(None, _size_arg(args, size, required=True), dtype, device, requires_grad, out)
 
 
+def _check_size_sequence(fn: str, size) -> None:
+    if not isinstance(size, (tuple, list)) and not hasattr(size, "__iter__"):
+        raise TypeError(
+            f"{fn}(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}"
+        )
+
+
 def full(
     size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False
 ) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value's kind."""
-    if not isinstance(size, (tuple, list)) and not hasattr(size, "__iter__"):
-        raise TypeError(
-            f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}"
-        )
+    _check_size_sequence("full", size)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if dtype is None:
@@ -354,6 +358,7 @@ def new_empty(self: Tensor, *size, dtype=None, device=None, requires_grad=False)
 def new_full(
     self: Tensor, size, fill_value, *, dtype=None, device=None, requires_grad=False
 ) -> Tensor:
+    _check_size_sequence("new_full", size)
     return _filled(
         fill_value, (size,), dtype or self.dtype, device or self.device, requires_grad, None
     )
@@ -488,6 +493,13 @@ def eye(
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A 0-dim tensor holding the number ``s`` (the default float dtype unless given)."""
+    if isinstance(s, Tensor):
+        s = s.item()
+    if not isinstance(s, (numbers.Number, np.generic)):
+        raise TypeError(
+            f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}"
+        )
     dtype = dtype or _dtype.get_default_dtype()
     return _finish(np.asarray(s, dtype=dtype.np), device, requires_grad)
 
