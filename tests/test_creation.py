@@ -493,3 +493,20 @@ def test_cuda_without_gpu_raises_clear_error():
     ):
         with pytest.raises(RuntimeError, match="CUDA"):
             make()
+
+
+def test_poisson():
+    rates = [0.5, 3.0, 10.0]
+    for lib in (torch, ember):
+        out = lib.poisson(lib.tensor(rates).expand(4, 3))
+        assert tuple(out.shape) == (4, 3) and out.dtype == lib.float32
+        assert (out >= 0).all() and (out == out.floor()).all()
+    ember.manual_seed(0)
+    draws = ember.poisson(ember.tensor(rates).expand(50_000, 3).contiguous()).numpy()
+    np.testing.assert_allclose(draws.mean(0), rates, rtol=0.03)
+    np.testing.assert_allclose(draws.var(0), rates, rtol=0.05)
+    g1, g2 = ember.Generator().manual_seed(3), ember.Generator().manual_seed(3)
+    assert (
+        ember.poisson(ember.ones(5), generator=g1).tolist()
+        == ember.poisson(ember.ones(5), generator=g2).tolist()
+    )

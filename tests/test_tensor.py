@@ -464,3 +464,18 @@ def test_repr_with_default_dtype_float64():
         finally:
             lib.set_default_dtype(lib.float32)
     assert results[1] == results[0]
+
+
+def test_contiguity_and_strides():
+    def layout(lib):
+        x = lib.arange(24.0).reshape(2, 3, 4)
+        views = [x, x.transpose(0, 2), x.permute(1, 0, 2), x.t() if x.dim() == 2 else x[0].t(),
+                 x.expand(2, 2, 3, 4), lib.ones(3, 1).expand(3, 5)]  # fmt: skip
+        return [(v.is_contiguous(), v.stride(), v.stride(-1)) for v in views] + [
+            x.transpose(0, 2).contiguous().is_contiguous(),
+            x.transpose(0, 2).contiguous().stride(),
+        ]
+
+    t, e = pair(layout)
+    assert e == t
+    raises_same(lambda lib: lib.ones(2, 3).stride(2))
