@@ -224,6 +224,26 @@ def test_grad_materialize_grads():
     assert_same(f)
 
 
+def test_grad_argument_errors():
+    excs = raises_same(lambda lib: lib.autograd.grad((leaf(lib, [1.0]) * 2).sum(), []))
+    assert "cannot be empty" in str(excs[1])
+    excs = raises_same(lambda lib: lib.autograd.grad(lib.ones(2).sum(), leaf(lib, [1.0])))
+    assert "does not require grad" in str(excs[1])
+    excs = raises_same(lambda lib: lib.tensor([1, 2]).sum().backward())
+    assert "does not require grad" in str(excs[1])
+
+
+def test_grad_outputs_take_the_output_dtype():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        (g,) = lib.autograd.grad(x * 2, x, lib.ones(2, dtype=lib.float64))
+        y = lib.tensor([1.0], requires_grad=True)
+        (y * 3).backward(lib.tensor([2.0], dtype=lib.float64))
+        return g, y.grad
+
+    assert_same(f)
+
+
 def test_grad_input_without_requires_grad_raises():
     def f(lib):
         x = leaf(lib, [1.0])
@@ -573,6 +593,20 @@ def test_grad_mode_decorators(lib):
     assert not infer().requires_grad
     assert not infer_bare().requires_grad
     assert lib.is_grad_enabled()
+
+
+@LIBS
+def test_inference_mode_interplay(lib):
+    x = lib.ones(2, requires_grad=True)
+    with lib.inference_mode():
+        with lib.enable_grad():
+            assert not (x * 2).requires_grad  # inference mode wins over enable_grad
+        with lib.inference_mode(False):
+            assert lib.is_grad_enabled() and (x * 2).requires_grad
+    with lib.no_grad():
+        with lib.inference_mode(False):
+            assert lib.is_grad_enabled()
+    assert lib.is_grad_enabled() and not lib.is_inference_mode_enabled()
 
 
 @LIBS

@@ -38,6 +38,10 @@ def _make_grads(outputs, grad_outputs, is_grads_batched=False):
 
     grads = []
     for i, out in enumerate(outputs):
+        if not out._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
         g = grad_outputs[i] if grad_outputs is not None else None
         if g is None:
             if out._requires_grad and out._data.size != 1:
@@ -55,6 +59,8 @@ def _make_grads(outputs, grad_outputs, is_grads_batched=False):
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
                 f"has a shape of {out.shape}."
             )
+        elif g._data.dtype != out._data.dtype and g.is_floating_point():
+            g = g.to(out.dtype)  # as torch: the gradient takes its output's dtype
         grads.append(g)
     return grads
 
@@ -97,6 +103,8 @@ def grad(
 
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     grad_outputs = _as_tuple(grad_outputs)
     if allow_unused is None:
         allow_unused = materialize_grads

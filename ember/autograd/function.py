@@ -291,7 +291,9 @@ class Function:
     def apply(cls, *args, **kwargs):
         Tensor = _tensor_cls()
         tensor_args = [a for a in args if isinstance(a, Tensor)]
-        record = state.enabled and any(t._requires_grad for t in tensor_args)
+        record = (
+            state.enabled and not state.inference and any(t._requires_grad for t in tensor_args)
+        )
         ctx = cls._node_cls()
         ctx.needs_input_grad = tuple(
             isinstance(a, Tensor) and a._requires_grad and record for a in args
@@ -371,7 +373,7 @@ class ArrayFunction(Function):
                     record = True
             else:
                 arrays.append(a)
-        record = record and state.enabled
+        record = record and state.enabled and not state.inference
         if not record:
             _NO_CTX.needs_input_grad = _NO_GRADS[len(args)]
             out = cls.forward(_NO_CTX, *arrays, **params)

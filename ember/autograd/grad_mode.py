@@ -83,7 +83,8 @@ class no_grad(_GradModeContext):
 
 
 class enable_grad(_GradModeContext):
-    """Turn recording back on inside a `no_grad` block."""
+    """Turn recording back on inside a `no_grad` block (not inside `inference_mode`, where
+    `is_grad_enabled` says True but nothing is recorded, as in torch)."""
 
     def __new__(cls, orig_func=None):
         if orig_func is None:
@@ -132,6 +133,6 @@ class inference_mode(_GradModeContext):
         return inference_mode(self.mode)
 
     def _set(self):
-        if self.mode:
-            state.enabled = False
-            state.inference = True
+        # inference_mode(False) turns recording back on, even inside no_grad, as in torch
+        state.inference = self.mode
+        state.enabled = not self.mode
