@@ -172,7 +172,7 @@ def _run_node(
         if accumulate and accumulate_all:
             _accumulate_leaf(node.variable, grads[0], create_graph, owners)
         return None
-    if node._materialize_grads and None in grads:
+    if node._materialize_grads and any(g is None for g in grads):  # `in` would call __eq__
         grads = _materialize(node, grads)
     out = node.apply(*grads)
     if type(out) is not tuple:
