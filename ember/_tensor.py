@@ -16,6 +16,47 @@ from .autograd.function import AccumulateGrad, _RemovableHandle
 _ops = None  # the ember.ops package, set when it is imported (see ember/ops/__init__.py)
 
 
+class layout:
+    """How a tensor is stored (``torch.strided``; ember has no sparse layouts)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+class memory_format:
+    """A memory-format request (``torch.channels_last``...); ember accepts and ignores it."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+strided = layout("strided")
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+
+
+def _by_name(name: str):
+    return globals()[name]
+
+
 class Size(tuple):
     """A tensor's shape: a tuple that prints as ``torch.Size([2, 3])``."""
 
@@ -34,6 +75,9 @@ class Size(tuple):
 
     def __add__(self, other):
         return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
 
     def __reduce__(self):
         return (Size, (tuple(self),))
@@ -59,7 +103,9 @@ class Tensor:
 
     def __init__(self, *args, device=None):
         """``Tensor(data)`` copies data as the default float dtype; ``Tensor(2, 3)`` is empty."""
-        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+        if not args:
+            array = np.empty((0,), _dtype.get_default_dtype().np)
+        elif len(args) == 1 and not isinstance(args[0], (int, np.integer)):
             data = args[0]
             if isinstance(data, Tensor):
                 array = data._data
@@ -145,7 +191,7 @@ class Tensor:
     is_quantized = False
     is_meta = False
     is_nested = False
-    layout = "torch.strided"
+    layout = strided
 
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f" or self.dtype is _dtype.bfloat16
@@ -176,7 +222,7 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value: bool):
         if not isinstance(value, bool):
-            raise TypeError(f"requires_grad must be a bool, not {type(value).__name__}")
+            raise RuntimeError("requires_grad must be a bool")
         if self._grad_fn is not None and not value:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use "
@@ -225,9 +271,16 @@ class Tensor:
                     f"{type(value).__name__}"
                 )
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size"
+                )
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor "
+                    f"with dtype '{self.dtype}'. The gradient must match the tensor's dtype"
+                )
         self._grad = value
 
     @property
@@ -381,6 +434,8 @@ class Tensor:
 
     def _scalar_value(self, what: str):
         if self._data.size != 1:
+            if what == "Boolean value" and self._data.size == 0:
+                raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
             if what == "Boolean value":
                 raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
             raise ValueError("only one element tensors can be converted to Python scalars")

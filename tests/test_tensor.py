@@ -479,3 +479,48 @@ def test_contiguity_and_strides():
     t, e = pair(layout)
     assert e == t
     raises_same(lambda lib: lib.ones(2, 3).stride(2))
+
+
+def test_tensor_constructor_forms():
+    t, e = pair(
+        lambda lib: [
+            (str(x.dtype), tuple(x.shape))
+            for x in (lib.Tensor(), lib.Tensor(2, 3), lib.Tensor((2, 3)), lib.Tensor([1, 2]),
+                      lib.Tensor(np.array([1, 2])), lib.Tensor(lib.ones(2, dtype=lib.float64)))
+        ]
+    )  # fmt: skip
+    assert e == t
+    assert ember.Tensor([1, 2]).tolist() == [1.0, 2.0]
+
+
+def test_size_arithmetic():
+    for lib in (torch, ember):
+        s = lib.ones(2, 3).shape
+        assert repr((1,) + s) == "torch.Size([1, 2, 3])"
+        assert repr(s + (4,)) == "torch.Size([2, 3, 4])"
+        assert repr(s[1:]) == "torch.Size([3])"
+        assert s == (2, 3) and s.numel() == 6
+        assert repr(lib.Size([4, 5])) == "torch.Size([4, 5])"
+
+
+def test_layout_and_memory_format_objects():
+    for name in ("strided", "contiguous_format", "preserve_format", "channels_last"):
+        assert repr(getattr(ember, name)) == repr(getattr(torch, name))
+        assert pickle.loads(pickle.dumps(getattr(ember, name))) is getattr(ember, name)
+    assert repr(ember.ones(1).layout) == repr(torch.ones(1).layout)
+    for lib in (torch, ember):
+        x = lib.ones(2, 3)
+        assert x.contiguous(memory_format=lib.contiguous_format).tolist() == x.tolist()
+        assert x.to(memory_format=lib.preserve_format).shape == x.shape
+
+
+def test_attribute_errors_match_torch():
+    raises_same(lambda lib: setattr(lib.ones(2), "requires_grad", 1))
+    raises_same(lambda lib: bool(lib.ones(0)))
+    raises_same(lambda lib: lib.ones(2).type("torch.NoTensor"))
+    excs = raises_same(lambda lib: setattr(lib.ones(2, requires_grad=True), "grad", lib.ones(3)))
+    assert str(excs[1]).startswith("attempting to assign a gradient of size '[3]'")
+    excs = raises_same(
+        lambda lib: setattr(lib.ones(2, requires_grad=True), "grad", lib.ones(2, dtype=lib.int64))
+    )
+    assert "attempting to assign a gradient with dtype" in str(excs[1])

@@ -92,7 +92,12 @@ def type_(self: Tensor, dtype=None, non_blocking: bool = False, **kwargs):
     if dtype is None:
         return _legacy_type_name(self)
     if isinstance(dtype, str):
-        dtype = _LEGACY_BY_NAME[dtype.replace("torch.cuda.", "torch.")]
+        on_cuda = dtype.startswith("torch.cuda.")
+        try:
+            target = _LEGACY_BY_NAME[dtype.replace("torch.cuda.", "torch.")]
+        except KeyError:
+            raise ValueError(f"invalid type: '{dtype}'") from None
+        return to(self, "cuda" if on_cuda else "cpu", target)
     return to(self, dtype)
 
 
