@@ -510,3 +510,19 @@ def test_poisson():
         ember.poisson(ember.ones(5), generator=g1).tolist()
         == ember.poisson(ember.ones(5), generator=g2).tolist()
     )
+
+
+def test_sampling_from_tensors_that_require_grad():
+    def graph(lib):
+        mean = lib.zeros(2, 1, requires_grad=True)
+        std = lib.ones(3, requires_grad=True)
+        p = lib.full((3,), 0.5, requires_grad=True)
+        rates = lib.ones(3, requires_grad=True)
+        draws = [lib.normal(mean, std), lib.normal(mean, 2.0), lib.normal(0.0, std),
+                 lib.bernoulli(p), lib.poisson(rates)]  # fmt: skip
+        names = [type(d.grad_fn).__name__ for d in draws]
+        sum(d.sum() for d in draws).backward()
+        grads = [t.grad.tolist() for t in (mean, std, p, rates)]
+        return names, grads, [tuple(d.shape) for d in draws], lib.rand_like(p).requires_grad
+
+    assert graph(ember) == graph(torch)

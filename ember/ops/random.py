@@ -12,6 +12,8 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from ._util import xp_of
 from .creation import _place, _size_arg
 
 
@@ -260,6 +262,35 @@ def randint_like(
     )
 
 
+class _Sampled(ArrayFunction):
+    """A draw from a distribution whose parameters are tensors. As in torch, the draw is not
+    reparameterised: it is part of the graph, and its parameters get zero gradient."""
+
+    @staticmethod
+    def forward(ctx, sample, *params):
+        ctx.params = [(p.shape, p.dtype) if hasattr(p, "shape") else None for p in params]
+        return sample
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = xp_of(grad._data)
+        zeros = [None if p is None else Tensor._make(xp.zeros(*p)) for p in ctx.params]
+        return (None, *zeros)
+
+
+def _sampler(node_name: str):
+    return type(f"_{node_name}", (_Sampled,), {"node_name": node_name})
+
+
+_NORMAL = {
+    (True, True): _sampler("NormalBackward3"),
+    (True, False): _sampler("NormalBackward1"),
+    (False, True): _sampler("NormalBackward2"),
+}
+_BERNOULLI = _sampler("BernoulliBackward0")
+_POISSON = _sampler("PoissonBackward0")
+
+
 def normal(
     mean=0.0,
     std=1.0,
@@ -284,7 +315,9 @@ def normal(
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         z = _rng(generator).standard_normal(shape)
         array = (m + s * z).astype(ref._data.dtype)
-        return _out(Tensor._make(array), out)
+        sampled = _NORMAL[isinstance(mean, Tensor), isinstance(std, Tensor)]
+        params = [p for p in (mean, std) if isinstance(p, Tensor)]
+        return _out(sampled.apply(array, *params), out)
     if size is None:
         raise TypeError("normal() missing required argument 'size'")
     d = _float_dtype(dtype, "normal_kernel_cpu")
@@ -299,11 +332,13 @@ def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
     if ((probs < 0) | (probs > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
     draws = _rng(generator).random(input._data.shape) < probs
-    return _out(Tensor._make(draws.astype(input._data.dtype)), out)
+    return _out(_BERNOULLI.apply(draws.astype(input._data.dtype), input), out)
 
 
 def poisson(input: Tensor, generator=None) -> Tensor:
-    return Tensor._make(_rng(generator).poisson(input._data).astype(input._data.dtype))
+    """Poisson counts with rates ``input``, in the dtype of ``input``."""
+    counts = _rng(generator).poisson(input._data).astype(input._data.dtype)
+    return _POISSON.apply(counts, input)
 
 
 def multinomial(
