@@ -92,6 +92,7 @@ def array_module_for(d: device):
 
 
 def device_of_array(array) -> device:
+    """The device an array lives on (cpu for numpy, cuda:N for cupy)."""
     import numpy
 
     if type(array) is numpy.ndarray:

@@ -26,9 +26,11 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
     def to_real(self) -> dtype:
+        """The real dtype of a complex dtype (itself otherwise)."""
         return {"complex64": float32, "complex128": float64}.get(self.name, self)
 
     def to_complex(self) -> dtype:
+        """The complex dtype with this dtype's precision."""
         return {"float64": complex128, "float16": complex64}.get(self.name, complex64)
 
 
@@ -97,6 +99,7 @@ def from_numpy_dtype(np_dtype) -> dtype:
 
 
 def to_numpy_dtype(d: dtype):
+    """The NumPy dtype of an ember dtype (bfloat16 needs ml_dtypes)."""
     if d.np is None:
         raise ImportError("bfloat16 needs the ml_dtypes package: pip install 'ember[bf16]'")
     return d.np
@@ -186,16 +189,19 @@ _default_float = [float32]
 
 
 def get_default_dtype() -> dtype:
+    """The floating dtype that creation and promotion default to (float32)."""
     return _default_float[0]
 
 
 def set_default_dtype(d: dtype) -> None:
+    """Make ``d`` (a floating dtype) the default for creation and promotion."""
     if d not in (float16, bfloat16, float32, float64):
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default_float[0] = d
 
 
 def default_complex_dtype() -> dtype:
+    """The complex dtype that goes with the default float dtype."""
     return complex128 if _default_float[0] is float64 else complex64
 
 

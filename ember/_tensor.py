@@ -236,6 +236,7 @@ class Tensor:
         self._requires_grad = value
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place; returns self."""
         self.requires_grad = requires_grad
         return self
 
@@ -321,6 +322,7 @@ class Tensor:
         return out
 
     def detach_(self) -> Tensor:
+        """Take this tensor out of the graph in place."""
         if self._base is not None and self._base._requires_grad:
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using "
@@ -334,6 +336,7 @@ class Tensor:
         return self
 
     def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` during backward."""
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._grad_fn is None or self._retains_grad:
@@ -369,6 +372,7 @@ class Tensor:
         return _RemovableHandle(self._hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
+        """Run ``hook(tensor)`` after a leaf's ``.grad`` was accumulated."""
         if self._grad_fn is not None:
             raise RuntimeError(
                 "post accumulate grad hooks cannot be registered on non-leaf tensors"
@@ -386,6 +390,7 @@ class Tensor:
     # ---- conversion to Python and NumPy -----------------------------------------------------
 
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
@@ -393,9 +398,11 @@ class Tensor:
         return self._host().reshape(()).item()
 
     def tolist(self):
+        """The values as (nested) Python lists of numbers."""
         return self._host().tolist()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The data as a numpy array sharing memory (refused while grad is required)."""
         if force:
             return self.detach().cpu()._data
         if self._requires_grad:

@@ -18,6 +18,7 @@ PRINT_OPTIONS = {
 def set_printoptions(
     precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
 ):
+    """Set how tensors print (torch's options and profiles: default, short, full)."""
     if profile == "default":
         PRINT_OPTIONS.update(precision=4, threshold=1000, edgeitems=3, linewidth=80)
     elif profile == "short":
@@ -131,6 +132,7 @@ def _format(a: np.ndarray, fmt, indent: int, summarize: bool, edge: int) -> str:
 
 
 def tensor_repr(t) -> str:
+    """``repr(t)`` as torch prints it."""
     data = t._host()
     if t.dtype is _dtype.bfloat16 or data.dtype == np.float16:
         data = data.astype(np.float32)

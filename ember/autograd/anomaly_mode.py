@@ -6,10 +6,12 @@ from .function import anomaly
 
 
 def is_anomaly_enabled() -> bool:
+    """Whether anomaly detection is on."""
     return anomaly.enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:
+    """Whether anomaly detection checks gradients for NaN."""
     return anomaly.check_nan
 
 

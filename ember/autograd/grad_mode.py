@@ -22,10 +22,12 @@ state = _State()
 
 
 def is_grad_enabled() -> bool:
+    """Whether operations are being recorded for backward."""
     return state.enabled
 
 
 def is_inference_mode_enabled() -> bool:
+    """Whether an inference_mode block is active."""
     return state.inference
 
 

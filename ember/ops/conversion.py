@@ -11,6 +11,8 @@ from ..autograd.function import ArrayFunction
 
 
 class Cast(ArrayFunction):
+    """A dtype change; its gradient is cast back."""
+
     node_name = "ToCopyBackward0"
 
     @staticmethod
@@ -24,6 +26,8 @@ class Cast(ArrayFunction):
 
 
 class ToDevice(ArrayFunction):
+    """A device move; its gradient moves back."""
+
     node_name = "ToCopyBackward0"
 
     @staticmethod
@@ -137,10 +141,12 @@ CASTS = {
 
 
 def cpu(self: Tensor, memory_format=None) -> Tensor:
+    """This tensor on the cpu (itself when already there)."""
     return to(self, "cpu")
 
 
 def cuda(self: Tensor, device=None, non_blocking: bool = False, memory_format=None) -> Tensor:
+    """This tensor on a GPU (``cuda`` or ``cuda:N``)."""
     if device is None:
         device = "cuda"
     elif isinstance(device, int):
@@ -149,4 +155,5 @@ def cuda(self: Tensor, device=None, non_blocking: bool = False, memory_format=No
 
 
 def type_as(self: Tensor, other: Tensor) -> Tensor:
+    """This tensor with ``other``'s dtype."""
     return to(self, other.dtype)

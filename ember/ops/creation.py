@@ -176,6 +176,7 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad: bool = False) -> Tensor:
+    """``data`` as a tensor, sharing memory where it can (unless ``copy``)."""
     if copy:
         return tensor(obj, dtype=dtype, device=device, requires_grad=requires_grad)
     out = as_tensor(obj, dtype=dtype, device=device)
@@ -306,18 +307,21 @@ def _like(fill, input: Tensor, dtype, device, requires_grad):
 def zeros_like(
     input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """Zeros with the shape (and, unless given, dtype and device) of ``input``."""
     return _like(0, input, dtype, device, requires_grad)
 
 
 def ones_like(
     input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """Ones with the shape (and, unless given, dtype and device) of ``input``."""
     return _like(1, input, dtype, device, requires_grad)
 
 
 def empty_like(
     input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """An uninitialised tensor shaped like ``input``."""
     return _like(None, input, dtype, device, requires_grad)
 
 
@@ -331,6 +335,7 @@ def full_like(
     requires_grad=False,
     memory_format=None,
 ) -> Tensor:
+    """``fill_value`` everywhere, shaped like ``input`` (its dtype unless given)."""
     return _like(fill_value, input, dtype, device, requires_grad)
 
 
@@ -344,20 +349,24 @@ def new_tensor(self: Tensor, data, *, dtype=None, device=None, requires_grad=Fal
 
 
 def new_zeros(self: Tensor, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Zeros of ``size`` with self's dtype and device unless given."""
     return _filled(0, size, dtype or self.dtype, device or self.device, requires_grad, None)
 
 
 def new_ones(self: Tensor, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Ones of ``size`` with self's dtype and device unless given."""
     return _filled(1, size, dtype or self.dtype, device or self.device, requires_grad, None)
 
 
 def new_empty(self: Tensor, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """An uninitialised tensor of ``size`` with self's dtype and device."""
     return _filled(None, size, dtype or self.dtype, device or self.device, requires_grad, None)
 
 
 def new_full(
     self: Tensor, size, fill_value, *, dtype=None, device=None, requires_grad=False
 ) -> Tensor:
+    """``fill_value`` everywhere, of ``size``, with self's dtype and device."""
     _check_size_sequence("new_full", size)
     return _filled(
         fill_value, (size,), dtype or self.dtype, device or self.device, requires_grad, None
@@ -463,6 +472,7 @@ def logspace(
     device=None,
     requires_grad=False,
 ) -> Tensor:
+    """``base ** linspace(start, end, steps)``."""
     exps = linspace(start, end, steps, dtype=_dtype.float64, device=device)
     dtype = dtype or _dtype.get_default_dtype()
     t = Tensor._make((base**exps._data).astype(_dtype.to_numpy_dtype(dtype)))
@@ -481,6 +491,7 @@ def eye(
     device=None,
     requires_grad=False,
 ) -> Tensor:
+    """The ``n`` x ``m`` identity matrix (ones on the main diagonal)."""
     if n < 0 or (m is not None and m < 0):
         raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
     dtype = dtype or _dtype.get_default_dtype()

@@ -28,6 +28,7 @@ class Generator:
         self._rng = np.random.Generator(np.random.PCG64(self._seed))
 
     def manual_seed(self, seed: int) -> Generator:
+        """Seed this generator; returns it."""
         seed = int(seed)
         if not -(1 << 63) <= seed < (1 << 64):
             raise ValueError("Overflow when unpacking long long")
@@ -38,18 +39,22 @@ class Generator:
         return self
 
     def seed(self) -> int:
+        """Seed from fresh entropy; returns the seed."""
         seed = int(np.random.SeedSequence().entropy % (1 << 63))
         self.manual_seed(seed)
         return seed
 
     def initial_seed(self) -> int:
+        """The seed this generator was last seeded with."""
         return self._seed
 
     def get_state(self) -> Tensor:
+        """This generator's state, as a uint8 tensor."""
         blob = pickle.dumps((self._seed, self._rng.bit_generator.state))
         return Tensor._make(np.frombuffer(blob, dtype=np.uint8).copy())
 
     def set_state(self, new_state: Tensor) -> Generator:
+        """Restore a state from get_state."""
         if not isinstance(new_state, Tensor):
             raise TypeError(f"expected a torch.ByteTensor, but got {type(new_state).__name__}")
         if new_state.dtype is not _dtype.uint8:
@@ -91,18 +96,22 @@ def manual_seed(seed: int) -> Generator:
 
 
 def seed() -> int:
+    """Seed the default generator from fresh entropy; returns the seed."""
     return default_generator.seed()
 
 
 def initial_seed() -> int:
+    """The seed the default generator was last seeded with."""
     return default_generator.initial_seed()
 
 
 def get_rng_state() -> Tensor:
+    """The default generator's state, as a uint8 tensor."""
     return default_generator.get_state()
 
 
 def set_rng_state(new_state: Tensor) -> None:
+    """Restore the default generator to a state from get_rng_state."""
     default_generator.set_state(new_state)
 
 
@@ -225,6 +234,7 @@ def randperm(
 def rand_like(
     input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """Uniform samples on [0, 1) shaped like ``input``."""
     return rand(
         input.shape,
         dtype=dtype or input.dtype,
@@ -236,6 +246,7 @@ def rand_like(
 def randn_like(
     input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """Standard normal samples shaped like ``input``."""
     return randn(
         input.shape,
         dtype=dtype or input.dtype,
@@ -255,6 +266,7 @@ def randint_like(
     requires_grad=False,
     memory_format=None,
 ) -> Tensor:
+    """Integers uniform on [low, high) shaped like ``input``."""
     if high is None:
         low, high = 0, low
     return randint(
