@@ -1151,3 +1151,39 @@ def test_functional_outputs_detached_unless_create_graph():
         x = _arg(lib, 0, 3).requires_grad_()
         out, v = lib.autograd.functional.vjp(lambda a: a * 2, x, _arg(lib, 1, 3))
         assert not out.requires_grad and not v.requires_grad
+
+
+def test_custom_function_with_setup_context():
+    def f(lib):
+        class Scale(lib.autograd.Function):
+            @staticmethod
+            def forward(x, k):
+                return x * k
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                ctx.k = inputs[1]
+                ctx.save_for_backward(inputs[0])
+
+            @staticmethod
+            def backward(ctx, grad):
+                (x,) = ctx.saved_tensors
+                return grad * ctx.k + x * 0, None
+
+        x = leaf(lib, [1.0, -2.0])
+        y = Scale.apply(x, 3.0)
+        y.sum().backward()
+        return y, x.grad
+
+    assert_same(f)
+
+
+def test_grad_is_grads_batched():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0, 3.0])
+        y = x**2
+        vs = lib.eye(3, dtype=lib.float64)
+        (jac,) = lib.autograd.grad(y, x, vs, is_grads_batched=True)
+        return jac
+
+    assert_same(f)

@@ -113,6 +113,10 @@ def grad(
     for t in inputs:
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if is_grads_batched:
+        return _batched_grad(
+            outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused
+        )
     grads = _make_grads(outputs, grad_outputs)
     result = engine.run_backward(
         outputs,
@@ -126,6 +130,36 @@ def grad(
     if materialize_grads:
         result = [ops.zeros_like(t) if r is None else r for r, t in zip(result, inputs)]
     return tuple(result)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):
+    """``grad`` for each slice along dim 0 of every grad_output, stacked (is_grads_batched)."""
+    from .. import ops
+
+    if grad_outputs is None or any(g is None for g in grad_outputs):
+        raise RuntimeError("is_grads_batched=True requires every grad_output to be given")
+    batch = grad_outputs[0].shape[0]
+    rows = []
+    for i in range(batch):
+        rows.append(
+            grad(
+                outputs,
+                inputs,
+                tuple(g[i] for g in grad_outputs),
+                retain_graph=True if i < batch - 1 else retain_graph,
+                create_graph=create_graph,
+                allow_unused=allow_unused,
+            )
+        )
+    stacked = []
+    for j, t in enumerate(inputs):
+        column = [row[j] for row in rows]
+        if all(c is None for c in column):
+            stacked.append(None)
+        else:
+            column = [ops.zeros_like(t) if c is None else c for c in column]
+            stacked.append(ops.stack(column))
+    return tuple(stacked)
 
 
 __all__ = [

@@ -287,6 +287,11 @@ class Function:
 
     vjp = backward
 
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """Optional: with it, ``forward(*args)`` takes no ctx and this saves what backward needs."""
+        raise NotImplementedError("setup_context is not overridden.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         Tensor = _tensor_cls()
@@ -299,7 +304,11 @@ class Function:
             isinstance(a, Tensor) and a._requires_grad and record for a in args
         )
         with no_grad():
-            outputs = cls.forward(ctx, *args, **kwargs)
+            if cls.setup_context is Function.setup_context:
+                outputs = cls.forward(ctx, *args, **kwargs)
+            else:
+                outputs = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, outputs)
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
         if not record:
