@@ -11,6 +11,7 @@ import numpy as np
 
 from . import _dtype
 from ._device import device_of_array
+from .autograd import grad_mode
 from .autograd.function import AccumulateGrad, _RemovableHandle
 
 _ops = None  # the ember.ops package, set when it is imported (see ember/ops/__init__.py)
@@ -210,6 +211,13 @@ class Tensor:
     def nbytes(self) -> int:
         return self._data.nbytes
 
+    def data_ptr(self) -> int:
+        """The address of the first element (equal for tensors that share memory there)."""
+        data = self._data
+        if type(data) is np.ndarray:
+            return data.__array_interface__["data"][0]
+        return data.data.ptr
+
     def get_device(self) -> int:
         return -1 if self.is_cpu else self._data.device.id
 
@@ -349,7 +357,8 @@ class Tensor:
         def keep(grad):
             t = ref()
             if t is not None and t._retains_grad:
-                g = grad.detach().clone()
+                # under create_graph (grad mode on during backward) the grad keeps its graph
+                g = grad if grad_mode.state.enabled else grad.detach().clone()
                 t._grad = g if t._grad is None else t._grad + g
             return None
 

@@ -1187,3 +1187,16 @@ def test_grad_is_grads_batched():
         return jac
 
     assert_same(f)
+
+
+def test_retain_grad_keeps_graph_under_create_graph():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        h = x**2
+        h.retain_grad()
+        (h**2).sum().backward(create_graph=True)
+        assert h.grad.requires_grad
+        (gg,) = lib.autograd.grad(h.grad.sum(), x)
+        return h.grad, gg
+
+    assert_same(f)

@@ -39,6 +39,7 @@ COVERED_ELSEWHERE = {
     "set_rng_state": "test_creation.py",
     # the tensor object: metadata, conversion to Python/NumPy, devices
     "Tensor.cuda": "test_tensor.py",
+    "Tensor.data_ptr": "test_tensor.py",
     "Tensor.dim": "test_tensor.py",
     "Tensor.element_size": "test_tensor.py",
     "Tensor.get_device": "test_tensor.py",

@@ -524,3 +524,11 @@ def test_attribute_errors_match_torch():
         lambda lib: setattr(lib.ones(2, requires_grad=True), "grad", lib.ones(2, dtype=lib.int64))
     )
     assert "attempting to assign a gradient with dtype" in str(excs[1])
+
+
+def test_data_ptr_tells_shared_memory():
+    for lib in (torch, ember):
+        x = lib.arange(6.0)
+        assert x.detach().data_ptr() == x.data_ptr() == x.view(2, 3).data_ptr()
+        assert x.clone().data_ptr() != x.data_ptr()
+        assert x[2:].data_ptr() == x.data_ptr() + 2 * x.element_size()
