@@ -93,7 +93,7 @@ class _ComplexFormatter:
     def __init__(self, values: np.ndarray):
         self.real = _Formatter(values.real)
         self.imag = _Formatter(values.imag)
-        self.width = self.real.width + self.imag.width + 2
+        self.width = self.real.width + self.imag.width + 1
 
     def __call__(self, v) -> str:
         real = self.real(v.real)

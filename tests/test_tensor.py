@@ -406,6 +406,8 @@ def _repr_cases(lib):
         "grad_fn sum": T([1.0, 2.0], requires_grad=True).sum(),
         "grad_fn float64": T([1.0, 2.0], dtype=lib.float64, requires_grad=True).exp(),
         "complex": T([1 + 2j, 3 - 1j]),
+        "complex wraps": (lib.arange(30.0) * 123.4 - 1000) + 1j * (lib.arange(30.0) * 77.7 - 500),
+        "complex sci imaginary": T([[200.5 - 63.5j, 1.25 + 153.75j], [-101.0 + 0.001j, 7 - 9j]]),
         "suffix wraps": T([10000.0, 10001.5, 10003.0, 10004.5, 10006.0], dtype=lib.float64),
         "suffix fits": T([10000.0, 10001.5, 10003.0, 10004.5], dtype=lib.float64),
         "suffix at 80 columns": T([9.0] * 14, requires_grad=True),
@@ -532,3 +534,38 @@ def test_data_ptr_tells_shared_memory():
         assert x.detach().data_ptr() == x.data_ptr() == x.view(2, 3).data_ptr()
         assert x.clone().data_ptr() != x.data_ptr()
         assert x[2:].data_ptr() == x.data_ptr() + 2 * x.element_size()
+
+
+def _random_array(rng):
+    shape = tuple(int(n) for n in rng.integers(0, 7, rng.integers(0, 4)))
+    if rng.random() < 0.15:
+        shape = tuple(int(n) for n in rng.integers(1, 40, rng.integers(1, 3)))
+    scale = 10.0 ** rng.integers(-9, 12)
+    kind = rng.integers(0, 6)
+    if kind == 0:
+        a = rng.standard_normal(shape) * scale
+    elif kind == 1:
+        a = np.round(rng.standard_normal(shape) * scale)
+    elif kind == 2:
+        a = rng.integers(-1000, 1000, shape)
+    elif kind == 3:
+        a = np.asarray(rng.random(shape) > 0.5)
+    elif kind == 4:
+        a = rng.standard_normal(shape) * scale
+        if a.size:
+            a.flat[rng.integers(0, a.size)] = rng.choice([np.nan, np.inf, -np.inf, 0.0])
+    else:
+        a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) * scale
+    a = np.asarray(a)
+    if a.dtype.kind == "f":
+        a = a.astype(rng.choice(["float32", "float64", "float16"]))
+    return a
+
+
+def test_repr_of_random_tensors_matches_torch():
+    rng = np.random.default_rng(2026)
+    with np.errstate(over="ignore"):
+        arrays = [_random_array(rng) for _ in range(400)]
+    for a in arrays:
+        expected, got = repr(torch.from_numpy(a.copy())), repr(ember.from_numpy(a.copy()))
+        assert got == expected, f"\ntorch:\n{expected}\nember:\n{got}"
