@@ -272,7 +272,14 @@ def test_to_forms():
             x.to(device="cpu", dtype=lib.float64),
             x.to(lib.float32, copy=True),
         ]
-        same = [x.to(lib.float32) is x, x.to("cpu") is x, outs[-1] is x]
+        same = [
+            x.to(lib.float32) is x,
+            x.to("cpu") is x,
+            outs[-1] is x,
+            x.to(lib.float32, False, True) is x,  # positional non_blocking, copy
+            x.to("cpu", lib.float32, False, False) is x,
+            x.to(lib.float32, non_blocking=True) is x,
+        ]
         return [(str(o.dtype), o.requires_grad, o.is_leaf, o.tolist()) for o in outs], same
 
     t, e = pair(forms)

@@ -59,15 +59,18 @@ def _parse_to_args(self, args, kwargs):
     kwargs.pop("memory_format", None)
     if kwargs:
         raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    flags = []  # positional (non_blocking, copy), as in to(dtype, non_blocking, copy)
     for a in args:
         if isinstance(a, _dtype.dtype):
             dtype = a
         elif isinstance(a, Tensor):
             dev, dtype = a.device, a.dtype
-        elif isinstance(a, (str, device, int)) and not isinstance(a, bool):
-            dev = a
         elif isinstance(a, bool):
-            pass  # the positional non_blocking / copy flags of torch's signature
+            flags.append(a)
+            if len(flags) == 2:
+                copy = a
+        elif isinstance(a, (str, device, int)):
+            dev = a
         else:
             raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
     return (as_device(dev) if dev is not None else None), dtype, copy
