@@ -1200,3 +1200,34 @@ def test_retain_grad_keeps_graph_under_create_graph():
         return h.grad, gg
 
     assert_same(f)
+
+
+def test_hooks_apply_to_captured_gradients():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        x.register_hook(lambda g: g * 10)
+        a = lib.autograd.grad((x * 3).sum(), x)
+        y = x * 1
+        y.register_hook(lambda g: g + 100)
+        b = lib.autograd.grad((y * 3).sum(), y)
+        c = lib.autograd.grad((y * 3).sum(), x)  # y's node was not run (nor freed) by b
+        (x * 3).sum().backward(inputs=[x])
+        z = x * 2
+        z.retain_grad()
+        z.register_hook(lambda g: g * 7)
+        (z * 1).sum().backward(inputs=[z])
+        return a, b, c, x.grad, z.grad
+
+    assert_same(f)
+
+
+def test_grad_wrt_intermediate_does_not_run_its_node():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        h = x.exp()
+        y = (h * h).sum()
+        (gh,) = lib.autograd.grad(y, h, retain_graph=False)
+        (gx,) = lib.autograd.grad(h.sum(), x)  # h's own graph is intact
+        return gh, gx
+
+    assert_same(f)

@@ -34,18 +34,30 @@ def _collect(roots):
     return deps, seen
 
 
-def _needed(nodes, targets):
-    """The nodes from which some target can be reached (only these need to run)."""
-    needed = set(targets)
-    # iterate to a fixed point in creation order: a child is always older than its parent,
-    # so one pass over nodes sorted by sequence number settles every node
-    for node in sorted(nodes, key=lambda n: n._seq):
-        if node in needed:
-            continue
+def _needed(roots, targets):
+    """The nodes whose backward must run: those from which a target is reachable through at
+    least one edge. A target itself only receives its gradient unless another target lies
+    below it (``autograd.grad(y, h)`` does not run ``h.grad_fn``)."""
+    parents = {}
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
         for edge in node.next_functions:
-            if edge is not None and edge[0] in needed:
-                needed.add(node)
-                break
+            if edge is None:
+                continue
+            child = edge[0]
+            parents.setdefault(child, []).append(node)
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    needed = set()
+    stack = [p for t in targets for p in parents.get(t, ())]
+    while stack:
+        node = stack.pop()
+        if node not in needed:
+            needed.add(node)
+            stack.extend(parents.get(node, ()))
     return needed
 
 
@@ -91,8 +103,8 @@ def run_backward(
             root_nodes.append(node)
         buf[nr] = g if nr not in buf else buf[nr] + g
 
-    deps, nodes = _collect(root_nodes)
-    needed = _needed(nodes, targets) if targets is not None else None
+    deps, _ = _collect(root_nodes)
+    needed = _needed(root_nodes, targets) if targets is not None else None
 
     results = [None] * len(inputs) if inputs is not None else None
     heap = [(-n._seq, n) for n in root_nodes if deps.get(n, 0) == 0]
@@ -160,11 +172,17 @@ def _run_node(
     if node._pre_hooks:
         grads = _run_pre_hooks(node, grads)
     if capture is not None and node in capture:
+        leaf = isinstance(node, AccumulateGrad)
         for nr, idx, t in capture[node]:
             g = grads[nr]
             if accumulate:
-                _accumulate(t, g, create_graph, owners)
+                if leaf:
+                    _accumulate_leaf(t, g, create_graph, owners)
+                elif not t._retains_grad:  # retain_grad's hook has stored it already
+                    _accumulate(t, g, create_graph, owners)
             else:
+                if leaf:
+                    g = _leaf_hooks(t, g)
                 results[idx] = g if results[idx] is None else results[idx] + g
     if needed is not None and node not in needed:
         return None
@@ -248,11 +266,17 @@ def _run_pre_hooks(node, grads):
     return grads
 
 
-def _accumulate_leaf(t, g, create_graph, owners):
+def _leaf_hooks(t, g):
+    """A leaf's tensor hooks, in order; each may replace the gradient."""
     for hook in t._hooks or ():
         replaced = hook(g)
         if replaced is not None:
             g = replaced
+    return g
+
+
+def _accumulate_leaf(t, g, create_graph, owners):
+    g = _leaf_hooks(t, g)
     _accumulate(t, g, create_graph, owners)
     for hook in t.__dict__.get("_post_accumulate_hooks", ()):
         hook(t)
