@@ -1231,3 +1231,15 @@ def test_grad_wrt_intermediate_does_not_run_its_node():
         return gh, gx
 
     assert_same(f)
+
+
+def test_gradients_seen_by_hooks_are_not_mutated_later():
+    def f(lib):
+        x = leaf(lib, [1.0, 2.0])
+        saved = []
+        x.register_hook(lambda g: saved.append(g))
+        (x * 3).sum().backward()
+        (x * 3).sum().backward()
+        return saved, x.grad
+
+    assert_same(f)

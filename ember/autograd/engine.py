@@ -276,7 +276,10 @@ def _leaf_hooks(t, g):
 
 
 def _accumulate_leaf(t, g, create_graph, owners):
-    g = _leaf_hooks(t, g)
+    if t._hooks:
+        g = _leaf_hooks(t, g)
+        if g is not None:  # a hook may have kept a reference: .grad must not be that tensor
+            owners[id(g._data)] = owners.get(id(g._data), 0) + 2
     _accumulate(t, g, create_graph, owners)
     for hook in t.__dict__.get("_post_accumulate_hooks", ()):
         hook(t)
