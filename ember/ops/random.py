@@ -316,17 +316,18 @@ def normal(
     requires_grad=False,
 ) -> Tensor:
     """Normal samples; ``mean`` and ``std`` may be tensors (broadcast) or numbers."""
-    if isinstance(std, Tensor) and (std._data < 0).any():
+    if isinstance(std, Tensor) and (std._host() < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     if not isinstance(std, Tensor) and std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         ref = mean if isinstance(mean, Tensor) else std
-        m = mean._data if isinstance(mean, Tensor) else mean
-        s = std._data if isinstance(std, Tensor) else std
+        # parameters are read on the host (the draw is made there), the result goes to their device
+        m = mean._host() if isinstance(mean, Tensor) else mean
+        s = std._host() if isinstance(std, Tensor) else std
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         z = _rng(generator).standard_normal(shape)
-        array = (m + s * z).astype(ref._data.dtype)
+        array = _place((m + s * z).astype(ref._data.dtype), ref.device)
         sampled = _NORMAL[isinstance(mean, Tensor), isinstance(std, Tensor)]
         params = [p for p in (mean, std) if isinstance(p, Tensor)]
         return _out(sampled.apply(array, *params), out)
@@ -340,16 +341,18 @@ def normal(
 
 def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
     """1 with probability ``input`` (or ``p``), else 0; the dtype of ``input``."""
-    probs = input._data if p is None else np.full(input._data.shape, p)
+    probs = input._host() if p is None else np.full(input._data.shape, p)
     if ((probs < 0) | (probs > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
     draws = _rng(generator).random(input._data.shape) < probs
-    return _out(_BERNOULLI.apply(draws.astype(input._data.dtype), input), out)
+    draws = _place(draws.astype(input._data.dtype), input.device)
+    return _out(_BERNOULLI.apply(draws, input), out)
 
 
 def poisson(input: Tensor, generator=None) -> Tensor:
     """Poisson counts with rates ``input``, in the dtype of ``input``."""
-    counts = _rng(generator).poisson(input._data).astype(input._data.dtype)
+    counts = _rng(generator).poisson(input._host()).astype(input._data.dtype)
+    counts = _place(counts, input.device)
     return _POISSON.apply(counts, input)
 
 
@@ -358,7 +361,7 @@ def multinomial(
 ) -> Tensor:
     """Indices drawn from the rows of ``input`` (non-negative weights, not necessarily summing
     to 1); without replacement each row gives distinct indices."""
-    probs = input._data.astype(np.float64)
+    probs = input._host().astype(np.float64)
     if probs.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     one_d = probs.ndim == 1
