@@ -441,6 +441,39 @@ def test_random_stream_is_ember_own():
     assert e == expected
 
 
+def test_poisson():
+    rates = [0.5, 3.0, 10.0]
+    for lib in (torch, ember):
+        out = lib.poisson(lib.tensor(rates).expand(4, 3))
+        assert tuple(out.shape) == (4, 3) and out.dtype == lib.float32
+        assert (out >= 0).all() and (out == out.floor()).all()
+    ember.manual_seed(0)
+    draws = ember.poisson(ember.tensor(rates).expand(50_000, 3).contiguous()).numpy()
+    np.testing.assert_allclose(draws.mean(0), rates, rtol=0.03)
+    np.testing.assert_allclose(draws.var(0), rates, rtol=0.05)
+    g1, g2 = ember.Generator().manual_seed(3), ember.Generator().manual_seed(3)
+    assert (
+        ember.poisson(ember.ones(5), generator=g1).tolist()
+        == ember.poisson(ember.ones(5), generator=g2).tolist()
+    )
+
+
+def test_sampling_from_tensors_that_require_grad():
+    def graph(lib):
+        mean = lib.zeros(2, 1, requires_grad=True)
+        std = lib.ones(3, requires_grad=True)
+        p = lib.full((3,), 0.5, requires_grad=True)
+        rates = lib.ones(3, requires_grad=True)
+        draws = [lib.normal(mean, std), lib.normal(mean, 2.0), lib.normal(0.0, std),
+                 lib.bernoulli(p), lib.poisson(rates)]  # fmt: skip
+        names = [type(d.grad_fn).__name__ for d in draws]
+        sum(d.sum() for d in draws).backward()
+        grads = [t.grad.tolist() for t in (mean, std, p, rates)]
+        return names, grads, [tuple(d.shape) for d in draws], lib.rand_like(p).requires_grad
+
+    assert graph(ember) == graph(torch)
+
+
 # ---- devices -------------------------------------------------------------------------------
 
 DEVICES = {
@@ -493,36 +526,3 @@ def test_cuda_without_gpu_raises_clear_error():
     ):
         with pytest.raises(RuntimeError, match="CUDA"):
             make()
-
-
-def test_poisson():
-    rates = [0.5, 3.0, 10.0]
-    for lib in (torch, ember):
-        out = lib.poisson(lib.tensor(rates).expand(4, 3))
-        assert tuple(out.shape) == (4, 3) and out.dtype == lib.float32
-        assert (out >= 0).all() and (out == out.floor()).all()
-    ember.manual_seed(0)
-    draws = ember.poisson(ember.tensor(rates).expand(50_000, 3).contiguous()).numpy()
-    np.testing.assert_allclose(draws.mean(0), rates, rtol=0.03)
-    np.testing.assert_allclose(draws.var(0), rates, rtol=0.05)
-    g1, g2 = ember.Generator().manual_seed(3), ember.Generator().manual_seed(3)
-    assert (
-        ember.poisson(ember.ones(5), generator=g1).tolist()
-        == ember.poisson(ember.ones(5), generator=g2).tolist()
-    )
-
-
-def test_sampling_from_tensors_that_require_grad():
-    def graph(lib):
-        mean = lib.zeros(2, 1, requires_grad=True)
-        std = lib.ones(3, requires_grad=True)
-        p = lib.full((3,), 0.5, requires_grad=True)
-        rates = lib.ones(3, requires_grad=True)
-        draws = [lib.normal(mean, std), lib.normal(mean, 2.0), lib.normal(0.0, std),
-                 lib.bernoulli(p), lib.poisson(rates)]  # fmt: skip
-        names = [type(d.grad_fn).__name__ for d in draws]
-        sum(d.sum() for d in draws).backward()
-        grads = [t.grad.tolist() for t in (mean, std, p, rates)]
-        return names, grads, [tuple(d.shape) for d in draws], lib.rand_like(p).requires_grad
-
-    assert graph(ember) == graph(torch)
