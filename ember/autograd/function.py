@@ -391,7 +391,11 @@ class ArrayFunction(Function):
             return _wrap_plain(cls, out, args)
 
         ctx = cls._node_cls()
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        needs = [False] * len(args)
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor) and a._requires_grad:
+                needs[i] = True
+        ctx.needs_input_grad = tuple(needs)
         raw = cls.forward(ctx, *arrays, **params)
         multi = type(raw) is tuple
         raw_outs = raw if multi else (raw,)
@@ -405,7 +409,7 @@ class ArrayFunction(Function):
                 t._grad_fn = ctx
                 t._output_nr = nr
             outs.append(t)
-        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else None for a in args)
+        ctx.next_functions = tuple(_edge(a) if need else None for a, need in zip(args, needs))
         if multi:
             ctx._out_meta = tuple((t._data.shape, t._data.dtype) for t in outs)
         to_save = ctx._to_save
