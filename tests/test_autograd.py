@@ -786,3 +786,66 @@ def test_gradients_seen_by_hooks_are_not_mutated_later():
         return saved, x.grad
 
     assert_same(f)
+
+
+# ---- random graphs -------------------------------------------------------------------------
+
+_UNARY = [
+    lambda lib, a: a.exp() * 0.5,
+    lambda lib, a: a.sin(),
+    lambda lib, a: a.tanh(),
+    lambda lib, a: a * a,
+    lambda lib, a: a.sum(0, keepdim=True).expand(a.shape),
+    lambda lib, a: a.t().t() * 2,
+    lambda lib, a: a.sigmoid(),
+]
+_BINARY = [
+    lambda lib, a, b: a + b,
+    lambda lib, a, b: a * b,
+    lambda lib, a, b: a - b * 0.5,
+    lambda lib, a, b: lib.maximum(a, b),
+    lambda lib, a, b: a / (b * b + 1),
+]
+
+
+def _random_program(seed: int):
+    """A random DAG over a few 3x3 leaves: each step applies an op to earlier values, so values
+    are reused (diamonds), and several of them feed the loss."""
+    rng = np.random.default_rng(seed)
+    steps = []
+    n_leaves = int(rng.integers(1, 4))
+    for i in range(int(rng.integers(3, 12))):
+        available = n_leaves + i
+        if rng.random() < 0.5:
+            steps.append(("u", int(rng.integers(len(_UNARY))), int(rng.integers(available))))
+        else:
+            a, b = (int(v) for v in rng.integers(available, size=2))
+            steps.append(("b", int(rng.integers(len(_BINARY))), a, b))
+    outputs = sorted({int(v) for v in rng.integers(n_leaves, n_leaves + len(steps), size=2)})
+    data = rng.uniform(-1, 1, (n_leaves, 3, 3))
+    return data, steps, outputs
+
+
+def _run_program(lib, data, steps, outputs):
+    leaves = [lib.tensor(d, dtype=lib.float64, requires_grad=True) for d in data]
+    values = list(leaves)
+    for step in steps:
+        if step[0] == "u":
+            values.append(_UNARY[step[1]](lib, values[step[2]]))
+        else:
+            values.append(_BINARY[step[1]](lib, values[step[2]], values[step[3]]))
+    loss = sum((values[i] * (k + 1)).sum() for k, i in enumerate(outputs))
+    grads = lib.autograd.grad(loss, leaves, create_graph=True, allow_unused=True)
+    used = [(g, x) for g, x in zip(grads, leaves) if g is not None and g.requires_grad]
+    second = []
+    if used:
+        total = sum((g * g).sum() for g, _ in used)
+        second = lib.autograd.grad(total, leaves, retain_graph=True, allow_unused=True)
+    loss.backward()
+    return [loss], list(grads), list(second), [x.grad for x in leaves]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_graphs_match_torch(seed):
+    program = _random_program(seed)
+    assert_same(lambda lib: _run_program(lib, *program), rtol=1e-9)

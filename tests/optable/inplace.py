@@ -26,6 +26,9 @@ ENTRIES = []
 # compare forward values, dtype, shape and that ``self`` is returned. Set True after the merge.
 BACKWARD = False
 
+# torch has no derivative for these in-place forms (it raises NotImplementedError)
+_NO_INPLACE_DERIVATIVE = {"asinh", "acosh", "atanh"}
+
 
 def _plain_entries() -> dict:
     package = importlib.import_module(__package__)
@@ -50,7 +53,7 @@ def _inplace_entry(base, name):
     def fn(lib, x, *rest):
         return _inplace_call(lib, x, *rest, _name=name)
 
-    grad = base.grad and BACKWARD
+    grad = base.grad and BACKWARD and base.name not in _NO_INPLACE_DERIVATIVE
     return dataclasses.replace(
         base, name=f"Tensor.{name}", fn=fn, variant="", grad=grad, gradgrad=grad and base.gradgrad
     )
