@@ -86,12 +86,21 @@ def _array_from_data(data, dtype: _dtype.dtype | None):
     except OverflowError:
         if not _fits_int64(data):
             raise ValueError("Overflow when unpacking long long") from None
+        return _wrapped_unsigned(np.array(_unwrap(data), dtype=np.int64), dtype)
+    except ValueError:  # ragged nesting (say where, as torch does), or NaN/inf to integers
+        _check_nesting(data, _nested_shape(data), 0)
         raise RuntimeError(
             f"value cannot be converted to type {dtype.name} without overflow"
         ) from None
-    except ValueError:  # ragged nesting: say where, as torch does
-        _check_nesting(data, _nested_shape(data), 0)
-        raise
+
+
+def _wrapped_unsigned(values: np.ndarray, dtype: _dtype.dtype) -> np.ndarray:
+    """Integers for an unsigned dtype: torch wraps -2**bits < v < 0 around (-1 becomes 255 in
+    uint8) and refuses anything else that does not fit."""
+    bits = dtype.itemsize * 8
+    if dtype.is_signed or not ((values > -(1 << bits)) & (values < (1 << bits))).all():
+        raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+    return values.astype(dtype.np)
 
 
 def _fits_int64(data) -> bool:
@@ -225,11 +234,14 @@ def _filled(fill, size, dtype, device, requires_grad, out):
     shape = _size_arg(size)
     d = dtype or _dtype.get_default_dtype()
     xp = _xp(device)
-    array = (
-        xp.full(shape, fill, dtype=_dtype.to_numpy_dtype(d))
-        if fill is not None
-        else xp.empty(shape, dtype=_dtype.to_numpy_dtype(d))
-    )
+    if fill is None:
+        array = xp.empty(shape, dtype=_dtype.to_numpy_dtype(d))
+    else:
+        try:
+            array = xp.full(shape, fill, dtype=_dtype.to_numpy_dtype(d))
+        except OverflowError:
+            value = _wrapped_unsigned(np.array(fill, dtype=np.int64), d)
+            array = xp.full(shape, value, dtype=d.np)
     t = Tensor._make(array)
     if requires_grad:
         t.requires_grad_(True)
@@ -400,6 +412,10 @@ def arange(
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dtype = _dtype.result_type_of([], [], values)
+    if dtype.is_complex:
+        raise NotImplementedError(
+            f"\"arange_cpu\" not implemented for '{_dtype.scalar_type_name(dtype)}'"
+        )
     if dtype is _dtype.int64:
         # int64 truncates the bounds and the step to integers before anything else, as torch
         start, end, step = int(start), int(end), int(step)
@@ -442,17 +458,19 @@ def linspace(
         raise RuntimeError("number of steps must be non-negative")
     start = start.item() if isinstance(start, Tensor) else start
     end = end.item() if isinstance(end, Tensor) else end
-    dtype = dtype or _dtype.get_default_dtype()
+    if dtype is None:
+        complex_bounds = isinstance(start, complex) or isinstance(end, complex)
+        dtype = _dtype.default_complex_dtype() if complex_bounds else _dtype.get_default_dtype()
     xp = _xp(device)
     if steps == 1:
-        array = xp.asarray([start], dtype=np.float64)
+        array = xp.asarray([start], dtype=np.complex128 if dtype.is_complex else np.float64)
     else:
         step = (end - start) / (steps - 1)
         i = xp.arange(steps, dtype=np.float64)
         # torch fills the first half from start and the second half from end (symmetric error)
         half = steps // 2
         array = xp.where(i < half, start + step * i, end - step * (steps - 1 - i))
-    if not dtype.is_floating_point:
+    if not (dtype.is_floating_point or dtype.is_complex):
         array = xp.trunc(array)
     t = Tensor._make(array.astype(_dtype.to_numpy_dtype(dtype)))
     if requires_grad:
