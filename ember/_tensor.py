@@ -239,7 +239,7 @@ class Tensor:
             )
         if value and self._data.dtype.kind not in "fc" and self.dtype is not _dtype.bfloat16:
             raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients"
+                "Only Tensors of floating point and complex dtype can require gradients"
             )
         self._requires_grad = value
 

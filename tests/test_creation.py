@@ -293,6 +293,17 @@ def test_random_shapes_dtypes_and_errors():
         "randint": lambda L: (tuple(L.randint(0, 5, (3,)).shape), str(L.randint(5, (2,)).dtype)),
         "randint dtype": lambda L: str(L.randint(0, 5, (3,), dtype=L.int16).dtype),
         "randint empty range": lambda L: L.randint(5, 5, (3,)),
+        "randint float bound": lambda L: L.randint(0, 5.5, (2,)),
+        "rand complex": lambda L: str(L.rand(3, dtype=L.complex64).dtype),
+        "randn complex": lambda L: str(L.randn(2, 2, dtype=L.complex128).dtype),
+        "randn float16": lambda L: str(L.randn(3, dtype=L.float16).dtype),
+        "rand bfloat16": lambda L: str(L.rand(3, dtype=L.bfloat16).dtype),
+        "normal mismatched shapes": lambda L: L.normal(L.zeros(3), L.ones(4)),
+        "normal int size": lambda L: L.normal(0.0, 1.0, 3),
+        "normal tensor mean with size": lambda L: L.normal(L.zeros(3), 1.0, size=(3,)),
+        "bernoulli int input": lambda L: L.bernoulli(L.ones(3, dtype=L.int64)),
+        "multinomial int input": lambda L: L.multinomial(L.tensor([1, 2]), 1),
+        "randint requires_grad": lambda L: L.randint(0, 5, (3,), requires_grad=True),
         "randperm": lambda L: (str(L.randperm(4).dtype), sorted(L.randperm(6).tolist())),
         "randperm 0": lambda L: L.randperm(0).tolist(),
         "randperm negative": lambda L: L.randperm(-1),
@@ -330,6 +341,10 @@ def _stats(values: np.ndarray):
 def test_random_ranges_and_statistics():
     ember.manual_seed(0)
     n = 200_000
+    z = ember.randn(n, dtype=ember.complex64).numpy()
+    assert abs(z.real.var() - 0.5) < 0.01 and abs(z.imag.var() - 0.5) < 0.01
+    c = ember.rand(n, dtype=ember.complex128).numpy()
+    assert 0 <= c.real.min() and c.real.max() < 1 and 0 <= c.imag.min() and c.imag.max() < 1
     u = ember.rand(n).numpy()
     assert u.min() >= 0 and u.max() < 1
     mean, var = _stats(u)

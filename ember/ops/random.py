@@ -121,7 +121,7 @@ def _rng(generator) -> np.random.Generator:
 
 def _float_dtype(dtype, kernel: str):
     d = dtype or _dtype.get_default_dtype()
-    if not d.is_floating_point:
+    if not (d.is_floating_point or d.is_complex):
         raise NotImplementedError(
             f"\"{kernel}\" not implemented for '{_dtype.scalar_type_name(d)}'"
         )
@@ -149,7 +149,11 @@ def rand(
     """Uniform samples on [0, 1)."""
     d = _float_dtype(dtype, "check_uniform_bounds")
     shape = _size_arg(args, size, required=True)
-    array = _rng(generator).random(shape, dtype=np.float64).astype(d.np)
+    rng = _rng(generator)
+    array = rng.random(shape)
+    if d.is_complex:  # real and imaginary parts each uniform on [0, 1)
+        array = array + 1j * rng.random(shape)
+    array = array.astype(_dtype.to_numpy_dtype(d))
     return _out(_finish(array, device, requires_grad), out)
 
 
@@ -170,6 +174,9 @@ def randn(
     rng = _rng(generator)
     if d.np in (np.float32, np.float64):
         array = rng.standard_normal(shape, dtype=d.np)
+    elif d.is_complex:  # unit variance in total: each part has variance 1/2
+        parts = rng.standard_normal((2,) + shape) * np.sqrt(0.5)
+        array = (parts[0] + 1j * parts[1]).astype(d.np)
     else:
         array = rng.standard_normal(shape).astype(_dtype.to_numpy_dtype(d))
     return _out(_finish(array, device, requires_grad), out)
@@ -200,6 +207,9 @@ def randint(
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
+    for bound in (low, high):
+        if not isinstance(bound, (int, np.integer)) or isinstance(bound, bool):
+            raise TypeError(f"randint(): argument 'high' must be int, not {type(bound).__name__}")
     if high <= low:
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
@@ -321,11 +331,22 @@ def normal(
     if not isinstance(std, Tensor) and std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        if size is not None:
+            raise TypeError(
+                "normal() received an invalid combination of arguments: a tensor "
+                "mean or std takes no size"
+            )
         ref = mean if isinstance(mean, Tensor) else std
         # parameters are read on the host (the draw is made there), the result goes to their device
         m = mean._host() if isinstance(mean, Tensor) else mean
         s = std._host() if isinstance(std, Tensor) else std
-        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        try:
+            shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        except ValueError:
+            raise RuntimeError(
+                f"The size of tensor a ({np.shape(m)}) must match the size of tensor b "
+                f"({np.shape(s)}) at a non-singleton dimension"
+            ) from None
         z = _rng(generator).standard_normal(shape)
         array = _place((m + s * z).astype(ref._data.dtype), ref.device)
         sampled = _NORMAL[isinstance(mean, Tensor), isinstance(std, Tensor)]
@@ -333,6 +354,10 @@ def normal(
         return _out(sampled.apply(array, *params), out)
     if size is None:
         raise TypeError("normal() missing required argument 'size'")
+    if not isinstance(size, (tuple, list)) and not hasattr(size, "__iter__"):
+        raise TypeError(
+            f"normal(): argument 'size' must be tuple of ints, not {type(size).__name__}"
+        )
     d = _float_dtype(dtype, "normal_kernel_cpu")
     shape = _size_arg((size,))
     array = (mean + std * _rng(generator).standard_normal(shape)).astype(d.np)
@@ -341,6 +366,11 @@ def normal(
 
 def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
     """1 with probability ``input`` (or ``p``), else 0; the dtype of ``input``."""
+    if not (input.is_floating_point() or input.is_complex()):
+        raise NotImplementedError(
+            f'"bernoulli_tensor_cpu_p_" not implemented for '
+            f"'{_dtype.scalar_type_name(input.dtype)}'"
+        )
     probs = input._host() if p is None else np.full(input._data.shape, p)
     if ((probs < 0) | (probs > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
@@ -361,6 +391,11 @@ def multinomial(
 ) -> Tensor:
     """Indices drawn from the rows of ``input`` (non-negative weights, not necessarily summing
     to 1); without replacement each row gives distinct indices."""
+    if not input.is_floating_point():
+        raise RuntimeError(
+            f"multinomial only supports floating-point dtypes for input, got: "
+            f"{_dtype.scalar_type_name(input.dtype)}"
+        )
     probs = input._host().astype(np.float64)
     if probs.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
