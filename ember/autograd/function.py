@@ -97,13 +97,13 @@ class Node:
         # entry: (tensor or None, array, version counter, version at save, output_nr)
         tensor, array, counter, version, output_nr = entry
         if counter is not None and counter[0] != version:
+            what = _describe(array if tensor is None else tensor._data)
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{_describe(array if tensor is None else tensor._data)}]"
-                f"{_which_output(tensor)}, is at version {counter[0]}; expected version "
-                f"{version} instead. Hint: enable anomaly detection to find the operation that "
-                "failed to compute its gradient, with "
-                "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+                f"inplace operation: [{what}] is at version {counter[0]}; expected "
+                f"version {version} instead. Hint: the backtrace further above can point at the "
+                "operation that failed to compute its gradient. The variable in question was "
+                f"changed in there or anywhere later. Good luck! (saved by {self.name()})"
             )
         if tensor is not None:
             return tensor
@@ -206,12 +206,6 @@ def _describe(array) -> str:
     kind = from_numpy_dtype(array.dtype).name
     kind = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor"}.get(kind, kind)
     return f"{kind} [{', '.join(str(s) for s in array.shape)}]"
-
-
-def _which_output(t) -> str:
-    if t is None or t._grad_fn is None:
-        return ""
-    return f", which is output {t._output_nr} of {t._grad_fn.name()}"
 
 
 def _edge(t):

@@ -7,7 +7,6 @@ import sys as _sys
 import types as _types
 
 from .. import _tensor
-from ..autograd.function import Function as _Function
 from . import (
     _util,
     arithmetic,
@@ -50,8 +49,7 @@ _METHOD_ONLY = {
     "Size",
 }
 
-# the public ops: functions and classes defined in the family modules (not what they import,
-# and not the autograd Function classes that implement them)
+# the public ops: functions and classes defined in the family modules (not what they import)
 __all__ = sorted(
     name
     for family in _FAMILIES
@@ -60,7 +58,6 @@ __all__ = sorted(
     and name not in _METHOD_ONLY
     and isinstance(value, (_types.FunctionType, type))
     and getattr(value, "__module__", "") == family.__name__
-    and not (isinstance(value, type) and issubclass(value, _Function))
 )
 
 from . import _methods  # noqa: E402,F401  (binds Tensor methods; needs the names above)
