@@ -100,10 +100,11 @@ class Node:
             what = _describe(array if tensor is None else tensor._data)
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{what}] is at version {counter[0]}; expected "
-                f"version {version} instead. Hint: the backtrace further above can point at the "
-                "operation that failed to compute its gradient. The variable in question was "
-                f"changed in there or anywhere later. Good luck! (saved by {self.name()})"
+                f"inplace operation: [{what}]"
+                f"{_which_output(tensor)}, is at version {counter[0]}; expected version "
+                f"{version} instead. Hint: enable anomaly detection to find the operation that "
+                "failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False)."
             )
         if tensor is not None:
             return tensor
@@ -206,6 +207,12 @@ def _describe(array) -> str:
     kind = from_numpy_dtype(array.dtype).name
     kind = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor"}.get(kind, kind)
     return f"{kind} [{', '.join(str(s) for s in array.shape)}]"
+
+
+def _which_output(t) -> str:
+    if t is None or t._grad_fn is None:
+        return ""
+    return f", which is output {t._output_nr} of {t._grad_fn.name()}"
 
 
 def _edge(t):
