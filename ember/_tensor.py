@@ -188,6 +188,10 @@ class Tensor:
     def is_cpu(self) -> bool:
         return type(self._data) is np.ndarray
 
+    # numpy defers binary operators to us: np.float64(2) * t is a Tensor (with its graph), not an
+    # ndarray, as in torch
+    __array_priority__ = 1000
+
     is_sparse = False
     is_quantized = False
     is_meta = False
@@ -437,6 +441,13 @@ class Tensor:
         if dtype is not None:
             data = data.astype(dtype, copy=False)
         return data
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """NumPy ufuncs on a tensor give a tensor (``np.exp(t)``); as torch, bool results come
+        back as uint8."""
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return Tensor._make(np.asarray(array))
 
     def __len__(self) -> int:
         if self._data.ndim == 0:

@@ -576,3 +576,18 @@ def test_repr_of_random_tensors_matches_torch():
     for a in arrays:
         expected, got = repr(torch.from_numpy(a.copy())), repr(ember.from_numpy(a.copy()))
         assert got == expected, f"\ntorch:\n{expected}\nember:\n{got}"
+
+
+def test_numpy_interplay():
+    def run(lib):
+        x = lib.tensor([1.0, 4.0], requires_grad=True)
+        scaled = [np.float64(2) * x, np.float32(2) + x, np.int64(3) - x, np.float64(2) / x]
+        info = [(type(r).__name__, str(r.dtype), r.requires_grad) for r in scaled]
+        ufuncs = [np.exp(x.detach()), np.isnan(x.detach()), np.sqrt(lib.tensor([4]))]
+        info += [(type(r).__name__, str(r.dtype), r.tolist()) for r in ufuncs]
+        return info
+
+    t, e = run(torch), run(ember)
+    assert [i[1:] for i in e] == [i[1:] for i in t]
+    assert all(i[0] == "Tensor" for i in e)
+    raises_same(lambda lib: np.array(2.0) * lib.ones(2))
