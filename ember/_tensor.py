@@ -449,6 +449,17 @@ class Tensor:
             array = array.astype(np.uint8)
         return Tensor._make(np.asarray(array))
 
+    def __contains__(self, element) -> bool:
+        """``element in t``: whether any element equals it."""
+        import numbers
+
+        if not isinstance(element, (Tensor, numbers.Number, np.generic)):
+            raise RuntimeError(
+                "Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                f"{type(element)}."
+            )
+        return bool((self == element).any().item())
+
     def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")

@@ -591,3 +591,11 @@ def test_numpy_interplay():
     assert [i[1:] for i in e] == [i[1:] for i in t]
     assert all(i[0] == "Tensor" for i in e)
     raises_same(lambda lib: np.array(2.0) * lib.ones(2))
+
+
+def test_contains():
+    t, e = pair(
+        lambda lib: [v in lib.tensor([[1, 2], [3, 4]]) for v in (2, 5, 2.0, lib.tensor(3), True)]
+    )
+    assert e == t
+    raises_same(lambda lib: "a" in lib.ones(2))
