@@ -327,6 +327,21 @@ class Tensor:
             self._grad_acc = weakref.ref(acc)
         return acc
 
+    def new(self, *args) -> Tensor:
+        """Legacy constructor with self's dtype: ``new()`` is empty, ``new(2, 3)`` or
+        ``new(torch.Size)`` is uninitialised, ``new([1, 2])`` copies the data."""
+        creation = _ops.creation
+        if not args:
+            return creation.new_empty(self, 0)
+        if len(args) == 1 and isinstance(args[0], Size):
+            return creation.new_empty(self, args[0])
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+            data = args[0]
+            if isinstance(data, Tensor) and data.dtype is not self.dtype:
+                raise TypeError(f"expected {self.dtype} (got {data.dtype})")
+            return creation.new_tensor(self, data)
+        return creation.new_empty(self, *args)
+
     def detach(self) -> Tensor:
         """The same memory and version counter, outside the graph."""
         out = Tensor._make(self._data)

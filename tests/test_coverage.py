@@ -47,6 +47,7 @@ COVERED_ELSEWHERE = {
     "Tensor.is_contiguous": "test_tensor.py",
     "Tensor.is_floating_point": "test_tensor.py",
     "Tensor.item": "test_tensor.py",
+    "Tensor.new": "test_tensor.py",
     "Tensor.ndimension": "test_tensor.py",
     "Tensor.nelement": "test_tensor.py",
     "Tensor.numel": "test_tensor.py",

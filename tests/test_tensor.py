@@ -599,3 +599,16 @@ def test_contains():
     )
     assert e == t
     raises_same(lambda lib: "a" in lib.ones(2))
+
+
+def test_legacy_new():
+    def made(lib):
+        x = lib.ones(2, dtype=lib.float64)
+        return [
+            (str(t.dtype), tuple(t.shape))
+            for t in (x.new(), x.new(2, 3), x.new(lib.Size([2, 3])), x.new([1, 2]), x.new((2, 3)))
+        ] + [x.new([1, 2]).tolist(), x.new((2, 3)).tolist()]
+
+    t, e = pair(made)
+    assert e == t
+    raises_same(lambda lib: lib.ones(2).new(lib.tensor([1, 2])))
