@@ -242,3 +242,46 @@ def test_custom_function_with_setup_context():
         return y, x.grad
 
     assert_same(f)
+
+
+def _returning(lib, make_grads, n_inputs=1):
+    class Returning(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, *rest):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return make_grads(lib, grad)
+
+    return Returning
+
+
+def test_custom_function_gradients_are_checked_like_torch():
+    def broadcast(lib):
+        x = leaf(lib, [1.0, 2.0])
+        _returning(lib, lambda L, g: L.ones(3, 2, dtype=L.float64)).apply(x).sum().backward()
+        return x.grad
+
+    def other_dtype(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        _returning(lib, lambda L, g: g.double()).apply(x).sum().backward()
+        return str(x.grad.dtype), x.grad
+
+    assert_same(broadcast)
+    assert_same(other_dtype)
+    excs = raises_same(
+        lambda lib: (
+            _returning(lib, lambda L, g: L.ones(3, dtype=L.float64))
+            .apply(leaf(lib, [1.0, 2.0]))
+            .sum()
+            .backward()
+        )
+    )
+    assert "returned an invalid gradient at index 0" in str(excs[1])
+    excs = raises_same(
+        lambda lib: (
+            _returning(lib, lambda L, g: (g, g)).apply(leaf(lib, [1.0]), 2.0).sum().backward()
+        )
+    )
+    assert "corresponding forward input was not a Variable" in str(excs[1])

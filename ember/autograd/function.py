@@ -235,10 +235,63 @@ class _BackwardNodeMixin:
         return self._forward_cls.backward(self, *grads)
 
 
+class _CustomBackwardMixin(_BackwardNodeMixin):
+    """The node of a user's Function: its gradients are checked against the inputs, as torch
+    does (a broadcast gradient is summed back, a gradient in another dtype is cast)."""
+
+    __slots__ = ()
+
+    def apply(self, *grads):
+        out = self._forward_cls.backward(self, *grads)
+        outs = out if type(out) is tuple else (out,)
+        meta = self.__dict__.get("_in_meta", ())
+        return tuple(_checked_grad(self, i, g, meta) for i, g in enumerate(outs))
+
+
+def _checked_grad(node, i, g, meta):
+    if g is None or i >= len(meta):
+        return g
+    if meta[i] is None:
+        raise RuntimeError(
+            f"function {node.name()} returned a gradient different than None at position "
+            f"{i + 1}, but the corresponding forward input was not a Variable"
+        )
+    if not isinstance(g, _tensor_cls()):
+        return g
+    shape, dtype = meta[i]
+    if tuple(g.shape) != tuple(shape):
+        try:
+            expandable = _broadcast_shape(shape, g.shape) == tuple(g.shape)
+        except ValueError:
+            expandable = False
+        if not expandable:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                f"{list(g.shape)} but expected shape compatible with {list(shape)}"
+            )
+        lead = g.dim() - len(shape)
+        dims = tuple(range(lead)) + tuple(
+            lead + d for d, n in enumerate(shape) if n == 1 and g.shape[lead + d] != 1
+        )
+        if dims:
+            g = g.sum(dim=dims, keepdim=True)
+        g = g.reshape(tuple(shape))
+    if g.dtype is not dtype and g.is_floating_point():
+        g = g.to(dtype)
+    return g
+
+
+def _broadcast_shape(a, b) -> tuple:
+    import numpy as np
+
+    return tuple(np.broadcast_shapes(tuple(a), tuple(b)))
+
+
 def _make_node_class(cls):
     name = cls.__dict__.get("node_name") or f"{cls.__name__}{cls._node_suffix}"
     namespace = {"_forward_cls": cls, "__module__": cls.__module__}
-    return type(name, (_BackwardNodeMixin, Node), namespace)
+    mixin = _CustomBackwardMixin if cls._check_grads else _BackwardNodeMixin
+    return type(name, (mixin, Node), namespace)
 
 
 class _ForwardCtx:
@@ -268,6 +321,7 @@ class Function:
 
     node_name = None
     _node_suffix = "Backward"  # torch names a custom Function's node ``CubeBackward``
+    _check_grads = True  # a user's backward is checked against the inputs; ember's own are not
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -319,6 +373,9 @@ class Function:
         inputs_by_id = {id(t): t for t in tensor_args}
         # edges first: a dirty input returned as output is about to get this node as grad_fn
         ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else None for a in args)
+        ctx._in_meta = tuple(
+            (a._data.shape, a.dtype) if isinstance(a, Tensor) else None for a in args
+        )
         wrapped = []
         for nr, o in enumerate(outs):
             if not isinstance(o, Tensor):
@@ -370,6 +427,7 @@ class ArrayFunction(Function):
 
     is_view = False  # outputs share memory with input 0, and its version counter
     _node_suffix = "Backward0"  # as torch's built-in nodes: ``MulBackward0``
+    _check_grads = False
 
     @classmethod
     def apply(cls, *args, **params):
