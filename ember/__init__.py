@@ -37,14 +37,27 @@ from ._dtype import (
 from ._dtype import bool_ as bool  # noqa: A001 - torch.bool
 from ._dtype import float32 as float  # noqa: A001 - torch.float
 from ._dtype import int32 as int  # noqa: A001 - torch.int
-from ._tensor import Size, Tensor
+from ._tensor import (
+    Size,
+    Tensor,
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    layout,
+    memory_format,
+    preserve_format,
+    strided,
+)
 from ._tensor_str import set_printoptions
 from .autograd import (
     enable_grad,
     inference_mode,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
     is_grad_enabled,
     is_inference_mode_enabled,
     no_grad,
+    set_anomaly_enabled,
     set_grad_enabled,
 )
 from .ops import *  # noqa: F403

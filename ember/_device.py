@@ -5,6 +5,10 @@ from __future__ import annotations
 from . import backends
 
 
+class CudaUnavailableError(RuntimeError, AssertionError):
+    """No usable GPU: a RuntimeError, and the AssertionError torch raises in the same case."""
+
+
 class device:
     """Where a tensor's data lives, as ``torch.device``."""
 
@@ -47,10 +51,8 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
         if not isinstance(other, device):
-            return NotImplemented
+            return False  # as torch: device("cpu") == "cpu" is False
         return self.type == other.type and self.index == other.index
 
     def __hash__(self):
@@ -81,7 +83,7 @@ def array_module_for(d: device):
     if d.type == "cuda":
         cp = backends.cupy()
         if cp is None:
-            raise RuntimeError(
+            raise CudaUnavailableError(
                 "Torch not compiled with CUDA enabled: ember needs CuPy and a visible NVIDIA GPU "
                 "for cuda tensors (pip install 'ember[cuda12]' or 'ember[cuda13]')"
             )
@@ -90,6 +92,7 @@ def array_module_for(d: device):
 
 
 def device_of_array(array) -> device:
+    """The device an array lives on (cpu for numpy, cuda:N for cupy)."""
     import numpy
 
     if type(array) is numpy.ndarray:

@@ -26,9 +26,11 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
     def to_real(self) -> dtype:
+        """The real dtype of a complex dtype (itself otherwise)."""
         return {"complex64": float32, "complex128": float64}.get(self.name, self)
 
     def to_complex(self) -> dtype:
+        """The complex dtype with this dtype's precision."""
         return {"float64": complex128, "float16": complex64}.get(self.name, complex64)
 
 
@@ -97,6 +99,7 @@ def from_numpy_dtype(np_dtype) -> dtype:
 
 
 def to_numpy_dtype(d: dtype):
+    """The NumPy dtype of an ember dtype (bfloat16 needs ml_dtypes)."""
     if d.np is None:
         raise ImportError("bfloat16 needs the ml_dtypes package: pip install 'ember[bf16]'")
     return d.np
@@ -147,13 +150,11 @@ def _promote_pair(a: dtype, b: dtype) -> dtype:
 
 
 def _promote_unsigned(u: dtype, other: dtype) -> dtype:
-    if other is u or other is bool_:
+    # torch promotes the wide unsigned types only with themselves and with floating types
+    if other is u:
         return u
-    if other.is_floating_point or other.is_complex:
+    if other.is_floating_point:
         return other
-    if other in (uint8, uint16, uint32, uint64):
-        return u if u.itemsize >= other.itemsize else other
-    # torch has no signed type wide enough for these mixes and refuses them
     return None
 
 
@@ -164,27 +165,43 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """The smallest dtype both ``a`` and ``b`` can be cast to, as ``torch.promote_types``."""
     out = _PROMOTE.get((a, b))
     if out is None:
-        raise TypeError(
+        raise RuntimeError(
             f"Promotion for uint16, uint32, uint64 types is not supported, attempted "
-            f"to promote {a.name.capitalize()} and {b.name.capitalize()}"
+            f"to promote {scalar_type_name(a)} and {scalar_type_name(b)}"
         )
     return out
+
+
+_SCALAR_TYPE_NAMES = {
+    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+    "int64": "Long", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
+    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
+    "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+}  # fmt: skip
+
+
+def scalar_type_name(d: dtype) -> str:
+    """The name torch's messages use for a dtype (``Float``, ``Long``...)."""
+    return _SCALAR_TYPE_NAMES[d.name]
 
 
 _default_float = [float32]
 
 
 def get_default_dtype() -> dtype:
+    """The floating dtype that creation and promotion default to (float32)."""
     return _default_float[0]
 
 
 def set_default_dtype(d: dtype) -> None:
+    """Make ``d`` (a floating dtype) the default for creation and promotion."""
     if d not in (float16, bfloat16, float32, float64):
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default_float[0] = d
 
 
 def default_complex_dtype() -> dtype:
+    """The complex dtype that goes with the default float dtype."""
     return complex128 if _default_float[0] is float64 else complex64
 
 
@@ -249,14 +266,20 @@ class finfo:
                 f"torch.finfo() requires a floating point input type. Use "
                 f"torch.iinfo to handle '{type}'"
             )
-        info = np.finfo(to_numpy_dtype(type.to_real()))
-        self.bits = info.bits
+        real = type.to_real()
+        if real is bfloat16:
+            import ml_dtypes
+
+            info = ml_dtypes.finfo(to_numpy_dtype(real))
+        else:
+            info = np.finfo(to_numpy_dtype(real))
+        self.bits = int(info.bits)
         self.eps = float(info.eps)
         self.max = float(info.max)
         self.min = float(info.min)
-        self.tiny = float(info.tiny)
+        self.tiny = float(info.smallest_normal)
         self.smallest_normal = self.tiny
-        self.resolution = float(info.resolution)
+        self.resolution = 10.0 ** -int(info.precision)
         self.dtype = type.to_real().name
 
     def __repr__(self):
@@ -283,4 +306,4 @@ class iinfo:
         self.dtype = type.name
 
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -11,9 +11,51 @@ import numpy as np
 
 from . import _dtype
 from ._device import device_of_array
+from .autograd import grad_mode
 from .autograd.function import AccumulateGrad, _RemovableHandle
 
 _ops = None  # the ember.ops package, set when it is imported (see ember/ops/__init__.py)
+
+
+class layout:
+    """How a tensor is stored (``torch.strided``; ember has no sparse layouts)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+class memory_format:
+    """A memory-format request (``torch.channels_last``...); ember accepts and ignores it."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+strided = layout("strided")
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+
+
+def _by_name(name: str):
+    return globals()[name]
 
 
 class Size(tuple):
@@ -34,6 +76,9 @@ class Size(tuple):
 
     def __add__(self, other):
         return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
 
     def __reduce__(self):
         return (Size, (tuple(self),))
@@ -59,7 +104,9 @@ class Tensor:
 
     def __init__(self, *args, device=None):
         """``Tensor(data)`` copies data as the default float dtype; ``Tensor(2, 3)`` is empty."""
-        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+        if not args:
+            array = np.empty((0,), _dtype.get_default_dtype().np)
+        elif len(args) == 1 and not isinstance(args[0], (int, np.integer)):
             data = args[0]
             if isinstance(data, Tensor):
                 array = data._data
@@ -141,11 +188,15 @@ class Tensor:
     def is_cpu(self) -> bool:
         return type(self._data) is np.ndarray
 
+    # numpy defers binary operators to us: np.float64(2) * t is a Tensor (with its graph), not an
+    # ndarray, as in torch
+    __array_priority__ = 1000
+
     is_sparse = False
     is_quantized = False
     is_meta = False
     is_nested = False
-    layout = "torch.strided"
+    layout = strided
 
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f" or self.dtype is _dtype.bfloat16
@@ -164,6 +215,13 @@ class Tensor:
     def nbytes(self) -> int:
         return self._data.nbytes
 
+    def data_ptr(self) -> int:
+        """The address of the first element (equal for tensors that share memory there)."""
+        data = self._data
+        if type(data) is np.ndarray:
+            return data.__array_interface__["data"][0]
+        return data.data.ptr
+
     def get_device(self) -> int:
         return -1 if self.is_cpu else self._data.device.id
 
@@ -176,7 +234,7 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value: bool):
         if not isinstance(value, bool):
-            raise TypeError(f"requires_grad must be a bool, not {type(value).__name__}")
+            raise RuntimeError("requires_grad must be a bool")
         if self._grad_fn is not None and not value:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use "
@@ -185,11 +243,12 @@ class Tensor:
             )
         if value and self._data.dtype.kind not in "fc" and self.dtype is not _dtype.bfloat16:
             raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients"
+                "Only Tensors of floating point and complex dtype can require gradients"
             )
         self._requires_grad = value
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place; returns self."""
         self.requires_grad = requires_grad
         return self
 
@@ -225,9 +284,16 @@ class Tensor:
                     f"{type(value).__name__}"
                 )
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size"
+                )
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor "
+                    f"with dtype '{self.dtype}'. The gradient must match the tensor's dtype"
+                )
         self._grad = value
 
     @property
@@ -261,6 +327,21 @@ class Tensor:
             self._grad_acc = weakref.ref(acc)
         return acc
 
+    def new(self, *args) -> Tensor:
+        """Legacy constructor with self's dtype: ``new()`` is empty, ``new(2, 3)`` or
+        ``new(torch.Size)`` is uninitialised, ``new([1, 2])`` copies the data."""
+        creation = _ops.creation
+        if not args:
+            return creation.new_empty(self, 0)
+        if len(args) == 1 and isinstance(args[0], Size):
+            return creation.new_empty(self, args[0])
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+            data = args[0]
+            if isinstance(data, Tensor) and data.dtype is not self.dtype:
+                raise TypeError(f"expected {self.dtype} (got {data.dtype})")
+            return creation.new_tensor(self, data)
+        return creation.new_empty(self, *args)
+
     def detach(self) -> Tensor:
         """The same memory and version counter, outside the graph."""
         out = Tensor._make(self._data)
@@ -268,6 +349,7 @@ class Tensor:
         return out
 
     def detach_(self) -> Tensor:
+        """Take this tensor out of the graph in place."""
         if self._base is not None and self._base._requires_grad:
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using "
@@ -281,6 +363,7 @@ class Tensor:
         return self
 
     def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` during backward."""
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._grad_fn is None or self._retains_grad:
@@ -293,10 +376,12 @@ class Tensor:
         def keep(grad):
             t = ref()
             if t is not None and t._retains_grad:
-                g = grad.detach().clone()
+                # under create_graph (grad mode on during backward) the grad keeps its graph
+                g = grad if grad_mode.state.enabled else grad.detach().clone()
                 t._grad = g if t._grad is None else t._grad + g
             return None
 
+        keep._retains_grad = True
         self._grad_fn._add_pre_hook(self._output_nr, keep)
 
     @property
@@ -315,6 +400,7 @@ class Tensor:
         return _RemovableHandle(self._hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
+        """Run ``hook(tensor)`` after a leaf's ``.grad`` was accumulated."""
         if self._grad_fn is not None:
             raise RuntimeError(
                 "post accumulate grad hooks cannot be registered on non-leaf tensors"
@@ -332,6 +418,7 @@ class Tensor:
     # ---- conversion to Python and NumPy -----------------------------------------------------
 
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
@@ -339,9 +426,11 @@ class Tensor:
         return self._host().reshape(()).item()
 
     def tolist(self):
+        """The values as (nested) Python lists of numbers."""
         return self._host().tolist()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The data as a numpy array sharing memory (refused while grad is required)."""
         if force:
             return self.detach().cpu()._data
         if self._requires_grad:
@@ -368,6 +457,24 @@ class Tensor:
             data = data.astype(dtype, copy=False)
         return data
 
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """NumPy ufuncs on a tensor give a tensor (``np.exp(t)``); as torch, bool results come
+        back as uint8."""
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return Tensor._make(np.asarray(array))
+
+    def __contains__(self, element) -> bool:
+        """``element in t``: whether any element equals it."""
+        import numbers
+
+        if not isinstance(element, (Tensor, numbers.Number, np.generic)):
+            raise RuntimeError(
+                "Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                f"{type(element)}."
+            )
+        return bool((self == element).any().item())
+
     def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -380,11 +487,11 @@ class Tensor:
 
     def _scalar_value(self, what: str):
         if self._data.size != 1:
-            raise RuntimeError(
-                f"{what} of Tensor with more than one value is ambiguous"
-                if what == "Boolean value"
-                else "only one element tensors can be converted to Python scalars"
-            )
+            if what == "Boolean value" and self._data.size == 0:
+                raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+            if what == "Boolean value":
+                raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return self._host().reshape(()).item()
 
     def __bool__(self) -> bool:

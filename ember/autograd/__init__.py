@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from . import engine, function, grad_mode
-from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from . import engine, function, functional, grad_mode
+from .anomaly_mode import (
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_anomaly_enabled,
+    set_detect_anomaly,
+)
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
     enable_grad,
@@ -13,6 +19,7 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 
 def _as_tuple(x):
@@ -31,6 +38,10 @@ def _make_grads(outputs, grad_outputs, is_grads_batched=False):
 
     grads = []
     for i, out in enumerate(outputs):
+        if not out._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
         g = grad_outputs[i] if grad_outputs is not None else None
         if g is None:
             if out._requires_grad and out._data.size != 1:
@@ -48,6 +59,8 @@ def _make_grads(outputs, grad_outputs, is_grads_batched=False):
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
                 f"has a shape of {out.shape}."
             )
+        elif g._data.dtype != out._data.dtype and g.is_floating_point():
+            g = g.to(out.dtype)  # as torch: the gradient takes its output's dtype
         grads.append(g)
     return grads
 
@@ -90,6 +103,8 @@ def grad(
 
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     grad_outputs = _as_tuple(grad_outputs)
     if allow_unused is None:
         allow_unused = materialize_grads
@@ -98,6 +113,10 @@ def grad(
     for t in inputs:
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if is_grads_batched:
+        return _batched_grad(
+            outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused
+        )
     grads = _make_grads(outputs, grad_outputs)
     result = engine.run_backward(
         outputs,
@@ -113,18 +132,54 @@ def grad(
     return tuple(result)
 
 
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):
+    """``grad`` for each slice along dim 0 of every grad_output, stacked (is_grads_batched)."""
+    from .. import ops
+
+    if grad_outputs is None or any(g is None for g in grad_outputs):
+        raise RuntimeError("is_grads_batched=True requires every grad_output to be given")
+    batch = grad_outputs[0].shape[0]
+    rows = []
+    for i in range(batch):
+        rows.append(
+            grad(
+                outputs,
+                inputs,
+                tuple(g[i] for g in grad_outputs),
+                retain_graph=True if i < batch - 1 else retain_graph,
+                create_graph=create_graph,
+                allow_unused=allow_unused,
+            )
+        )
+    stacked = []
+    for j, t in enumerate(inputs):
+        column = [row[j] for row in rows]
+        if all(c is None for c in column):
+            stacked.append(None)
+        else:
+            column = [ops.zeros_like(t) if c is None else c for c in column]
+            stacked.append(ops.stack(column))
+    return tuple(stacked)
+
+
 __all__ = [
     "Function",
     "FunctionCtx",
+    "GradcheckError",
     "backward",
     "detect_anomaly",
     "enable_grad",
     "engine",
     "function",
+    "functional",
     "grad",
     "grad_mode",
+    "gradcheck",
+    "gradgradcheck",
     "inference_mode",
+    "is_anomaly_check_nan_enabled",
     "is_anomaly_enabled",
+    "set_anomaly_enabled",
     "is_grad_enabled",
     "is_inference_mode_enabled",
     "no_grad",

@@ -6,10 +6,12 @@ from .function import anomaly
 
 
 def is_anomaly_enabled() -> bool:
+    """Whether anomaly detection is on."""
     return anomaly.enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:
+    """Whether anomaly detection checks gradients for NaN."""
     return anomaly.check_nan
 
 
@@ -53,3 +55,9 @@ class detect_anomaly:
                 return func(*args, **kwargs)
 
         return wrapper
+
+
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    """Turn anomaly detection on or off (``torch.set_anomaly_enabled``)."""
+    anomaly.enabled = bool(enabled)
+    anomaly.check_nan = bool(check_nan)

@@ -34,18 +34,30 @@ def _collect(roots):
     return deps, seen
 
 
-def _needed(nodes, targets):
-    """The nodes from which some target can be reached (only these need to run)."""
-    needed = set(targets)
-    # iterate to a fixed point in creation order: a child is always older than its parent,
-    # so one pass over nodes sorted by sequence number settles every node
-    for node in sorted(nodes, key=lambda n: n._seq):
-        if node in needed:
-            continue
+def _needed(roots, targets):
+    """The nodes whose backward must run: those from which a target is reachable through at
+    least one edge. A target itself only receives its gradient unless another target lies
+    below it (``autograd.grad(y, h)`` does not run ``h.grad_fn``)."""
+    parents = {}
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
         for edge in node.next_functions:
-            if edge is not None and edge[0] in needed:
-                needed.add(node)
-                break
+            if edge is None:
+                continue
+            child = edge[0]
+            parents.setdefault(child, []).append(node)
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    needed = set()
+    stack = [p for t in targets for p in parents.get(t, ())]
+    while stack:
+        node = stack.pop()
+        if node not in needed:
+            needed.add(node)
+            stack.extend(parents.get(node, ()))
     return needed
 
 
@@ -91,8 +103,8 @@ def run_backward(
             root_nodes.append(node)
         buf[nr] = g if nr not in buf else buf[nr] + g
 
-    deps, nodes = _collect(root_nodes)
-    needed = _needed(nodes, targets) if targets is not None else None
+    deps, _ = _collect(root_nodes)
+    needed = _needed(root_nodes, targets) if targets is not None else None
 
     results = [None] * len(inputs) if inputs is not None else None
     heap = [(-n._seq, n) for n in root_nodes if deps.get(n, 0) == 0]
@@ -160,11 +172,17 @@ def _run_node(
     if node._pre_hooks:
         grads = _run_pre_hooks(node, grads)
     if capture is not None and node in capture:
+        leaf = isinstance(node, AccumulateGrad)
         for nr, idx, t in capture[node]:
             g = grads[nr]
             if accumulate:
-                _accumulate(t, g, create_graph, owners)
+                if leaf:
+                    _accumulate_leaf(t, g, create_graph, owners)
+                elif not t._retains_grad:  # retain_grad's hook has stored it already
+                    _accumulate(t, g, create_graph, owners)
             else:
+                if leaf:
+                    g = _leaf_hooks(t, g)
                 results[idx] = g if results[idx] is None else results[idx] + g
     if needed is not None and node not in needed:
         return None
@@ -172,7 +190,7 @@ def _run_node(
         if accumulate and accumulate_all:
             _accumulate_leaf(node.variable, grads[0], create_graph, owners)
         return None
-    if node._materialize_grads and None in grads:
+    if node._materialize_grads and any(g is None for g in grads):  # `in` would call __eq__
         grads = _materialize(node, grads)
     out = node.apply(*grads)
     if type(out) is not tuple:
@@ -202,10 +220,12 @@ def _run_node(
 
 
 def _gather(node, buf):
-    if node._out_meta is None and len(buf) == 1 and 0 in buf:
-        return [buf[0]]
-    n = len(node._out_meta) if node._out_meta is not None else max(buf) + 1
-    return [buf.get(i) for i in range(n)]
+    meta = node._out_meta
+    if meta is None:
+        if len(buf) == 1 and 0 in buf:
+            return [buf[0]]
+        return [buf.get(i) for i in range(max(buf) + 1)]
+    return [buf.get(i) for i in range(len(meta))]
 
 
 def _materialize(node, grads):
@@ -214,7 +234,7 @@ def _materialize(node, grads):
     meta = node._out_meta
     out = []
     for i, g in enumerate(grads):
-        if g is None and meta is not None:
+        if g is None and meta is not None and meta[i] is not None:
             shape, dtype = meta[i][0], meta[i][1]
             g = Tensor._make(_zeros(shape, dtype))
         out.append(g)
@@ -231,7 +251,10 @@ def _zeros(shape, dtype):
 
 def _run_pre_hooks(node, grads):
     grads = list(grads)
-    for nr, fn in list(node._pre_hooks):
+    hooks = list(node._pre_hooks)
+    # retain_grad sees the gradient after every other hook of its tensor, as in torch
+    hooks.sort(key=lambda entry: getattr(entry[1], "_retains_grad", False))
+    for nr, fn in hooks:
         if nr is None:
             replaced = fn(tuple(grads))
             if replaced is not None:
@@ -243,11 +266,20 @@ def _run_pre_hooks(node, grads):
     return grads
 
 
-def _accumulate_leaf(t, g, create_graph, owners):
+def _leaf_hooks(t, g):
+    """A leaf's tensor hooks, in order; each may replace the gradient."""
     for hook in t._hooks or ():
         replaced = hook(g)
         if replaced is not None:
             g = replaced
+    return g
+
+
+def _accumulate_leaf(t, g, create_graph, owners):
+    if t._hooks:
+        g = _leaf_hooks(t, g)
+        if g is not None:  # a hook may have kept a reference: .grad must not be that tensor
+            owners[id(g._data)] = owners.get(id(g._data), 0) + 2
     _accumulate(t, g, create_graph, owners)
     for hook in t.__dict__.get("_post_accumulate_hooks", ()):
         hook(t)

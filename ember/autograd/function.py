@@ -97,12 +97,14 @@ class Node:
         # entry: (tensor or None, array, version counter, version at save, output_nr)
         tensor, array, counter, version, output_nr = entry
         if counter is not None and counter[0] != version:
+            what = _describe(array if tensor is None else tensor._data)
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{_describe(array)}] is at version {counter[0]}; expected "
-                f"version {version} instead. Hint: the backtrace further above can point at the "
-                "operation that failed to compute its gradient. The variable in question was "
-                f"changed in there or anywhere later. Good luck! (saved by {self.name()})"
+                f"inplace operation: [{what}]"
+                f"{_which_output(tensor)}, is at version {counter[0]}; expected version "
+                f"{version} instead. Hint: enable anomaly detection to find the operation that "
+                "failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False)."
             )
         if tensor is not None:
             return tensor
@@ -207,6 +209,12 @@ def _describe(array) -> str:
     return f"{kind} [{', '.join(str(s) for s in array.shape)}]"
 
 
+def _which_output(t) -> str:
+    if t is None or t._grad_fn is None:
+        return ""
+    return f", which is output {t._output_nr} of {t._grad_fn.name()}"
+
+
 def _edge(t):
     """Where the gradient of input ``t`` goes: (node, output_nr), or None."""
     if not t._requires_grad:
@@ -227,10 +235,63 @@ class _BackwardNodeMixin:
         return self._forward_cls.backward(self, *grads)
 
 
+class _CustomBackwardMixin(_BackwardNodeMixin):
+    """The node of a user's Function: its gradients are checked against the inputs, as torch
+    does (a broadcast gradient is summed back, a gradient in another dtype is cast)."""
+
+    __slots__ = ()
+
+    def apply(self, *grads):
+        out = self._forward_cls.backward(self, *grads)
+        outs = out if type(out) is tuple else (out,)
+        meta = self.__dict__.get("_in_meta", ())
+        return tuple(_checked_grad(self, i, g, meta) for i, g in enumerate(outs))
+
+
+def _checked_grad(node, i, g, meta):
+    if g is None or i >= len(meta):
+        return g
+    if meta[i] is None:
+        raise RuntimeError(
+            f"function {node.name()} returned a gradient different than None at position "
+            f"{i + 1}, but the corresponding forward input was not a Variable"
+        )
+    if not isinstance(g, _tensor_cls()):
+        return g
+    shape, dtype = meta[i]
+    if tuple(g.shape) != tuple(shape):
+        try:
+            expandable = _broadcast_shape(shape, g.shape) == tuple(g.shape)
+        except ValueError:
+            expandable = False
+        if not expandable:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                f"{list(g.shape)} but expected shape compatible with {list(shape)}"
+            )
+        lead = g.dim() - len(shape)
+        dims = tuple(range(lead)) + tuple(
+            lead + d for d, n in enumerate(shape) if n == 1 and g.shape[lead + d] != 1
+        )
+        if dims:
+            g = g.sum(dim=dims, keepdim=True)
+        g = g.reshape(tuple(shape))
+    if g.dtype is not dtype and g.is_floating_point():
+        g = g.to(dtype)
+    return g
+
+
+def _broadcast_shape(a, b) -> tuple:
+    import numpy as np
+
+    return tuple(np.broadcast_shapes(tuple(a), tuple(b)))
+
+
 def _make_node_class(cls):
-    name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward0"
+    name = cls.__dict__.get("node_name") or f"{cls.__name__}{cls._node_suffix}"
     namespace = {"_forward_cls": cls, "__module__": cls.__module__}
-    return type(name, (_BackwardNodeMixin, Node), namespace)
+    mixin = _CustomBackwardMixin if cls._check_grads else _BackwardNodeMixin
+    return type(name, (mixin, Node), namespace)
 
 
 class _ForwardCtx:
@@ -259,6 +320,8 @@ class Function:
     """
 
     node_name = None
+    _node_suffix = "Backward"  # torch names a custom Function's node ``CubeBackward``
+    _check_grads = True  # a user's backward is checked against the inputs; ember's own are not
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -279,17 +342,28 @@ class Function:
 
     vjp = backward
 
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """Optional: with it, ``forward(*args)`` takes no ctx and this saves what backward needs."""
+        raise NotImplementedError("setup_context is not overridden.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         Tensor = _tensor_cls()
         tensor_args = [a for a in args if isinstance(a, Tensor)]
-        record = state.enabled and any(t._requires_grad for t in tensor_args)
+        record = (
+            state.enabled and not state.inference and any(t._requires_grad for t in tensor_args)
+        )
         ctx = cls._node_cls()
         ctx.needs_input_grad = tuple(
             isinstance(a, Tensor) and a._requires_grad and record for a in args
         )
         with no_grad():
-            outputs = cls.forward(ctx, *args, **kwargs)
+            if cls.setup_context is Function.setup_context:
+                outputs = cls.forward(ctx, *args, **kwargs)
+            else:
+                outputs = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, outputs)
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
         if not record:
@@ -297,6 +371,11 @@ class Function:
             return outputs
         non_diff = ctx._non_differentiable or ()
         inputs_by_id = {id(t): t for t in tensor_args}
+        # edges first: a dirty input returned as output is about to get this node as grad_fn
+        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else None for a in args)
+        ctx._in_meta = tuple(
+            (a._data.shape, a.dtype) if isinstance(a, Tensor) else None for a in args
+        )
         wrapped = []
         for nr, o in enumerate(outs):
             if not isinstance(o, Tensor):
@@ -314,7 +393,6 @@ class Function:
                 o._grad_fn = ctx
                 o._output_nr = nr
             wrapped.append(o)
-        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else None for a in args)
         ctx._out_meta = tuple(
             (o.shape, o.dtype, o.device) if isinstance(o, Tensor) else None for o in wrapped
         )
@@ -348,6 +426,8 @@ class ArrayFunction(Function):
     """
 
     is_view = False  # outputs share memory with input 0, and its version counter
+    _node_suffix = "Backward0"  # as torch's built-in nodes: ``MulBackward0``
+    _check_grads = False
 
     @classmethod
     def apply(cls, *args, **params):
@@ -361,7 +441,7 @@ class ArrayFunction(Function):
                     record = True
             else:
                 arrays.append(a)
-        record = record and state.enabled
+        record = record and state.enabled and not state.inference
         if not record:
             n = len(args)
             _NO_CTX.needs_input_grad = _NO_GRADS[n] if n < 64 else (False,) * n
@@ -371,7 +451,11 @@ class ArrayFunction(Function):
             return _wrap_plain(cls, out, args)
 
         ctx = cls._node_cls()
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        needs = [False] * len(args)
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor) and a._requires_grad:
+                needs[i] = True
+        ctx.needs_input_grad = tuple(needs)
         raw = cls.forward(ctx, *arrays, **params)
         multi = type(raw) is tuple
         raw_outs = raw if multi else (raw,)
@@ -385,7 +469,7 @@ class ArrayFunction(Function):
                 t._grad_fn = ctx
                 t._output_nr = nr
             outs.append(t)
-        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else None for a in args)
+        ctx.next_functions = tuple(_edge(a) if need else None for a, need in zip(args, needs))
         if multi:
             ctx._out_meta = tuple((t._data.shape, t._data.dtype) for t in outs)
         to_save = ctx._to_save
@@ -432,9 +516,50 @@ def once_differentiable(fn):
     @functools.wraps(fn)
     def wrapper(ctx, *grads):
         with no_grad():
-            return fn(ctx, *grads)
+            outputs = fn(ctx, *grads)
+        if not state.enabled:
+            return outputs
+        Tensor = _tensor_cls()
+        upstream = [g for g in grads if isinstance(g, Tensor) and g._requires_grad]
+        if not upstream:
+            return outputs
+        return _delay_error(outputs, upstream)
 
     return wrapper
+
+
+class _Error(Node):
+    """A node whose backward raises: it marks gradients of a ``once_differentiable`` backward."""
+
+    __slots__ = ()
+
+    def name(self) -> str:
+        return "Error"
+
+    def apply(self, *grads):
+        raise RuntimeError(
+            "trying to differentiate twice a function that was marked with @once_differentiable"
+        )
+
+
+def _delay_error(outputs, upstream):
+    """Outputs that carry the graph of ``upstream`` into a node that raises when reached."""
+    Tensor = _tensor_cls()
+    single = not isinstance(outputs, tuple)
+    outs = (outputs,) if single else outputs
+    node = _Error()
+    node.next_functions = tuple(_edge(g) for g in upstream)
+    node._out_meta = tuple(None for _ in outs)
+    wrapped = []
+    for nr, o in enumerate(outs):
+        if isinstance(o, Tensor) and o._data.dtype.kind in "fc":
+            alias = Tensor._make(o._data)
+            alias._requires_grad = True
+            alias._grad_fn = node
+            alias._output_nr = nr
+            o = alias
+        wrapped.append(o)
+    return wrapped[0] if single else tuple(wrapped)
 
 
 class FunctionCtx(Node):

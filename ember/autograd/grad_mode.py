@@ -22,10 +22,12 @@ state = _State()
 
 
 def is_grad_enabled() -> bool:
+    """Whether operations are being recorded for backward."""
     return state.enabled
 
 
 def is_inference_mode_enabled() -> bool:
+    """Whether an inference_mode block is active."""
     return state.inference
 
 
@@ -83,7 +85,8 @@ class no_grad(_GradModeContext):
 
 
 class enable_grad(_GradModeContext):
-    """Turn recording back on inside a `no_grad` block."""
+    """Turn recording back on inside a `no_grad` block (not inside `inference_mode`, where
+    `is_grad_enabled` says True but nothing is recorded, as in torch)."""
 
     def __new__(cls, orig_func=None):
         if orig_func is None:
@@ -120,6 +123,11 @@ class set_grad_enabled(_GradModeContext):
 class inference_mode(_GradModeContext):
     """Like `no_grad`; tensors made inside are inference tensors (no version tracking needed)."""
 
+    def __new__(cls, mode=True):
+        if callable(mode):
+            return cls()(mode)  # used as a bare decorator: @inference_mode
+        return super().__new__(cls)
+
     def __init__(self, mode: bool = True):
         self.mode = bool(mode)
 
@@ -127,6 +135,6 @@ class inference_mode(_GradModeContext):
         return inference_mode(self.mode)
 
     def _set(self):
-        if self.mode:
-            state.enabled = False
-            state.inference = True
+        # inference_mode(False) turns recording back on, even inside no_grad, as in torch
+        state.inference = self.mode
+        state.enabled = not self.mode

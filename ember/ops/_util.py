@@ -89,6 +89,8 @@ def promote(a, b, to_float: bool = False):
 def _scalar_as(value, dtype: _dtype.dtype):
     if isinstance(value, Tensor):
         return value
+    if dtype is _dtype.bfloat16:
+        return dtype.np.type(value)  # numpy treats a Python float as weak, but not beside bf16
     if dtype.is_floating_point:
         return float(value)
     if dtype is _dtype.bool_:

@@ -11,6 +11,8 @@ from ..autograd.function import ArrayFunction
 
 
 class Cast(ArrayFunction):
+    """A dtype change; its gradient is cast back."""
+
     node_name = "ToCopyBackward0"
 
     @staticmethod
@@ -24,6 +26,8 @@ class Cast(ArrayFunction):
 
 
 class ToDevice(ArrayFunction):
+    """A device move; its gradient moves back."""
+
     node_name = "ToCopyBackward0"
 
     @staticmethod
@@ -55,15 +59,18 @@ def _parse_to_args(self, args, kwargs):
     kwargs.pop("memory_format", None)
     if kwargs:
         raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    flags = []  # positional (non_blocking, copy), as in to(dtype, non_blocking, copy)
     for a in args:
         if isinstance(a, _dtype.dtype):
             dtype = a
         elif isinstance(a, Tensor):
             dev, dtype = a.device, a.dtype
-        elif isinstance(a, (str, device, int)) and not isinstance(a, bool):
-            dev = a
         elif isinstance(a, bool):
-            pass  # the positional non_blocking / copy flags of torch's signature
+            flags.append(a)
+            if len(flags) == 2:
+                copy = a
+        elif isinstance(a, (str, device, int)):
+            dev = a
         else:
             raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
     return (as_device(dev) if dev is not None else None), dtype, copy
@@ -92,7 +99,12 @@ def type_(self: Tensor, dtype=None, non_blocking: bool = False, **kwargs):
     if dtype is None:
         return _legacy_type_name(self)
     if isinstance(dtype, str):
-        dtype = _LEGACY_BY_NAME[dtype.replace("torch.cuda.", "torch.")]
+        on_cuda = dtype.startswith("torch.cuda.")
+        try:
+            target = _LEGACY_BY_NAME[dtype.replace("torch.cuda.", "torch.")]
+        except KeyError:
+            raise ValueError(f"invalid type: '{dtype}'") from None
+        return to(self, "cuda" if on_cuda else "cpu", target)
     return to(self, dtype)
 
 
@@ -132,10 +144,12 @@ CASTS = {
 
 
 def cpu(self: Tensor, memory_format=None) -> Tensor:
+    """This tensor on the cpu (itself when already there)."""
     return to(self, "cpu")
 
 
 def cuda(self: Tensor, device=None, non_blocking: bool = False, memory_format=None) -> Tensor:
+    """This tensor on a GPU (``cuda`` or ``cuda:N``)."""
     if device is None:
         device = "cuda"
     elif isinstance(device, int):
@@ -144,4 +158,5 @@ def cuda(self: Tensor, device=None, non_blocking: bool = False, memory_format=No
 
 
 def type_as(self: Tensor, other: Tensor) -> Tensor:
+    """This tensor with ``other``'s dtype."""
     return to(self, other.dtype)

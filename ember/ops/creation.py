@@ -63,7 +63,7 @@ def _infer_dtype(data) -> _dtype.dtype:
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
         else:
-            raise TypeError(f"Could not infer dtype of {type(item).__name__}")
+            raise RuntimeError(f"Could not infer dtype of {type(item).__name__}")
     if not kinds:
         return _dtype.get_default_dtype()
     out = None
@@ -79,26 +79,84 @@ def _array_from_data(data, dtype: _dtype.dtype | None):
         return array.astype(dtype.np if dtype else array.dtype, copy=True)
     if isinstance(data, np.ndarray):
         return np.array(data, dtype=dtype.np if dtype else None, copy=True)
-    if isinstance(data, (str, bytes)) or data is None:
+    if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if dtype is None:
         dtype = _infer_dtype(data)
     try:
         return np.array(_unwrap(data), dtype=_dtype.to_numpy_dtype(dtype))
     except OverflowError:
+        if not _fits_int64(data):
+            raise ValueError("Overflow when unpacking long long") from None
+        return _wrapped_unsigned(np.array(_unwrap(data), dtype=np.int64), dtype)
+    except ValueError:  # ragged nesting (say where, as torch does), or NaN/inf to integers
+        _check_nesting(data, _nested_shape(data), 0)
         raise RuntimeError(
             f"value cannot be converted to type {dtype.name} without overflow"
         ) from None
-    except ValueError as e:  # ragged nesting
-        raise ValueError(f"expected a sequence of equal lengths at every level ({e})") from None
+
+
+def _wrapped_unsigned(values: np.ndarray, dtype: _dtype.dtype) -> np.ndarray:
+    """Integers for an unsigned dtype: torch wraps -2**bits < v < 0 around (-1 becomes 255 in
+    uint8) and refuses anything else that does not fit."""
+    bits = dtype.itemsize * 8
+    if dtype.is_signed or not ((values > -(1 << bits)) & (values < (1 << bits))).all():
+        raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+    return values.astype(dtype.np)
+
+
+def _fits_int64(data) -> bool:
+    try:
+        np.array(_unwrap(data), dtype=np.int64)
+    except OverflowError:
+        return False
+    except (TypeError, ValueError):
+        pass
+    return True
 
 
 def _unwrap(data):
-    if isinstance(data, Tensor):
-        return data._host()
+    """Nested lists as numpy sees them; a tensor inside a list counts as one number, as torch."""
     if isinstance(data, (list, tuple)):
-        return [_unwrap(d) for d in data]
+        return [_element(d) for d in data]
     return data
+
+
+def _element(item):
+    if isinstance(item, Tensor):
+        if item._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return item._host().reshape(()).item()
+    return _unwrap(item)
+
+
+def _is_sequence(item) -> bool:
+    return isinstance(item, (list, tuple)) or (isinstance(item, np.ndarray) and item.ndim > 0)
+
+
+def _nested_shape(data) -> list:
+    """The shape the first element at each level implies."""
+    shape = []
+    while _is_sequence(data):
+        shape.append(len(data))
+        if not len(data):
+            break
+        data = data[0]
+    return shape
+
+
+def _check_nesting(data, shape, dim):
+    """Raise torch's error for the first place where ``data`` does not fit ``shape``."""
+    if dim == len(shape):
+        if _is_sequence(data):
+            raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
+        return
+    if not _is_sequence(data):
+        raise TypeError("not a sequence")
+    if len(data) != shape[dim]:
+        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
+    for item in data:
+        _check_nesting(item, shape, dim + 1)
 
 
 def tensor(
@@ -129,6 +187,7 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad: bool = False) -> Tensor:
+    """``data`` as a tensor, sharing memory where it can (unless ``copy``)."""
     if copy:
         return tensor(obj, dtype=dtype, device=device, requires_grad=requires_grad)
     out = as_tensor(obj, dtype=dtype, device=device)
@@ -145,7 +204,15 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return Tensor._make(ndarray)
 
 
-def _size_arg(size) -> tuple:
+def _size_arg(size, keyword=None, required: bool = False) -> tuple:
+    """The shape from ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(torch.Size)`` or
+    ``f(size=(2, 3))``."""
+    if keyword is not None:
+        if size:
+            raise TypeError("size given both as positional and keyword argument")
+        size = (keyword,)
+    elif required and not size:
+        raise TypeError('missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     elif len(size) == 1 and hasattr(size[0], "__iter__") and not isinstance(size[0], Tensor):
@@ -169,11 +236,14 @@ def _filled(fill, size, dtype, device, requires_grad, out):
     shape = _size_arg(size)
     d = dtype or _dtype.get_default_dtype()
     xp = _xp(device)
-    array = (
-        xp.full(shape, fill, dtype=_dtype.to_numpy_dtype(d))
-        if fill is not None
-        else xp.empty(shape, dtype=_dtype.to_numpy_dtype(d))
-    )
+    if fill is None:
+        array = xp.empty(shape, dtype=_dtype.to_numpy_dtype(d))
+    else:
+        try:
+            array = xp.full(shape, fill, dtype=_dtype.to_numpy_dtype(d))
+        except OverflowError:
+            value = _wrapped_unsigned(np.array(fill, dtype=np.int64), d)
+            array = xp.full(shape, value, dtype=d.np)
     t = Tensor._make(array)
     if requires_grad:
         t.requires_grad_(True)
@@ -181,19 +251,36 @@ def _filled(fill, size, dtype, device, requires_grad, out):
 
 
 def zeros(
-    *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+    *args,
+    size=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
 ) -> Tensor:
-    return _filled(0, size, dtype, device, requires_grad, out)
+    """A tensor of zeros; the shape as ``zeros(2, 3)``, ``zeros((2, 3))`` or ``size=``."""
+    return _filled(0, _size_arg(args, size, required=True), dtype, device, requires_grad, out)
 
 
 def ones(
-    *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+    *args,
+    size=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
 ) -> Tensor:
-    return _filled(1, size, dtype, device, requires_grad, out)
+    """A tensor of ones; the shape as ``ones(2, 3)``, ``ones((2, 3))`` or ``size=``."""
+    return _filled(1, _size_arg(args, size, required=True), dtype, device, requires_grad, out)
 
 
 def empty(
-    *size,
+    *args,
+    size=None,
     out=None,
     dtype=None,
     layout=None,
@@ -202,13 +289,22 @@ def empty(
     pin_memory=False,
     memory_format=None,
 ) -> Tensor:
-    return _filled(None, size, dtype, device, requires_grad, out)
+    """An uninitialised tensor (numpy's empty: the values are whatever memory held)."""
+    return _filled(None, _size_arg(args, size, required=True), dtype, device, requires_grad, out)
+
+
+def _check_size_sequence(fn: str, size) -> None:
+    if not isinstance(size, (tuple, list)) and not hasattr(size, "__iter__"):
+        raise TypeError(
+            f"{fn}(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}"
+        )
 
 
 def full(
     size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False
 ) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value's kind."""
+    _check_size_sequence("full", size)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if dtype is None:
@@ -225,18 +321,21 @@ def _like(fill, input: Tensor, dtype, device, requires_grad):
 def zeros_like(
     input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """Zeros with the shape (and, unless given, dtype and device) of ``input``."""
     return _like(0, input, dtype, device, requires_grad)
 
 
 def ones_like(
     input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """Ones with the shape (and, unless given, dtype and device) of ``input``."""
     return _like(1, input, dtype, device, requires_grad)
 
 
 def empty_like(
     input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """An uninitialised tensor shaped like ``input``."""
     return _like(None, input, dtype, device, requires_grad)
 
 
@@ -250,6 +349,7 @@ def full_like(
     requires_grad=False,
     memory_format=None,
 ) -> Tensor:
+    """``fill_value`` everywhere, shaped like ``input`` (its dtype unless given)."""
     return _like(fill_value, input, dtype, device, requires_grad)
 
 
@@ -257,33 +357,31 @@ def full_like(
 
 
 def new_tensor(self: Tensor, data, *, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return (
-        tensor(
-            data,
-            dtype=dtype or self.dtype,
-            device=device or self.device,
-            requires_grad=requires_grad,
-        )
-        if not isinstance(data, Tensor)
-        else Tensor._make(_array_from_data(data, dtype or data.dtype))
-    )
+    """A copy of ``data`` with self's dtype and device unless given."""
+    array = _array_from_data(data, dtype or self.dtype)
+    return _finish(array, device or self.device, requires_grad)
 
 
 def new_zeros(self: Tensor, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Zeros of ``size`` with self's dtype and device unless given."""
     return _filled(0, size, dtype or self.dtype, device or self.device, requires_grad, None)
 
 
 def new_ones(self: Tensor, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Ones of ``size`` with self's dtype and device unless given."""
     return _filled(1, size, dtype or self.dtype, device or self.device, requires_grad, None)
 
 
 def new_empty(self: Tensor, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """An uninitialised tensor of ``size`` with self's dtype and device."""
     return _filled(None, size, dtype or self.dtype, device or self.device, requires_grad, None)
 
 
 def new_full(
     self: Tensor, size, fill_value, *, dtype=None, device=None, requires_grad=False
 ) -> Tensor:
+    """``fill_value`` everywhere, of ``size``, with self's dtype and device."""
+    _check_size_sequence("new_full", size)
     return _filled(
         fill_value, (size,), dtype or self.dtype, device or self.device, requires_grad, None
     )
@@ -310,11 +408,27 @@ def arange(
     start, end, step = values
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if not all(math.isfinite(v) for v in values):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dtype = _dtype.result_type_of([], [], values)
+    if dtype.is_complex:
+        raise NotImplementedError(
+            f"\"arange_cpu\" not implemented for '{_dtype.scalar_type_name(dtype)}'"
+        )
+    if dtype is _dtype.int64:
+        # int64 truncates the bounds and the step to integers before anything else, as torch
+        start, end, step = int(start), int(end), int(step)
+        values = [start, end, step]
+        if step == 0:
+            raise ValueError("step must be nonzero")
     n = max(math.ceil((end - start) / step), 0)
+    if not (dtype.is_floating_point or dtype.is_complex):
+        # other integer dtypes count from the given values, then step in truncated integers
+        start, step = int(start), int(step)
+        values = [start, end, step]
     xp = _xp(device)
     # computed as start + i * step in double precision, then cast, as torch does
     array = (
@@ -328,7 +442,7 @@ def arange(
     return handle_out(t, out)
 
 
-def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+def _range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     """Deprecated ``torch.range``: like arange but including ``end``."""
     if end is None:
         start, end = 0, start
@@ -346,17 +460,19 @@ def linspace(
         raise RuntimeError("number of steps must be non-negative")
     start = start.item() if isinstance(start, Tensor) else start
     end = end.item() if isinstance(end, Tensor) else end
-    dtype = dtype or _dtype.get_default_dtype()
+    if dtype is None:
+        complex_bounds = isinstance(start, complex) or isinstance(end, complex)
+        dtype = _dtype.default_complex_dtype() if complex_bounds else _dtype.get_default_dtype()
     xp = _xp(device)
     if steps == 1:
-        array = xp.asarray([start], dtype=np.float64)
+        array = xp.asarray([start], dtype=np.complex128 if dtype.is_complex else np.float64)
     else:
         step = (end - start) / (steps - 1)
         i = xp.arange(steps, dtype=np.float64)
         # torch fills the first half from start and the second half from end (symmetric error)
         half = steps // 2
         array = xp.where(i < half, start + step * i, end - step * (steps - 1 - i))
-    if not dtype.is_floating_point:
+    if not (dtype.is_floating_point or dtype.is_complex):
         array = xp.trunc(array)
     t = Tensor._make(array.astype(_dtype.to_numpy_dtype(dtype)))
     if requires_grad:
@@ -376,6 +492,7 @@ def logspace(
     device=None,
     requires_grad=False,
 ) -> Tensor:
+    """``base ** linspace(start, end, steps)``."""
     exps = linspace(start, end, steps, dtype=_dtype.float64, device=device)
     dtype = dtype or _dtype.get_default_dtype()
     t = Tensor._make((base**exps._data).astype(_dtype.to_numpy_dtype(dtype)))
@@ -394,6 +511,7 @@ def eye(
     device=None,
     requires_grad=False,
 ) -> Tensor:
+    """The ``n`` x ``m`` identity matrix (ones on the main diagonal)."""
     if n < 0 or (m is not None and m < 0):
         raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
     dtype = dtype or _dtype.get_default_dtype()
@@ -406,5 +524,15 @@ def eye(
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A 0-dim tensor holding the number ``s`` (the default float dtype unless given)."""
+    if isinstance(s, Tensor):
+        s = s.item()
+    if not isinstance(s, (numbers.Number, np.generic)):
+        raise TypeError(
+            f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}"
+        )
     dtype = dtype or _dtype.get_default_dtype()
     return _finish(np.asarray(s, dtype=dtype.np), device, requires_grad)
+
+
+range = _range  # noqa: A001 - torch.range; defined last so the builtin serves this module

@@ -12,6 +12,8 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from ._util import xp_of
 from .creation import _place, _size_arg
 
 
@@ -26,30 +28,37 @@ class Generator:
         self._rng = np.random.Generator(np.random.PCG64(self._seed))
 
     def manual_seed(self, seed: int) -> Generator:
+        """Seed this generator; returns it."""
         seed = int(seed)
+        if not -(1 << 63) <= seed < (1 << 64):
+            raise ValueError("Overflow when unpacking long long")
         if seed < 0:
-            seed += 1 << 64
-        if not 0 <= seed < (1 << 64):
-            raise RuntimeError("Overflow when unpacking long long")
+            seed += 1 << 64  # a negative seed is read as its 64-bit two's complement
         self._seed = seed
         self._rng = np.random.Generator(np.random.PCG64(seed))
         return self
 
     def seed(self) -> int:
+        """Seed from fresh entropy; returns the seed."""
         seed = int(np.random.SeedSequence().entropy % (1 << 63))
         self.manual_seed(seed)
         return seed
 
     def initial_seed(self) -> int:
+        """The seed this generator was last seeded with."""
         return self._seed
 
     def get_state(self) -> Tensor:
+        """This generator's state, as a uint8 tensor."""
         blob = pickle.dumps((self._seed, self._rng.bit_generator.state))
         return Tensor._make(np.frombuffer(blob, dtype=np.uint8).copy())
 
     def set_state(self, new_state: Tensor) -> Generator:
-        if not isinstance(new_state, Tensor) or new_state.dtype is not _dtype.uint8:
-            raise TypeError("expected a torch.ByteTensor holding a generator state")
+        """Restore a state from get_state."""
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {type(new_state).__name__}")
+        if new_state.dtype is not _dtype.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
         seed, state = _load_state(new_state._data.tobytes())
         self._seed = seed
         self._rng = np.random.Generator(np.random.PCG64())
@@ -87,18 +96,22 @@ def manual_seed(seed: int) -> Generator:
 
 
 def seed() -> int:
+    """Seed the default generator from fresh entropy; returns the seed."""
     return default_generator.seed()
 
 
 def initial_seed() -> int:
+    """The seed the default generator was last seeded with."""
     return default_generator.initial_seed()
 
 
 def get_rng_state() -> Tensor:
+    """The default generator's state, as a uint8 tensor."""
     return default_generator.get_state()
 
 
 def set_rng_state(new_state: Tensor) -> None:
+    """Restore the default generator to a state from get_rng_state."""
     default_generator.set_state(new_state)
 
 
@@ -106,10 +119,12 @@ def _rng(generator) -> np.random.Generator:
     return (generator or default_generator)._rng
 
 
-def _float_dtype(dtype):
+def _float_dtype(dtype, kernel: str):
     d = dtype or _dtype.get_default_dtype()
-    if not d.is_floating_point:
-        raise RuntimeError(f"\"check_uniform_bounds\" not implemented for '{d.name}'")
+    if not (d.is_floating_point or d.is_complex):
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{_dtype.scalar_type_name(d)}'"
+        )
     return d
 
 
@@ -121,7 +136,8 @@ def _finish(array, device, requires_grad) -> Tensor:
 
 
 def rand(
-    *size,
+    *args,
+    size=None,
     generator=None,
     out=None,
     dtype=None,
@@ -131,14 +147,19 @@ def rand(
     pin_memory=False,
 ) -> Tensor:
     """Uniform samples on [0, 1)."""
-    d = _float_dtype(dtype)
-    shape = _size_arg(size)
-    array = _rng(generator).random(shape, dtype=np.float64).astype(d.np)
+    d = _float_dtype(dtype, "check_uniform_bounds")
+    shape = _size_arg(args, size, required=True)
+    rng = _rng(generator)
+    array = rng.random(shape)
+    if d.is_complex:  # real and imaginary parts each uniform on [0, 1)
+        array = array + 1j * rng.random(shape)
+    array = array.astype(_dtype.to_numpy_dtype(d))
     return _out(_finish(array, device, requires_grad), out)
 
 
 def randn(
-    *size,
+    *args,
+    size=None,
     generator=None,
     out=None,
     dtype=None,
@@ -148,11 +169,14 @@ def randn(
     pin_memory=False,
 ) -> Tensor:
     """Standard normal samples."""
-    d = _float_dtype(dtype)
-    shape = _size_arg(size)
+    d = _float_dtype(dtype, "normal_kernel_cpu")
+    shape = _size_arg(args, size, required=True)
     rng = _rng(generator)
     if d.np in (np.float32, np.float64):
         array = rng.standard_normal(shape, dtype=d.np)
+    elif d.is_complex:  # unit variance in total: each part has variance 1/2
+        parts = rng.standard_normal((2,) + shape) * np.sqrt(0.5)
+        array = (parts[0] + 1j * parts[1]).astype(d.np)
     else:
         array = rng.standard_normal(shape).astype(_dtype.to_numpy_dtype(d))
     return _out(_finish(array, device, requires_grad), out)
@@ -183,6 +207,9 @@ def randint(
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
+    for bound in (low, high):
+        if not isinstance(bound, (int, np.integer)) or isinstance(bound, bool):
+            raise TypeError(f"randint(): argument 'high' must be int, not {type(bound).__name__}")
     if high <= low:
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
@@ -217,6 +244,7 @@ def randperm(
 def rand_like(
     input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """Uniform samples on [0, 1) shaped like ``input``."""
     return rand(
         input.shape,
         dtype=dtype or input.dtype,
@@ -228,6 +256,7 @@ def rand_like(
 def randn_like(
     input: Tensor, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """Standard normal samples shaped like ``input``."""
     return randn(
         input.shape,
         dtype=dtype or input.dtype,
@@ -247,11 +276,41 @@ def randint_like(
     requires_grad=False,
     memory_format=None,
 ) -> Tensor:
+    """Integers uniform on [low, high) shaped like ``input``."""
     if high is None:
         low, high = 0, low
     return randint(
         low, high, input.shape, dtype=dtype or input.dtype, device=device or input.device
     )
+
+
+class _Sampled(ArrayFunction):
+    """A draw from a distribution whose parameters are tensors. As in torch, the draw is not
+    reparameterised: it is part of the graph, and its parameters get zero gradient."""
+
+    @staticmethod
+    def forward(ctx, sample, *params):
+        ctx.params = [(p.shape, p.dtype) if hasattr(p, "shape") else None for p in params]
+        return sample
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = xp_of(grad._data)
+        zeros = [None if p is None else Tensor._make(xp.zeros(*p)) for p in ctx.params]
+        return (None, *zeros)
+
+
+def _sampler(node_name: str):
+    return type(f"_{node_name}", (_Sampled,), {"node_name": node_name})
+
+
+_NORMAL = {
+    (True, True): _sampler("NormalBackward3"),
+    (True, False): _sampler("NormalBackward1"),
+    (False, True): _sampler("NormalBackward2"),
+}
+_BERNOULLI = _sampler("BernoulliBackward0")
+_POISSON = _sampler("PoissonBackward0")
 
 
 def normal(
@@ -267,21 +326,39 @@ def normal(
     requires_grad=False,
 ) -> Tensor:
     """Normal samples; ``mean`` and ``std`` may be tensors (broadcast) or numbers."""
-    if isinstance(std, Tensor) and (std._data < 0).any():
+    if isinstance(std, Tensor) and (std._host() < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     if not isinstance(std, Tensor) and std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        if size is not None:
+            raise TypeError(
+                "normal() received an invalid combination of arguments: a tensor "
+                "mean or std takes no size"
+            )
         ref = mean if isinstance(mean, Tensor) else std
-        m = mean._data if isinstance(mean, Tensor) else mean
-        s = std._data if isinstance(std, Tensor) else std
-        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        # parameters are read on the host (the draw is made there), the result goes to their device
+        m = mean._host() if isinstance(mean, Tensor) else mean
+        s = std._host() if isinstance(std, Tensor) else std
+        try:
+            shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        except ValueError:
+            raise RuntimeError(
+                f"The size of tensor a ({np.shape(m)}) must match the size of tensor b "
+                f"({np.shape(s)}) at a non-singleton dimension"
+            ) from None
         z = _rng(generator).standard_normal(shape)
-        array = (m + s * z).astype(ref._data.dtype)
-        return _out(Tensor._make(array), out)
+        array = _place((m + s * z).astype(ref._data.dtype), ref.device)
+        sampled = _NORMAL[isinstance(mean, Tensor), isinstance(std, Tensor)]
+        params = [p for p in (mean, std) if isinstance(p, Tensor)]
+        return _out(sampled.apply(array, *params), out)
     if size is None:
         raise TypeError("normal() missing required argument 'size'")
-    d = _float_dtype(dtype)
+    if not isinstance(size, (tuple, list)) and not hasattr(size, "__iter__"):
+        raise TypeError(
+            f"normal(): argument 'size' must be tuple of ints, not {type(size).__name__}"
+        )
+    d = _float_dtype(dtype, "normal_kernel_cpu")
     shape = _size_arg((size,))
     array = (mean + std * _rng(generator).standard_normal(shape)).astype(d.np)
     return _out(_finish(array, device, requires_grad), out)
@@ -289,15 +366,24 @@ def normal(
 
 def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
     """1 with probability ``input`` (or ``p``), else 0; the dtype of ``input``."""
-    probs = input._data if p is None else np.full(input._data.shape, p)
+    if not (input.is_floating_point() or input.is_complex()):
+        raise NotImplementedError(
+            f'"bernoulli_tensor_cpu_p_" not implemented for '
+            f"'{_dtype.scalar_type_name(input.dtype)}'"
+        )
+    probs = input._host() if p is None else np.full(input._data.shape, p)
     if ((probs < 0) | (probs > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
     draws = _rng(generator).random(input._data.shape) < probs
-    return _out(Tensor._make(draws.astype(input._data.dtype)), out)
+    draws = _place(draws.astype(input._data.dtype), input.device)
+    return _out(_BERNOULLI.apply(draws, input), out)
 
 
 def poisson(input: Tensor, generator=None) -> Tensor:
-    return Tensor._make(_rng(generator).poisson(input._data).astype(input._data.dtype))
+    """Poisson counts with rates ``input``, in the dtype of ``input``."""
+    counts = _rng(generator).poisson(input._host()).astype(input._data.dtype)
+    counts = _place(counts, input.device)
+    return _POISSON.apply(counts, input)
 
 
 def multinomial(
@@ -305,7 +391,12 @@ def multinomial(
 ) -> Tensor:
     """Indices drawn from the rows of ``input`` (non-negative weights, not necessarily summing
     to 1); without replacement each row gives distinct indices."""
-    probs = input._data.astype(np.float64)
+    if not input.is_floating_point():
+        raise RuntimeError(
+            f"multinomial only supports floating-point dtypes for input, got: "
+            f"{_dtype.scalar_type_name(input.dtype)}"
+        )
+    probs = input._host().astype(np.float64)
     if probs.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     one_d = probs.ndim == 1

@@ -1,0 +1,170 @@
+"""Every public op (``ember.ops.__all__``) and every public Tensor method has an entry in the
+oracle table (``tests/optable``), or is listed below with the test file that covers it instead.
+
+A Tensor method counts as covered by an entry named ``Tensor.<name>``, or by an entry for the op
+``<name>`` when the method *is* that op (``Tensor.exp is ember.exp``).
+"""
+
+from __future__ import annotations
+
+import os
+
+import torch
+from optable import ENTRIES
+
+import ember
+
+TESTS = os.path.dirname(__file__)
+
+# Non-differentiable utilities and names whose behaviour is checked outside the table, each with
+# the test file that covers it (against torch wherever the result is deterministic).
+COVERED_ELSEWHERE = {
+    # random sampling and generators: shapes, dtypes, ranges, statistics, reproducibility
+    "Generator": "test_creation.py",
+    "bernoulli": "test_creation.py",
+    "get_rng_state": "test_creation.py",
+    "initial_seed": "test_creation.py",
+    "manual_seed": "test_creation.py",
+    "multinomial": "test_creation.py",
+    "normal": "test_creation.py",
+    "poisson": "test_creation.py",
+    "rand": "test_creation.py",
+    "rand_like": "test_creation.py",
+    "randint": "test_creation.py",
+    "randint_like": "test_creation.py",
+    "randn": "test_creation.py",
+    "randn_like": "test_creation.py",
+    "randperm": "test_creation.py",
+    "seed": "test_creation.py",
+    "set_rng_state": "test_creation.py",
+    # the tensor object: metadata, conversion to Python/NumPy, devices
+    "Tensor.cuda": "test_tensor.py",
+    "Tensor.data_ptr": "test_tensor.py",
+    "Tensor.dim": "test_tensor.py",
+    "Tensor.element_size": "test_tensor.py",
+    "Tensor.get_device": "test_tensor.py",
+    "Tensor.is_complex": "test_tensor.py",
+    "Tensor.is_contiguous": "test_tensor.py",
+    "Tensor.is_floating_point": "test_tensor.py",
+    "Tensor.item": "test_tensor.py",
+    "Tensor.new": "test_tensor.py",
+    "Tensor.ndimension": "test_tensor.py",
+    "Tensor.nelement": "test_tensor.py",
+    "Tensor.numel": "test_tensor.py",
+    "Tensor.numpy": "test_tensor.py",
+    "Tensor.size": "test_tensor.py",
+    "Tensor.stride": "test_tensor.py",
+    "Tensor.tolist": "test_tensor.py",
+    # autograd bookkeeping
+    "Tensor.backward": "test_autograd.py",
+    "Tensor.detach": "test_autograd.py",
+    "Tensor.detach_": "test_autograd.py",
+    "Tensor.register_hook": "test_autograd.py",
+    "Tensor.register_post_accumulate_grad_hook": "test_autograd.py",
+    "Tensor.requires_grad_": "test_autograd.py",
+    "Tensor.retain_grad": "test_autograd.py",
+}
+
+# Covered by other branches, remove when merged: reductions have entries in
+# tests/optable/reduction.py (branch ops), matrix products in tests/optable/linalg.py (linalg),
+# in-place methods in tests/optable/inplace.py (views).
+COVERED_BY_OTHER_BRANCHES = {
+    # ops: tests/optable/reduction.py
+    "all", "amax", "amin", "aminmax", "any", "argmax", "argmin", "count_nonzero", "dist",
+    "logsumexp", "max", "mean", "median", "min", "mode", "nanmean", "nanmedian", "nansum",
+    "norm", "prod", "std", "std_mean", "sum", "var", "var_mean",
+    # linalg: tests/optable/linalg.py
+    "addbmm", "addmm", "addmv", "addr", "baddbmm", "bmm", "dot", "ger", "matmul", "mm", "mv",
+    "outer", "vdot",
+    # views: tests/optable/inplace.py (in-place methods, with backward through the write)
+    "Tensor.abs_", "Tensor.acos_", "Tensor.acosh_", "Tensor.add_", "Tensor.asin_",
+    "Tensor.asinh_", "Tensor.atan_", "Tensor.atanh_", "Tensor.bitwise_and_",
+    "Tensor.bitwise_not_", "Tensor.bitwise_or_", "Tensor.bitwise_xor_", "Tensor.ceil_",
+    "Tensor.clamp_", "Tensor.clamp_max_", "Tensor.clamp_min_", "Tensor.clip_", "Tensor.copy_",
+    "Tensor.cos_", "Tensor.cosh_", "Tensor.div_", "Tensor.eq_", "Tensor.erf_", "Tensor.erfc_",
+    "Tensor.erfinv_", "Tensor.exp2_", "Tensor.exp_", "Tensor.expm1_", "Tensor.fill_",
+    "Tensor.floor_", "Tensor.floor_divide_", "Tensor.fmod_", "Tensor.frac_", "Tensor.ge_",
+    "Tensor.gt_", "Tensor.le_", "Tensor.log10_", "Tensor.log1p_", "Tensor.log2_", "Tensor.log_",
+    "Tensor.logical_and_", "Tensor.logical_not_", "Tensor.logical_or_", "Tensor.logical_xor_",
+    "Tensor.logit_", "Tensor.lt_", "Tensor.mul_", "Tensor.nan_to_num_", "Tensor.ne_",
+    "Tensor.neg_", "Tensor.pow_", "Tensor.reciprocal_", "Tensor.remainder_", "Tensor.round_",
+    "Tensor.rsqrt_", "Tensor.sigmoid_", "Tensor.sign_", "Tensor.sin_", "Tensor.sinh_",
+    "Tensor.sqrt_", "Tensor.square_", "Tensor.sub_", "Tensor.tan_", "Tensor.tanh_",
+    "Tensor.trunc_", "Tensor.zero_",
+}  # fmt: skip
+
+# Public in ember but not in torch: helpers that leak out of their family module (their owners
+# should make them private, with a leading underscore) and methods torch does not have.
+NOT_TORCH_API = {
+    "broadcast_error", "expand_as", "infer_shape", "inner_product", "return_aminmax",
+    "return_max", "return_median", "return_min", "return_mode", "values_indices",
+    "Tensor.maximum_", "Tensor.minimum_", "Tensor.rsub",
+}  # fmt: skip
+
+
+def _public_tensor_methods() -> list:
+    names = set()
+    for name, value in vars(ember.Tensor).items():
+        if name.startswith("_") or isinstance(value, property) or not callable(value):
+            continue
+        names.add(name)
+    return sorted(names)
+
+
+def _is_function_class(value) -> bool:
+    return isinstance(value, type) and issubclass(value, ember.autograd.Function)
+
+
+def _required() -> list:
+    # ember.ops.__all__ also lists the autograd Function classes that implement ops (Exp, Mul...):
+    # they are how an op is written, not API of their own, and are left out here
+    ops = {n for n in ember.ops.__all__ if not _is_function_class(getattr(ember.ops, n))}
+    return sorted(ops) + [f"Tensor.{m}" for m in _public_tensor_methods()]
+
+
+def _covered_by_table(name: str, entry_names: set) -> bool:
+    if name in entry_names:
+        return True
+    if name.startswith("Tensor."):
+        method = name[len("Tensor.") :]
+        op = getattr(ember, method, None)
+        return method in entry_names and op is getattr(ember.Tensor, method)
+    return False
+
+
+def test_every_public_op_and_method_has_an_entry():
+    # a method that is an op covered by another branch's entry is covered by it too
+    entry_names = {e.name for e in ENTRIES} | COVERED_BY_OTHER_BRANCHES
+    listed = set(COVERED_ELSEWHERE) | COVERED_BY_OTHER_BRANCHES | NOT_TORCH_API
+    missing = [n for n in _required() if n not in listed and not _covered_by_table(n, entry_names)]
+    assert not missing, (
+        f"{len(missing)} public names have no oracle table entry (add an OpEntry in "
+        "tests/optable/<family>.py, or list them in tests/test_coverage.py with the test file "
+        "that covers them):\n  " + "\n  ".join(missing)
+    )
+
+
+def test_the_lists_are_current():
+    required = set(_required())
+    entry_names = {e.name for e in ENTRIES}
+    listed = set(COVERED_ELSEWHERE) | COVERED_BY_OTHER_BRANCHES | NOT_TORCH_API
+    unknown = sorted(listed - required)
+    assert not unknown, f"listed names that ember does not have (typo, or removed?): {unknown}"
+    now_covered = sorted(n for n in COVERED_BY_OTHER_BRANCHES if _covered_by_table(n, entry_names))
+    assert not now_covered, (
+        f"these now have table entries: remove them from COVERED_BY_OTHER_BRANCHES: {now_covered}"
+    )
+    for name, path in COVERED_ELSEWHERE.items():
+        assert os.path.exists(os.path.join(TESTS, path)), f"{name}: {path} does not exist"
+
+
+def test_public_names_are_torch_names():
+    def in_torch(name: str) -> bool:
+        if name.startswith("Tensor."):
+            return hasattr(torch.Tensor, name[len("Tensor.") :])
+        return hasattr(torch, name)
+
+    strays = [n for n in _required() if not in_torch(n) and n not in NOT_TORCH_API]
+    assert not strays, f"public in ember but not in torch (make them private?): {strays}"
+    fixed = sorted(n for n in NOT_TORCH_API if in_torch(n) or n not in _required())
+    assert not fixed, f"remove from NOT_TORCH_API, no longer a stray: {fixed}"
