@@ -57,11 +57,12 @@ def main(argv=None) -> int:
 
     torch.manual_seed(0)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
-    data = datasets.Digits(transform=transform)
+    # Digits gives 1x8x8 float tensors in [0, 1] (no Pillow needed); center them on 0
+    data = datasets.Digits(transform=transforms.Normalize((0.5,), (0.5,)))
     n_test = len(data) // 5
-    train_set, test_set = random_split(data, [len(data) - n_test, n_test],
-                                       generator=torch.Generator().manual_seed(42))
+    train_set, test_set = random_split(
+        data, [len(data) - n_test, n_test], generator=torch.Generator().manual_seed(42)
+    )
     train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True)
     test_loader = DataLoader(test_set, batch_size=256)
     print(f"Digits: {len(train_set)} training and {len(test_set)} test images, device {device}")
@@ -93,13 +94,17 @@ def main(argv=None) -> int:
 
     os.makedirs(args.out, exist_ok=True)
     checkpoint = os.path.join(args.out, "digits_cnn.pt")
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "epoch": args.epochs}, checkpoint)
+    torch.save(
+        {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": args.epochs},
+        checkpoint,
+    )
     restored = Net().to(device)
     restored.load_state_dict(torch.load(checkpoint)["model"])
     again = evaluate(restored, test_loader, device)
-    print(f"checkpoint {checkpoint} reloaded: test accuracy {again:.1f}% "
-          f"({'same' if again == accuracy else 'DIFFERENT'})")
+    print(
+        f"checkpoint {checkpoint} reloaded: test accuracy {again:.1f}% "
+        f"({'same' if again == accuracy else 'DIFFERENT'})"
+    )
 
     plot = save_curves(os.path.join(args.out, "curves.png"), losses, accuracies)
     print(f"loss and accuracy curves: {plot}")
