@@ -1,10 +1,11 @@
-"""Fused recurrences: a whole sequence of LSTM, GRU or tanh/relu RNN steps as one Function.
+"""Fused recurrence: a whole sequence of LSTM steps (one layer, one direction) as one Function.
 
 The step-by-step graph of a recurrent layer has a dozen nodes per time step; here forward runs
 the time loop on arrays and keeps each step's gate activations, and backward runs
 backpropagation through time on arrays, in reverse. When a double backward is asked for
 (``create_graph``), backward instead rebuilds the sequence with the step functions of
-``ember.nn.modules.rnn`` (ember ops, differentiable again) and differentiates that.
+``ember.nn.modules.rnn`` (ember ops, differentiable again) and differentiates that. GRU, RNN
+and packed sequences still run as that step-by-step graph.
 
 Inputs are already projected: ``xs[t] = x_t W_ih^T + b_ih`` for every t, one matrix product
 done by the caller.
@@ -12,15 +13,22 @@ done by the caller.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import enable_grad, state
 from ._util import xp_of
 
 
-def _sigmoid(x, xp):
-    z = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+def _sigmoid_(x, xp):
+    """``1 / (1 + e^-x)`` computed in place in ``x`` (e^-x may overflow to inf: gives 0)."""
+    with np.errstate(over="ignore"):
+        xp.negative(x, out=x)
+        xp.exp(x, out=x)
+        x += 1
+        xp.reciprocal(x, out=x)
+    return x
 
 
 class _Recurrence(ArrayFunction):
@@ -61,13 +69,14 @@ class LSTMSequence(_Recurrence):
         h, c = h0, c0
         w_hh_t = w_hh.T
         for t in range(steps):
-            gates = xs[t] + h @ w_hh_t
+            gates = h @ w_hh_t
+            gates += xs[t]
             if b_hh is not None:
                 gates += b_hh
-            i = _sigmoid(gates[:, :hidden], xp)
-            f = _sigmoid(gates[:, hidden : 2 * hidden], xp)
-            g = xp.tanh(gates[:, 2 * hidden : 3 * hidden])
-            o = _sigmoid(gates[:, 3 * hidden :], xp)
+            i = _sigmoid_(gates[:, :hidden], xp)
+            f = _sigmoid_(gates[:, hidden : 2 * hidden], xp)
+            g = xp.tanh(gates[:, 2 * hidden : 3 * hidden], out=gates[:, 2 * hidden : 3 * hidden])
+            o = _sigmoid_(gates[:, 3 * hidden :], xp)
             c_prev, h_prev = c, h
             c = f * c_prev + i * g
             tc = xp.tanh(c)
