@@ -91,7 +91,7 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-from . import accelerator, amp, cuda, onnx, optim, serialization  # noqa: E402
+from . import accelerator, amp, cuda, hub, onnx, optim, serialization  # noqa: E402
 from ._compile import compile  # noqa: E402,A004
 from ._default_device import get_default_device, set_default_device  # noqa: E402
 from .amp import autocast  # noqa: E402
