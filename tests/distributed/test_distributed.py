@@ -63,3 +63,9 @@ def test_ddp_matches_single_process_training():
     out = _launch("ddp_script.py")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "rank 0 ddp ok" in out.stdout and "rank 1 ddp ok" in out.stdout
+
+
+def test_a_collective_times_out_instead_of_hanging():
+    out = _launch("timeout_script.py", timeout=60)
+    assert "rank 0 timed out" in out.stdout, out.stdout + out.stderr
+    assert "did not complete within 2 s" in out.stdout
