@@ -277,12 +277,12 @@ def _mpi_op(op):
 def _check_same_shape(g: ProcessGroup, t: Tensor, what: str) -> None:
     """Detect ranks passing tensors of different shapes or dtypes (MPI would not notice)."""
     MPI = _mpi()
-    # a stable signature (Python's str hash differs between processes)
-    sig = np.array([zlib.crc32(f"{tuple(t.shape)}{t.dtype}".encode())], dtype=np.int64)
-    lo, hi = sig.copy(), sig.copy()
-    g.comm.Allreduce(MPI.IN_PLACE, lo, op=MPI.MIN)
-    g.comm.Allreduce(MPI.IN_PLACE, hi, op=MPI.MAX)
-    if lo[0] != hi[0]:
+    # a stable signature (Python's str hash differs between processes); max of (s, -s) gives
+    # both the largest and the smallest signature in one reduction
+    sig = zlib.crc32(f"{tuple(t.shape)}{t.dtype}".encode())
+    both = np.array([sig, -sig], dtype=np.int64)
+    _wait_all([g.comm.Iallreduce(MPI.IN_PLACE, both, op=MPI.MAX)], g.timeout, what)
+    if both[0] != -both[1]:
         raise RuntimeError(
             f"ember.distributed.{what}: ranks passed tensors of different shapes or dtypes "
             f"(this rank: {list(t.shape)} {t.dtype})"
