@@ -97,9 +97,10 @@ class Node:
         # entry: (tensor or None, array, version counter, version at save, output_nr)
         tensor, array, counter, version, output_nr = entry
         if counter is not None and counter[0] != version:
+            what = _describe(array if tensor is None else tensor._data)
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{_describe(array)}] is at version {counter[0]}; expected "
+                f"inplace operation: [{what}] is at version {counter[0]}; expected "
                 f"version {version} instead. Hint: the backtrace further above can point at the "
                 "operation that failed to compute its gradient. The variable in question was "
                 f"changed in there or anywhere later. Good luck! (saved by {self.name()})"

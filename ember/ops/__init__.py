@@ -24,13 +24,14 @@ from .arithmetic import *  # noqa: F403
 from .blas import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .creation import *  # noqa: F403
+from .indexing import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .unary import *  # noqa: F403
 
-# conversion and indexing hold Tensor methods only (torch has no torch.to or torch.getitem)
-_FAMILIES = (arithmetic, blas, comparison, creation, random, reduction, shape, unary)
+# conversion holds Tensor methods only (torch has no torch.to)
+_FAMILIES = (arithmetic, blas, comparison, creation, indexing, random, reduction, shape, unary)
 _METHOD_ONLY = {
     "new_tensor",
     "new_zeros",
@@ -46,6 +47,13 @@ _METHOD_ONLY = {
     "stride",
     "T",
     "mT",
+    "mH",
+    "H",
+    "unfold",
+    "storage_offset",
+    "data_ptr",
+    "getitem",
+    "setitem",
     "Size",
 }
 

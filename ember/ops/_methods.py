@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _tensor
 from .._tensor import Tensor
+from . import _inplace as _inplace_mod
 from . import (
     arithmetic,
     blas,
@@ -41,6 +42,8 @@ FUNCTION_METHODS = (
     "matmul mm bmm mv dot vdot outer ger addmm addmv addbmm baddbmm addr "
     "reshape flatten unflatten squeeze unsqueeze permute transpose swapaxes swapdims t "
     "expand_as broadcast_to clone split chunk unbind "
+    "movedim moveaxis narrow select diagonal tensor_split as_strided adjoint index_put "
+    "index_put_ "
 ).split()
 
 METHOD_ONLY = {
@@ -56,6 +59,9 @@ METHOD_ONLY = {
     "contiguous": shape.contiguous,
     "is_contiguous": shape.is_contiguous,
     "stride": shape.stride,
+    "storage_offset": shape.storage_offset,
+    "data_ptr": shape.data_ptr,
+    "unfold": shape.unfold,
     "new_tensor": creation.new_tensor,
     "new_zeros": creation.new_zeros,
     "new_ones": creation.new_ones,
@@ -66,14 +72,14 @@ METHOD_ONLY = {
     **conversion.CASTS,
 }
 
-PROPERTIES = {"T": shape.T, "mT": shape.mT}
+PROPERTIES = {"T": shape.T, "mT": shape.mT, "mH": shape.mH, "H": shape.H}
 
 
 def _inplace(fn):
     """``x.op_(...)``: compute ``op(x, ...)`` and write it into ``x``."""
 
     def method(self, *args, **kwargs):
-        return indexing._assign(self, fn(self, *args, **kwargs))
+        return _inplace_mod.inplace(self, fn, *args, **kwargs)
 
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place version of :func:`{fn.__name__}`."
@@ -85,7 +91,8 @@ INPLACE = (
     "log10 log1p sqrt rsqrt square reciprocal sin cos tan asin acos atan sinh cosh tanh "
     "asinh acosh atanh sigmoid logit erf erfc erfinv floor ceil round trunc frac clamp clip "
     "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "
-    "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not maximum minimum"
+    "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not maximum minimum "
+    "relu"
 ).split()
 
 
@@ -185,7 +192,8 @@ def _bind():
     for name, fn in PROPERTIES.items():
         setattr(Tensor, name, property(fn))
     for name in INPLACE:
-        setattr(Tensor, name + "_", _inplace(getattr(ops, name)))
+        if hasattr(ops, name):  # an op another family adds later (relu) binds once it exists
+            setattr(Tensor, name + "_", _inplace(getattr(ops, name)))
     Tensor.fill_ = _fill_
     Tensor.zero_ = _zero_
     Tensor.copy_ = _copy_

@@ -6,6 +6,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from . import _inplace
 from ._util import result_type, wrap_dim, xp_of
 
 
@@ -59,7 +60,7 @@ def view(self: Tensor, *shape) -> Tensor:
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
         )
-    return View.apply(self, shape)
+    return _track(View.apply(self, shape))
 
 
 def _can_view(array, shape) -> bool:
@@ -87,8 +88,8 @@ def reshape(input: Tensor, *shape) -> Tensor:
     """A view when the strides allow one, else a copy (as torch.reshape)."""
     shape = infer_shape(_shape_arg(shape), input._data.size)
     if _can_view(input._data, shape):
-        return View.apply(input, shape)
-    return View.apply(input.contiguous(), shape)
+        return _track(View.apply(input, shape))
+    return _track(View.apply(input.contiguous(), shape))
 
 
 def reshape_as(self: Tensor, other: Tensor) -> Tensor:
@@ -127,13 +128,13 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
         axes = {wrap_dim(d, len(shape)) for d in dims} if shape else set()
         new = tuple(s for i, s in enumerate(shape) if not (i in axes and s == 1))
-    return View.apply(input, new)
+    return _track(View.apply(input, new))
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     shape = input._data.shape
     d = wrap_dim(dim, len(shape) + 1)
-    return View.apply(input, shape[:d] + (1,) + shape[d:])
+    return _track(View.apply(input, shape[:d] + (1,) + shape[d:]))
 
 
 class Permute(ArrayFunction):
@@ -161,18 +162,18 @@ def permute(input: Tensor, *dims) -> Tensor:
     dims = tuple(wrap_dim(d, nd) for d in dims)
     if len(set(dims)) != nd:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute.apply(input, dims)
+    return _track(Permute.apply(input, dims))
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     nd = input._data.ndim
     if nd == 0:
         wrap_dim(dim0, 0), wrap_dim(dim1, 0)
-        return View.apply(input, ())
+        return _track(View.apply(input, ()))
     d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
     dims = list(range(nd))
     dims[d0], dims[d1] = dims[d1], dims[d0]
-    return Permute.apply(input, tuple(dims))
+    return _track(Permute.apply(input, tuple(dims)))
 
 
 swapaxes = swapdims = transpose
@@ -246,8 +247,8 @@ def expand(self: Tensor, *sizes) -> Tensor:
         out.append(s)
     out = tuple(out)
     if out == shape:
-        return View.apply(self, shape)
-    return Expand.apply(self, out)
+        return _track(View.apply(self, shape))
+    return _track(Expand.apply(self, out))
 
 
 def expand_as(self: Tensor, other: Tensor) -> Tensor:
@@ -386,7 +387,6 @@ class Split(ArrayFunction):
     @staticmethod
     def forward(ctx, a, sizes, dim):
         ctx.dim = dim
-        ctx.shape = a.shape
         bounds = np.cumsum(sizes)[:-1]
         return tuple(xp_of(a).split(a, bounds, axis=dim))
 
@@ -396,28 +396,33 @@ class Split(ArrayFunction):
         return cat(grads, ctx.dim), None, None
 
 
+def _split_sizes(input: Tensor, sizes, d: int):
+    return _inplace.mark_multi_view(Split.apply(input, sizes, d), "SplitWithSizesBackward0")
+
+
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0):
-    """Split into chunks of a given size, or into the given sizes."""
+    """Split into chunks of a given size, or into the given sizes (views)."""
     d = wrap_dim(dim, tensor._data.ndim)
     n = tensor._data.shape[d]
     if isinstance(split_size_or_sections, (int, np.integer)):
         size = int(split_size_or_sections)
-        if size <= 0 and n:
+        if size < 0 or (size == 0 and n):
             raise RuntimeError(
                 f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
             )
         sizes = [size] * (n // size) + ([n % size] if n % size else []) if size else [0]
     else:
         sizes = [int(s) for s in split_size_or_sections]
-        if sum(sizes) != n:
+        if sum(sizes) != n or any(s < 0 for s in sizes):
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
                 f"size at dimension {d}), but got split_sizes={sizes}"
             )
-    return Split.apply(tensor, sizes, d)
+    return _split_sizes(tensor, sizes, d)
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0):
+    """At most ``chunks`` views of equal size (the last may be smaller)."""
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     n = input._data.shape[wrap_dim(dim, input._data.ndim)]
@@ -425,6 +430,227 @@ def chunk(input: Tensor, chunks: int, dim: int = 0):
     return split(input, max(size, 1), dim)
 
 
-def unbind(input: Tensor, dim: int = 0):
+def tensor_split(input: Tensor, indices_or_sections, dim: int = 0):
+    """Views split into ``n`` near-equal parts, or at the given indices."""
     d = wrap_dim(dim, input._data.ndim)
-    return tuple(squeeze(p, d) for p in split(input, 1, d)) if input._data.shape[d] else ()
+    n = input._data.shape[d]
+    if isinstance(indices_or_sections, Tensor):
+        indices_or_sections = indices_or_sections.tolist()
+    if isinstance(indices_or_sections, (int, np.integer)):
+        parts = int(indices_or_sections)
+        if parts <= 0:
+            raise RuntimeError(
+                f"number of sections must be larger than 0, got {indices_or_sections}"
+            )
+        q, r = divmod(n, parts)
+        sizes = [q + 1] * r + [q] * (parts - r)
+    else:
+        bounds = [min(max(int(i) + n if int(i) < 0 else int(i), 0), n) for i in indices_or_sections]
+        edges = [0] + bounds + [n]
+        sizes = [max(b - a, 0) for a, b in zip(edges[:-1], edges[1:])]
+        starts = edges[:-1]
+        return tuple(narrow(input, d, min(s, n), z) for s, z in zip(starts, sizes))
+    return _split_sizes(input, sizes, d)
+
+
+def unbind(input: Tensor, dim: int = 0):
+    """The slices along ``dim``, as views."""
+    d = wrap_dim(dim, input._data.ndim)
+    parts = split(input, 1, d) if input._data.shape[d] else ()
+    return _inplace.mark_multi_view(tuple(squeeze(p, d) for p in parts), "Unbind")
+
+
+def _track(view: Tensor) -> Tensor:
+    return _inplace.track_view(view)
+
+
+def movedim(input: Tensor, source, destination) -> Tensor:
+    """Move dims from ``source`` to ``destination`` positions (the rest keep their order)."""
+    nd = input._data.ndim
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+            f"contain the same number of dims as destination ({list(dst)} dims)"
+        )
+    src = tuple(wrap_dim(s, nd) for s in src)
+    dst = tuple(wrap_dim(s, nd) for s in dst)
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise RuntimeError("movedim: repeated dim in `source` or `destination`")
+    order = [d for d in range(nd) if d not in src]
+    for s, t_ in sorted(zip(dst, src)):
+        order.insert(s, t_)
+    return permute(input, tuple(order))
+
+
+moveaxis = movedim
+
+
+def mH(self: Tensor) -> Tensor:
+    out = mT(self)
+    return out.conj() if self.is_complex() else out
+
+
+def H(self: Tensor) -> Tensor:
+    if self._data.ndim not in (0, 2):
+        raise RuntimeError(
+            f"tensor.H is only supported on matrices (2-D tensors). Got {self._data.ndim}-D tensor."
+        )
+    out = T(self)
+    return out.conj() if self.is_complex() else out
+
+
+def adjoint(input: Tensor) -> Tensor:
+    return mH(input)
+
+
+def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
+    """The view ``input[..., start:start + length, ...]`` along ``dim``."""
+    nd = input._data.ndim
+    if nd == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, nd)
+    n = input._data.shape[d]
+    start = int(start)
+    if not -n <= start <= n:
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-n}, {n}], but got {start})"
+        )
+    start = start + n if start < 0 else start
+    length = int(length)
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    key = (slice(None),) * d + (slice(start, start + length),)
+    return input[key]
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    """The view at ``index`` along ``dim`` (that dim removed)."""
+    nd = input._data.ndim
+    if nd == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, nd)
+    n = input._data.shape[d]
+    index = int(index)
+    if not -n <= index < n:
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size "
+            f"{list(input._data.shape)} at dimension {d}"
+        )
+    return input[(slice(None),) * d + (index,)]
+
+
+class Strided(ArrayFunction):
+    """A strided view of ``a`` (diagonal, unfold, as_strided); math: the gradient is added back
+    at the positions each element was read from (repeats summed)."""
+
+    is_view = True
+    node_name = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape, strides, offset):
+        ctx.in_shape = a.shape
+        out = _as_strided(a, shape, strides, offset)
+        if ctx.needs_input_grad and ctx.needs_input_grad[0]:
+            ctx.flat = _inplace._region(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _inplace.PutFlat.apply(grad, ctx.flat, ctx.in_shape), None, None, None
+
+
+def _as_strided(a, shape, strides, offset: int):
+    """``a``'s memory seen with element ``strides`` from element ``offset``."""
+    xp = xp_of(a)
+    item = a.itemsize
+    start = a
+    if offset:
+        start = xp.lib.stride_tricks.as_strided(a, (offset + 1,), (item,))[offset:]
+    byte_strides = tuple(s * item for s in strides)
+    return xp.lib.stride_tricks.as_strided(start, tuple(shape), byte_strides)
+
+
+def as_strided(input: Tensor, size, stride, storage_offset: int | None = None) -> Tensor:
+    """A view with the given sizes and element strides, from ``storage_offset`` on."""
+    offset = 0 if storage_offset is None else int(storage_offset) - _storage_offset(input)
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape: {len(stride)} vs {len(size)}")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(
+            f"as_strided: Negative strides are not supported at the moment, got "
+            f"strides: {list(stride)}"
+        )
+    return _track(Strided.apply(input, size, stride, offset))
+
+
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The view of the diagonal of the (dim1, dim2) planes, appended as the last dim."""
+    nd = input._data.ndim
+    d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    shape, strides = list(input._data.shape), list(stride(input))
+    n1, n2 = shape[d1], shape[d2]
+    if offset >= 0:
+        length = max(min(n1, n2 - offset), 0)
+        start = offset * strides[d2] if length else 0
+    else:
+        length = max(min(n1 + offset, n2), 0)
+        start = -offset * strides[d1] if length else 0
+    diag_stride = strides[d1] + strides[d2]
+    keep = [i for i in range(nd) if i not in (d1, d2)]
+    out_shape = [shape[i] for i in keep] + [length]
+    out_strides = [strides[i] for i in keep] + [diag_stride]
+    return _strided_from(input, out_shape, out_strides, start)
+
+
+def _strided_from(input: Tensor, shape, strides, start: int) -> Tensor:
+    """A view of ``input`` in element strides relative to its own first element."""
+    if any(s < 0 for s in stride(input)):
+        input = input.contiguous()
+    return _track(Strided.apply(input, tuple(shape), tuple(strides), start))
+
+
+def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """Windows of ``size`` every ``step`` along ``dimension``, as a new last dim (a view)."""
+    nd = self._data.ndim
+    d = wrap_dim(dimension, nd)
+    n = self._data.shape[d] if nd else 1
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if nd == 0:
+        return self.reshape(1)
+    shape, strides = list(self._data.shape), list(stride(self))
+    shape[d] = (n - size) // step + 1
+    new_stride = strides[d]
+    strides[d] *= step
+    return _strided_from(self, shape + [size], strides + [new_stride], 0)
+
+
+def _storage_root(array):
+    while isinstance(getattr(array, "base", None), type(array)):
+        array = array.base
+    return array
+
+
+def _storage_offset(self: Tensor) -> int:
+    root = _storage_root(self._data)
+    delta = _inplace._address(self._data) - _inplace._address(root)
+    return delta // self._data.itemsize
+
+
+def storage_offset(self: Tensor) -> int:
+    """How many elements into its memory block this tensor starts."""
+    return _storage_offset(self)
+
+
+def data_ptr(self: Tensor) -> int:
+    """The address of the first element (equal for tensors that start at the same place)."""
+    return _inplace._address(self._data)
