@@ -256,7 +256,9 @@ def setitem(self: Tensor, key, value) -> None:
         _fill_view(target, value)
         return
     adv_key = _advanced_key(target._data.ndim, advanced, xp_of(target._data))
-    value = _value_tensor(target, value, advanced=True)
+    # a lone bool mask with a one-element value is torch's masked_fill: any dtype is cast
+    cast = _is_mask_only(key) and isinstance(value, Tensor) and value._data.size == 1
+    value = _value_tensor(target, value, advanced=not cast)
     if not (state.enabled and (target._requires_grad or value._requires_grad)):
         try:
             target._data[adv_key] = value._data
@@ -267,20 +269,30 @@ def setitem(self: Tensor, key, value) -> None:
     _inplace.assign(target, IndexPut.apply(target, adv_key, value, False))
 
 
+def _is_mask_only(key) -> bool:
+    items = key if isinstance(key, tuple) else (key,)
+    advanced = [k for k in items if isinstance(k, (Tensor, list, np.ndarray, bool, np.bool_))]
+    if len(advanced) != 1:
+        return False
+    arr = _index_array(advanced[0])
+    return arr is not None and arr.dtype == bool and arr.ndim > 0
+
+
 def _fill_view(target: Tensor, value) -> None:
     value = _value_tensor(target, value, advanced=False)
     _inplace.assign(target, value)
 
 
 def _value_tensor(target: Tensor, value, advanced: bool) -> Tensor:
-    """The assigned value as a tensor of ``target``'s dtype (torch's casting rules)."""
+    """The assigned value as a tensor of ``target``'s dtype; for an advanced key (index_put) a
+    tensor value must already have it, as torch requires."""
     if not isinstance(value, Tensor):
         arr = np.asarray(value, dtype=target._data.dtype)
         if type(target._data) is not np.ndarray:
             arr = xp_of(target._data).asarray(arr)
         return Tensor._make(arr)
     if value._data.dtype != target._data.dtype:
-        if advanced and value._data.ndim:
+        if advanced:
             from ._util import type_name
 
             raise RuntimeError(

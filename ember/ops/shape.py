@@ -296,8 +296,14 @@ def is_contiguous(self: Tensor, memory_format=None) -> bool:
 
 
 def stride(self: Tensor, dim: int | None = None):
-    item = self._data.itemsize
-    strides = tuple(s // item for s in self._data.strides)
+    """Element strides; a size-1 dim NumPy gives stride 0 gets torch's (as unsqueeze would)."""
+    data = self._data
+    item = data.itemsize
+    strides = [s // item for s in data.strides]
+    for d in range(data.ndim - 1, -1, -1):
+        if data.shape[d] == 1 and strides[d] == 0:
+            strides[d] = strides[d + 1] * data.shape[d + 1] if d + 1 < data.ndim else 1
+    strides = tuple(strides)
     if dim is None:
         return strides
     return strides[wrap_dim(dim, self._data.ndim)]
@@ -641,7 +647,7 @@ def _storage_root(array):
 
 
 def _storage_offset(self: Tensor) -> int:
-    root = _storage_root(self._data)
+    root = _storage_root(self._data if self._base is None else self._base._data)
     delta = _inplace._address(self._data) - _inplace._address(root)
     return delta // self._data.itemsize
 
