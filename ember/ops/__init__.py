@@ -17,6 +17,7 @@ from . import (
     indexing,
     random,
     reduction,
+    selection,
     shape,
     unary,
 )
@@ -27,11 +28,14 @@ from .creation import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
+from .selection import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .unary import *  # noqa: F403
 
 # conversion holds Tensor methods only (torch has no torch.to)
-_FAMILIES = (arithmetic, blas, comparison, creation, indexing, random, reduction, shape, unary)
+_FAMILIES = (
+    arithmetic, blas, comparison, creation, indexing, random, reduction, selection, shape, unary
+)  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",
     "new_zeros",

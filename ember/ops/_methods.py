@@ -43,7 +43,9 @@ FUNCTION_METHODS = (
     "reshape flatten unflatten squeeze unsqueeze permute transpose swapaxes swapdims t "
     "expand_as broadcast_to clone split chunk unbind "
     "movedim moveaxis narrow select diagonal tensor_split as_strided adjoint index_put "
-    "index_put_ "
+    "index_put_ gather scatter scatter_add scatter_reduce index_select index_add index_copy "
+    "index_fill masked_fill masked_select masked_scatter take take_along_dim put nonzero "
+    "argwhere "
 ).split()
 
 METHOD_ONLY = {
@@ -92,7 +94,8 @@ INPLACE = (
     "asinh acosh atanh sigmoid logit erf erfc erfinv floor ceil round trunc frac clamp clip "
     "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "
     "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not maximum minimum "
-    "relu"
+    "relu scatter scatter_add scatter_reduce index_add index_copy index_fill masked_fill "
+    "masked_scatter put"
 ).split()
 
 

@@ -1,0 +1,660 @@
+"""Reading and writing by index tensors: gather/scatter (and their reductions), index_*,
+masked_*, take/put, nonzero.
+
+Out-of-place forms are Functions; the ``op_`` methods write their result in place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from . import _inplace
+from ._util import sum_to_shape, type_name, wrap_dim, xp_of
+
+
+def _check_long(index: Tensor, op: str) -> None:
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    if index._data.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index")
+
+
+def _wrapped(index, size: int, dim: int, error=RuntimeError, prefix: str = ""):
+    """``index`` checked to lie in ``[0, size)`` (gather and scatter take no negatives)."""
+    if index.size:
+        lo, hi = int(index.min()), int(index.max())
+        if hi >= size or lo < 0:
+            bad = hi if hi >= size else lo
+            raise error(
+                f"{prefix}index {bad} is out of bounds for dimension {dim} with size {size}"
+            )
+    return index
+
+
+def _along(index, dim: int):
+    """A full NumPy key that indexes ``dim`` with ``index`` and every other dim with aranges,
+    so that ``a[key]`` is gather and ``a[key] = v`` is scatter (index's shape everywhere)."""
+    xp = xp_of(index)
+    key = list(xp.indices(index.shape, sparse=True))
+    key[dim] = index
+    return tuple(key)
+
+
+def _check_gather_shapes(input: Tensor, dim: int, index: Tensor, op: str, src=None) -> int:
+    nd = max(input._data.ndim, 1)
+    d = wrap_dim(dim, input._data.ndim)
+    if index._data.ndim != input._data.ndim and not (index._data.ndim <= 1 >= input._data.ndim):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    ishape = index._data.shape if index._data.ndim else (1,)
+    xshape = input._data.shape if input._data.ndim else (1,)
+    for k in range(nd):
+        if k != d and ishape[k] > xshape[k]:
+            raise RuntimeError(
+                f"Size does not match at dimension {k} expected index {list(ishape)} to be no "
+                f"larger than self {list(xshape)} apart from dimension {d}"
+            )
+        if src is not None and ishape[k] > (src._data.shape or (1,))[k]:
+            raise RuntimeError(
+                f"Expected index {list(ishape)} to be no larger than self {list(xshape)} apart "
+                f"from dimension {d} and to be no larger size than src "
+                f"{list(src._data.shape)}"
+            )
+    return d
+
+
+class Gather(ArrayFunction):
+    """``out[i][j] = x[index[i][j]][j]`` (dim 0); math: grad is scatter-added back."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.dim, ctx.shape = dim, x.shape
+        ctx.save_for_backward(index)
+        if x.ndim == 0:
+            return x.reshape(index.shape) if index.size else x[..., :0].reshape(index.shape)
+        return x[_along(_wrapped(index, x.shape[dim], dim), dim)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        (index,) = ctx.saved_tensors
+        zeros = grad.new_zeros(ctx.shape)
+        return scatter_add(zeros, ctx.dim, index, grad), None, None
+
+
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False, out=None):
+    """Values of ``input`` picked along ``dim`` by ``index`` (same number of dims)."""
+    from ._util import handle_out
+
+    _check_long(index, "gather")
+    d = _check_gather_shapes(input, dim, index, "gather")
+    return handle_out(Gather.apply(input, d, index), out)
+
+
+class Scatter(ArrayFunction):
+    """A copy of ``x`` with ``src`` written (or added/multiplied) at ``index`` along ``dim``."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src, reduce):
+        ctx.dim, ctx.reduce = dim, reduce
+        ctx.src_shape = getattr(src, "shape", None)
+        ctx.save_for_backward(index)
+        out = x.copy()
+        if x.ndim == 0:
+            out, index = out.reshape(1), index.reshape(-1)
+        key = _along(_wrapped(index, out.shape[dim], dim), dim)
+        values = src
+        if not isinstance(src, (int, float, bool)):
+            src = src.reshape(1) if src.ndim == 0 else src
+            values = src[tuple(slice(0, n) for n in index.shape)]
+        xp = xp_of(x)
+        if reduce is None:
+            out[key] = values
+        elif reduce == "add":
+            xp.add.at(out, key, values)
+        else:
+            xp.multiply.at(out, key, values)
+        return out.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (index,) = ctx.saved_tensors
+        if ctx.reduce == "multiply":
+            raise RuntimeError("scatter(): reduce='multiply' has no derivative in ember or torch")
+        g_x = grad if ctx.reduce == "add" else scatter(grad, ctx.dim, index, 0.0)
+        g_src = None
+        if ctx.needs_input_grad[3]:
+            g_src = _src_grad_shape(gather(grad, ctx.dim, index), ctx.src_shape)
+        return g_x, None, None, g_src, None
+
+
+def _src_grad_shape(g_src: Tensor, src_shape) -> Tensor:
+    """Pad the gathered gradient back to ``src``'s shape (src may be larger than index)."""
+    if tuple(g_src.shape) == tuple(src_shape):
+        return g_src
+    pad = g_src.new_zeros(src_shape)
+    key = tuple(slice(0, n) for n in g_src.shape)
+    return PadInto.apply(pad, g_src, key)
+
+
+class PadInto(ArrayFunction):
+    """``zeros`` with ``value`` written at the basic ``key`` (for gradients of a sub-block)."""
+
+    @staticmethod
+    def forward(ctx, zeros, value, key):
+        ctx.key = key
+        out = zeros.copy()
+        out[key] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None, grad[ctx.key], None
+
+
+def scatter(input: Tensor, dim: int, index: Tensor, src=None, value=None, *, reduce=None):
+    """A copy of ``input`` with ``src`` (a tensor) or ``value`` (a number) placed at
+    ``index`` along ``dim``; ``reduce`` ('add', 'multiply') combines instead of replacing."""
+    if src is None:
+        src = value
+    if src is None:
+        raise TypeError("scatter() missing required argument 'src' or 'value'")
+    _check_long(index, "scatter")
+    if reduce not in (None, "add", "multiply"):
+        raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
+    if isinstance(src, Tensor):
+        if src._data.dtype != input._data.dtype:
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+        d = _check_gather_shapes(input, dim, index, "scatter", src)
+        return Scatter.apply(input, d, index, src, reduce)
+    d = _check_gather_shapes(input, dim, index, "scatter")
+    return Scatter.apply(input, d, index, _as_number(src, input), reduce)
+
+
+def _as_number(value, like: Tensor):
+    if isinstance(value, Tensor):
+        value = value.item()
+    return like._data.dtype.type(value).item()
+
+
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """A copy of ``input`` with ``src`` added at ``index`` along ``dim`` (repeats summed)."""
+    return scatter(input, dim, index, src, reduce="add")
+
+
+_REDUCE_UFUNC = {"sum": "add", "prod": "multiply", "mean": "add", "amax": "maximum",
+                 "amin": "minimum"}  # fmt: skip
+
+
+class ScatterReduce(ArrayFunction):
+    """``input`` with ``src`` reduced into it at ``index`` along ``dim``."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src, reduce, include_self):
+        xp = xp_of(x)
+        ctx.dim, ctx.reduce, ctx.include_self = dim, reduce, include_self
+        key = _along(_wrapped(index, x.shape[dim], dim), dim)
+        values = src[tuple(slice(0, n) for n in index.shape)]
+        hit = xp.zeros(x.shape, dtype=np.int64)
+        xp.add.at(hit, key, 1)
+        out = x.copy()
+        if not include_self:
+            identity = {"sum": 0, "mean": 0, "prod": 1}.get(reduce)
+            if identity is None:
+                kind = x.dtype.kind
+                big = np.inf if kind == "f" else np.iinfo(x.dtype).max
+                identity = -big if reduce == "amax" else big
+            out[hit > 0] = identity
+        getattr(xp, _REDUCE_UFUNC[reduce]).at(out, key, values)
+        count = hit + (1 if include_self else 0)
+        if reduce == "mean":
+            safe = xp.maximum(count, 1).astype(out.dtype)
+            out = out / safe if out.dtype.kind == "f" else out // safe
+            out = out.astype(x.dtype)
+        ctx.count = count
+        ctx.save_for_backward(x, index, src, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, index, src, out = ctx.saved_tensors
+        dim, reduce = ctx.dim, ctx.reduce
+        count = Tensor._make(ctx.count.astype(grad._data.dtype))
+        scattered = Tensor._make(ctx.count > (1 if ctx.include_self else 0))
+        if reduce == "sum":
+            g_x, g_src = grad, gather(grad, dim, index)
+        elif reduce == "mean":
+            g = grad / count.clamp(min=1)
+            g_x, g_src = g, gather(g, dim, index)
+        elif reduce == "prod":
+            g = grad * out
+            g_x = g / x
+            g_src = gather(g, dim, index) / _block(src, index)
+        else:
+            src_b = _block(src, index)
+            x_ties = (x == out).to(grad.dtype)
+            src_ties = (src_b == gather(out, dim, index)).to(grad.dtype)
+            ties = scatter_add(x_ties if ctx.include_self else x_ties * 0, dim, index, src_ties)
+            g = grad / ties.clamp(min=1)
+            g_x = g * x_ties
+            g_src = gather(g, dim, index) * src_ties
+        if not ctx.include_self:  # where written, input's own value took no part
+            g_x = (grad if reduce in ("sum", "mean", "prod") else g_x).masked_fill(scattered, 0.0)
+        return g_x, None, None, _src_grad_shape(g_src, src.shape), None, None
+
+
+def _block(src: Tensor, index: Tensor) -> Tensor:
+    key = tuple(slice(0, n) for n in index.shape)
+    return src[key] if tuple(src.shape) != tuple(index.shape) else src
+
+
+def scatter_reduce(
+    input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+) -> Tensor:
+    """``input`` with ``src`` reduced in at ``index`` along ``dim``: 'sum', 'prod', 'mean',
+    'amax' or 'amin'; ``include_self=False`` leaves ``input``'s own values out where written."""
+    _check_long(index, "scatter_reduce")
+    if reduce not in _REDUCE_UFUNC:
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
+    d = _check_gather_shapes(input, dim, index, "scatter_reduce", src)
+    return ScatterReduce.apply(input, d, index, src, reduce, bool(include_self))
+
+
+# ---- index_* along one dim ------------------------------------------------------------------
+
+
+def _index_vector(index: Tensor, op: str):
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    if index._data.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index")
+    if index._data.ndim > 1:
+        raise IndexError(f"{op}(): Index is supposed to be a vector")
+    return index._data.reshape(-1).astype(np.int64)
+
+
+def _dim_key(dim: int, index) -> tuple:
+    return (slice(None),) * dim + (index,)
+
+
+def _checked_vector(input: Tensor, dim: int, index: Tensor, op: str):
+    """The dim and the index vector; out-of-range indices raise what torch raises for ``op``."""
+    d = wrap_dim(dim, input._data.ndim)
+    idx = _index_vector(index, op)
+    n = input._data.shape[d] if input._data.ndim else 1
+    if op == "index_select":
+        if idx.size and (idx.max() >= n or idx.min() < 0):
+            if d == 0:
+                raise IndexError("index out of range in self")
+            bad = int(idx.max()) if idx.max() >= n else int(idx.min())
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
+    elif op == "index_fill":  # the one that accepts negative indices
+        if idx.size and (idx.max() >= n or idx.min() < -n):
+            bad = int(idx.max()) if idx.max() >= n else int(idx.min())
+            raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {n}")
+        idx = idx % n if idx.size and n else idx
+    else:
+        error, prefix = (
+            (IndexError, "index_copy_(): ") if op == "index_copy" else (RuntimeError, "")
+        )
+        _wrapped(idx, n, d, error, prefix)
+    return d, idx
+
+
+class IndexSelect(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.dim, ctx.shape, ctx.index = dim, x.shape, index
+        if x.ndim == 0:
+            return x.reshape(1)[index].reshape(index.shape if index.size != 1 else ())
+        return x[_dim_key(dim, index)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        zeros = grad.new_zeros(ctx.shape)
+        return IndexAdd.apply(zeros, ctx.dim, ctx.index, grad, 1), None, None
+
+
+def index_select(input: Tensor, dim: int, index: Tensor, *, out=None) -> Tensor:
+    """The slices of ``input`` at ``index`` (a vector) along ``dim``."""
+    from ._util import handle_out
+
+    d, idx = _checked_vector(input, dim, index, "index_select")
+    return handle_out(IndexSelect.apply(input, d, idx), out)
+
+
+class IndexAdd(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, dim, index, source, alpha):
+        ctx.dim, ctx.alpha = dim, alpha
+        ctx.index = index
+        out = x.copy()
+        if x.ndim == 0:
+            out = out.reshape(1)
+            source = source.reshape(1)
+        xp_of(x).add.at(out, _dim_key(dim, index), source * alpha if alpha != 1 else source)
+        return out.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g_source = IndexSelect.apply(grad, ctx.dim, ctx.index)
+        return grad, None, None, g_source * ctx.alpha if ctx.alpha != 1 else g_source, None
+
+
+def _check_source(input: Tensor, d: int, idx, source: Tensor, op: str):
+    have = source._data.shape[d] if source._data.ndim else 1
+    if have != idx.size:
+        error = IndexError if op == "index_copy_" else RuntimeError
+        raise error(
+            f"{op}(): Number of indices ({idx.size}) should be equal to source.size(dim) ({have})"
+        )
+    want = list(input._data.shape)
+    if want:
+        want[d] = idx.size
+    if list(source._data.shape) != want and not (source._data.ndim == 0 and idx.size == 1):
+        raise RuntimeError(
+            f"{op}(): Source/destination tensor must have same slice shapes. Destination slice "
+            f"shape: {list(input._data.shape)} at dimension {d} and source slice shape: "
+            f"{list(source._data.shape)} at dimension 0."
+        )
+    if source._data.dtype != input._data.dtype:
+        raise RuntimeError(
+            f"{op}(): self ({type_name(input.dtype)}) and source ({type_name(source.dtype)}) "
+            "must have the same scalar type"
+        )
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
+    """A copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``."""
+    d, idx = _checked_vector(input, dim, index, "index_add")
+    _check_source(input, d, idx, source, "index_add_")
+    return IndexAdd.apply(input, d, idx, source, alpha)
+
+
+class IndexCopy(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, dim, index, source):
+        ctx.dim, ctx.index = dim, index
+        out = x.copy()
+        out[_dim_key(dim, index)] = source
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        index = Tensor._make(ctx.index)
+        g_x = index_fill(grad, ctx.dim, index, 0.0)
+        return g_x, None, None, IndexSelect.apply(grad, ctx.dim, ctx.index)
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """A copy of ``input`` with the slices at ``index`` along ``dim`` replaced by ``source``."""
+    d, idx = _checked_vector(input, dim, index, "index_copy")
+    _check_source(input, d, idx, source, "index_copy_")
+    return IndexCopy.apply(input, d, idx, source)
+
+
+class IndexFill(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, dim, index, value):
+        ctx.dim, ctx.index = dim, index
+        out = x.copy()
+        out[_dim_key(dim, index)] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        g_x = IndexFill.apply(grad, ctx.dim, ctx.index, 0)
+        g_value = None
+        if ctx.needs_input_grad[3]:
+            g_value = IndexSelect.apply(grad, ctx.dim, ctx.index).sum()
+        return g_x, None, None, g_value
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
+    """A copy of ``input`` with the slices at ``index`` along ``dim`` set to ``value``."""
+    d, idx = _checked_vector(input, dim, index, "index_fill")
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(
+                "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        value = value.to(input.dtype)
+    else:
+        value = _as_number(value, input)
+    return IndexFill.apply(input, d, idx, value)
+
+
+# ---- masks ----------------------------------------------------------------------------------
+
+
+def _check_mask(mask: Tensor, op: str) -> None:
+    if not isinstance(mask, Tensor):
+        raise TypeError(f"{op}(): argument 'mask' must be Tensor, not {type(mask).__name__}")
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(
+            f"{op} only supports boolean masks, but got mask with dtype "
+            f"{str(mask.dtype).replace('torch.', '')}"
+        )
+
+
+class MaskedFill(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        ctx.shape = x.shape
+        ctx.save_for_backward(mask)
+        out = xp_of(x).where(mask, value, x).astype(x.dtype, copy=False)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved_tensors
+        g_x = sum_to_shape(MaskedFill.apply(grad, mask, 0), ctx.shape)
+        g_value = None
+        if ctx.needs_input_grad[2]:
+            g_value = MaskedFill.apply(grad, ~mask, 0).sum()
+        return g_x, None, g_value
+
+
+def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
+    """``input`` with ``value`` where ``mask`` (broadcast) is True."""
+    _check_mask(mask, "masked_fill_")
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        value = value.to(input.dtype)
+    else:
+        value = _as_number(value, input)
+    try:
+        np.broadcast_shapes(input._data.shape, mask._data.shape)
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({input._data.shape[-1]}) must match the size of tensor b "
+            f"({mask._data.shape[-1]}) at non-singleton dimension"
+        ) from None
+    return MaskedFill.apply(input, mask, value)
+
+
+class MaskedSelect(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, mask):
+        shape = np.broadcast_shapes(x.shape, mask.shape)
+        xp = xp_of(x)
+        ctx.shape, ctx.full = x.shape, shape
+        ctx.save_for_backward(mask)
+        return xp.broadcast_to(x, shape)[xp.broadcast_to(mask, shape)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved_tensors
+        zeros = grad.new_zeros(ctx.full)
+        full = masked_scatter(zeros, mask.expand(ctx.full), grad)
+        return sum_to_shape(full, ctx.shape), None
+
+
+def masked_select(input: Tensor, mask: Tensor, *, out=None) -> Tensor:
+    """The elements of ``input`` where ``mask`` is True, as a 1-D tensor."""
+    from ._util import handle_out
+
+    _check_mask(mask, "masked_select")
+    try:
+        np.broadcast_shapes(input._data.shape, mask._data.shape)
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({input._data.shape}) must match the size of tensor b "
+            f"({mask._data.shape}) at non-singleton dimension"
+        ) from None
+    return handle_out(MaskedSelect.apply(input, mask), out)
+
+
+class MaskedScatter(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, mask, source):
+        xp = xp_of(x)
+        mask = xp.broadcast_to(mask, x.shape)
+        n = int(mask.sum())
+        if n > source.size:
+            raise RuntimeError(
+                "masked_scatter: expected source to have at least as many elements "
+                "as the ones in mask"
+            )
+        ctx.source_shape = source.shape
+        ctx.save_for_backward(mask)
+        out = x.copy()
+        out[mask] = source.reshape(-1)[:n]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved_tensors
+        g_x = masked_fill(grad, mask, 0.0)
+        g_source = None
+        if ctx.needs_input_grad[2]:
+            picked = masked_select(grad, mask)
+            size = int(np.prod(ctx.source_shape, dtype=np.int64))
+            flat = grad.new_zeros(size)
+            g_source = PadInto.apply(flat, picked, (slice(0, picked.shape[0]),))
+            g_source = g_source.reshape(ctx.source_shape)
+        return g_x, None, g_source
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """``input`` with the elements of ``source``, in order, placed where ``mask`` is True."""
+    _check_mask(mask, "masked_scatter_")
+    if source._data.dtype != input._data.dtype:
+        raise RuntimeError(
+            f"masked_scatter: expected self and source to have same dtypes but got "
+            f"{type_name(input.dtype)} and {type_name(source.dtype)}"
+        )
+    return MaskedScatter.apply(input, mask, source)
+
+
+# ---- flat indices ---------------------------------------------------------------------------
+
+
+def _flat_index(input: Tensor, index: Tensor, op: str):
+    if index._data.dtype != np.int64:
+        raise RuntimeError(f"{op}(): Expected a long tensor for index, but got {index.dtype}")
+    n = input._data.size
+    idx = index._data
+    if idx.size and (idx.max() >= n or idx.min() < -n):
+        bad = int(idx.max()) if idx.max() >= n else int(idx.min())
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    return idx % n if idx.size and n else idx
+
+
+class Take(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.shape, ctx.index = x.shape, index
+        return x.reshape(-1)[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _inplace.PutFlat.apply(grad, ctx.index, ctx.shape), None
+
+
+def take(input: Tensor, index: Tensor) -> Tensor:
+    """``input.flatten()[index]``, shaped like ``index``."""
+    return Take.apply(input, _flat_index(input, index, "take"))
+
+
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, out=None):
+    """``gather`` with ``input`` and ``indices`` broadcast against each other first."""
+    from ._util import handle_out
+
+    if dim is None:
+        return handle_out(take(input, indices.reshape(-1)), out)
+    d = wrap_dim(dim, input._data.ndim)
+    if input._data.ndim != indices._data.ndim:
+        raise RuntimeError(
+            "torch.take_along_dim(): input and indices should have the same number of "
+            f"dimensions, but got {input._data.ndim} dimensions for input, and "
+            f"{indices._data.ndim} dimensions for indices"
+        )
+    ishape, xshape = list(indices._data.shape), list(input._data.shape)
+    ishape[d] = xshape[d] = 1
+    shape = list(np.broadcast_shapes(tuple(ishape), tuple(xshape)))
+    x_target, i_target = shape.copy(), shape.copy()
+    x_target[d], i_target[d] = input._data.shape[d], indices._data.shape[d]
+    return handle_out(gather(input.expand(x_target), d, indices.expand(i_target)), out)
+
+
+class Put(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, index, source, accumulate):
+        ctx.index, ctx.accumulate, ctx.source_shape = index, accumulate, source.shape
+        out = x.copy()
+        flat = out.reshape(-1)
+        if accumulate:
+            xp_of(x).add.at(flat, index.reshape(-1), source.reshape(-1))
+        else:
+            flat[index.reshape(-1)] = source.reshape(-1)
+        return flat.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g_x = grad
+        if not ctx.accumulate:
+            zeros = Tensor._make(xp_of(grad._data).zeros(ctx.index.shape, grad._data.dtype))
+            g_x = Put.apply(grad, ctx.index, zeros, False)
+        g_source = Take.apply(grad, ctx.index).reshape(ctx.source_shape)
+        return g_x, None, g_source, None
+
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """A copy of ``input`` with ``source`` written (or added) at flat positions ``index``."""
+    idx = _flat_index(input, index, "put")
+    if index._data.size != source._data.size:
+        raise IndexError(
+            f"put_(): Expected source and index to have the same number of elements, but got "
+            f"source.numel() = {source._data.size}, index.numel() = {index._data.size}"
+        )
+    return Put.apply(input, idx, source, bool(accumulate))
+
+
+def nonzero(input: Tensor, *, out=None, as_tuple: bool = False):
+    """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one vector per dim."""
+    data = input._data
+    xp = xp_of(data)
+    if as_tuple:
+        if data.ndim == 0:
+            return (Tensor._make(xp.zeros(int(bool(data)), dtype=np.int64)),)
+        return tuple(Tensor._make(i.astype(np.int64)) for i in xp.nonzero(data))
+    from ._util import handle_out
+
+    if data.ndim == 0:
+        result = xp.zeros((int(bool(data)), 0), dtype=np.int64)
+    else:
+        result = xp.stack(xp.nonzero(data), axis=1).astype(np.int64)
+    return handle_out(Tensor._make(result), out)
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """Indices of the non-zero elements as an (n, ndim) tensor (``nonzero``)."""
+    return nonzero(input)
