@@ -13,6 +13,7 @@ import ember
 SETTINGS = settings(
     max_examples=1200,
     deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 

@@ -161,19 +161,33 @@ def _wrap_index(arr, size: int, dim: int):
     return arr
 
 
-def _advanced_key(ndim: int, advanced: dict, xp) -> tuple:
+def _indexed_shape(shape: tuple, advanced: dict) -> tuple:
+    """The shape of ``view[advanced key]`` (NumPy's rule: adjacent advanced dims are replaced in
+    place by their broadcast shape, separated ones move to the front)."""
     try:
-        shape = np.broadcast_shapes(*(a.shape for a in advanced.values()))
+        index_shape = np.broadcast_shapes(*(a.shape for a in advanced.values()))
     except ValueError:
         shapes = ", ".join(str(list(a.shape)) for a in advanced.values())
         raise IndexError(
             f"shape mismatch: indexing tensors could not be broadcast together with shapes "
             f"[{shapes}]"
         ) from None
-    key = [slice(None)] * ndim
+    if np.prod(index_shape, dtype=np.int64) and any(shape[d] == 0 for d in advanced):
+        raise IndexError("index is out of bounds for dimension with size 0")
+    dims = sorted(advanced)
+    rest = [s for d, s in enumerate(shape) if d not in advanced]
+    if dims[-1] - dims[0] + 1 == len(dims):
+        return tuple(rest[: dims[0]]) + index_shape + tuple(rest[dims[0] :])
+    return index_shape + tuple(rest)
+
+
+def _advanced_key(shape: tuple, advanced: dict, xp) -> tuple:
+    """The NumPy key for the advanced step; out-of-range indices raise unless nothing is read."""
+    result_shape = _indexed_shape(shape, advanced)
+    key = [slice(None)] * len(shape)
     for d, arr in advanced.items():
         if isinstance(arr, _OutOfRange):
-            if np.prod(shape, dtype=np.int64):
+            if np.prod(result_shape, dtype=np.int64):
                 bad, dim, size = arr.error
                 raise IndexError(
                     f"index {bad} is out of bounds for dimension {dim} with size {size}"
@@ -242,7 +256,7 @@ def getitem(self: Tensor, key) -> Tensor:
     if any(k != slice(None) for k in basic) or not advanced:
         out = _inplace.track_view(BasicIndex.apply(self, basic))
     if advanced:
-        out = Index.apply(out, _advanced_key(out._data.ndim, advanced, xp_of(out._data)))
+        out = Index.apply(out, _advanced_key(out._data.shape, advanced, xp_of(out._data)))
     return out
 
 
@@ -255,10 +269,13 @@ def setitem(self: Tensor, key, value) -> None:
     if not advanced:
         _fill_view(target, value)
         return
-    adv_key = _advanced_key(target._data.ndim, advanced, xp_of(target._data))
     # a lone bool mask with a one-element value is torch's masked_fill: any dtype is cast
     cast = _is_mask_only(key) and isinstance(value, Tensor) and value._data.size == 1
     value = _value_tensor(target, value, advanced=not cast)
+    indexed = _indexed_shape(target._data.shape, advanced)
+    if _broadcast_or_none(value._data.shape, indexed) != indexed:
+        raise _value_mismatch(value, indexed)
+    adv_key = _advanced_key(target._data.shape, advanced, xp_of(target._data))
     if not (state.enabled and (target._requires_grad or value._requires_grad)):
         try:
             target._data[adv_key] = value._data
@@ -267,6 +284,13 @@ def setitem(self: Tensor, key, value) -> None:
         _inplace.bump(target)
         return
     _inplace.assign(target, IndexPut.apply(target, adv_key, value, False))
+
+
+def _broadcast_or_none(a: tuple, b: tuple):
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        return None
 
 
 def _is_mask_only(key) -> bool:
@@ -363,7 +387,7 @@ def index_put(input: Tensor, indices, values: Tensor, accumulate: bool = False) 
     basic, advanced = _parse(input._data.shape, indices)
     if any(k != slice(None) for k in basic):
         raise IndexError("index_put expects a tuple of index tensors")
-    key = _advanced_key(input._data.ndim, advanced, xp_of(input._data))
+    key = _advanced_key(input._data.shape, advanced, xp_of(input._data))
     values = _value_tensor(input, values, advanced=True)
     return IndexPut.apply(input, key, values, bool(accumulate))
 
