@@ -15,10 +15,12 @@ from . import (
     conversion,
     creation,
     indexing,
+    manipulation,
     random,
     reduction,
     selection,
     shape,
+    sorting,
     unary,
 )
 from .arithmetic import *  # noqa: F403
@@ -26,15 +28,18 @@ from .blas import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .creation import *  # noqa: F403
 from .indexing import *  # noqa: F403
+from .manipulation import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .selection import *  # noqa: F403
 from .shape import *  # noqa: F403
+from .sorting import *  # noqa: F403
 from .unary import *  # noqa: F403
 
 # conversion holds Tensor methods only (torch has no torch.to)
 _FAMILIES = (
-    arithmetic, blas, comparison, creation, indexing, random, reduction, selection, shape, unary
+    arithmetic, blas, comparison, creation, indexing, manipulation, random, reduction, selection,
+    shape, sorting, unary,
 )  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",
@@ -58,6 +63,7 @@ _METHOD_ONLY = {
     "data_ptr",
     "getitem",
     "setitem",
+    "repeat",
     "Size",
 }
 

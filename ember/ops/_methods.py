@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from .. import _tensor
+from .. import _dtype, _tensor
 from .._tensor import Tensor
 from . import _inplace as _inplace_mod
 from . import (
@@ -21,6 +21,8 @@ from . import (
     conversion,
     creation,
     indexing,
+    manipulation,
+    random,
     shape,
     unary,
 )
@@ -45,7 +47,9 @@ FUNCTION_METHODS = (
     "movedim moveaxis narrow select diagonal tensor_split as_strided adjoint index_put "
     "index_put_ gather scatter scatter_add scatter_reduce index_select index_add index_copy "
     "index_fill masked_fill masked_select masked_scatter take take_along_dim put nonzero "
-    "argwhere "
+    "argwhere flip fliplr flipud roll rot90 tile repeat_interleave tril triu diag_embed diagflat "
+    "cumsum cumprod cummax cummin logcumsumexp diff sort argsort msort topk kthvalue unique "
+    "unique_consecutive bincount histc cross "
 ).split()
 
 METHOD_ONLY = {
@@ -64,6 +68,7 @@ METHOD_ONLY = {
     "storage_offset": shape.storage_offset,
     "data_ptr": shape.data_ptr,
     "unfold": shape.unfold,
+    "repeat": manipulation.repeat,
     "new_tensor": creation.new_tensor,
     "new_zeros": creation.new_zeros,
     "new_ones": creation.new_ones,
@@ -95,7 +100,7 @@ INPLACE = (
     "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "
     "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not maximum minimum "
     "relu scatter scatter_add scatter_reduce index_add index_copy index_fill masked_fill "
-    "masked_scatter put"
+    "masked_scatter put tril triu cumsum cumprod"
 ).split()
 
 
@@ -114,6 +119,77 @@ def _fill_(self: Tensor, value) -> Tensor:
 
 def _zero_(self: Tensor) -> Tensor:
     return _fill_(self, 0)
+
+
+# ---- in-place sampling: draws from the default generator (or ``generator``) -----------------
+
+
+def _float_like(self: Tensor):
+    return self.dtype if self.is_floating_point() else None
+
+
+def _uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
+    """Fill with samples uniform on [a, b)."""
+    u = random.rand(self.shape, dtype=_float_like(self), generator=generator)
+    return indexing._assign(self, u * (b - a) + a)
+
+
+def _normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+    """Fill with normal samples of the given mean and standard deviation."""
+    z = random.randn(self.shape, dtype=_float_like(self), generator=generator)
+    return indexing._assign(self, z * std + mean)
+
+
+def _log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=None):
+    return indexing._assign(self, (_normal_(self.detach().clone(), mean, std) * 1).exp())
+
+
+def _bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
+    """Fill with 1 with probability ``p`` (a number or a tensor broadcast to self), else 0."""
+    if isinstance(p, Tensor):
+        draws = random.bernoulli(p.detach().expand(self.shape), generator=generator)
+    else:
+        draws = random.bernoulli(self.detach(), float(p), generator=generator)
+    return indexing._assign(self, draws.to(self.dtype))
+
+
+def _random_(self: Tensor, from_=0, to=None, *, generator=None, **kwargs) -> Tensor:
+    """Fill with integers uniform on [from, to); ``random_(to)`` and ``random_()`` as torch."""
+    from_ = kwargs.pop("from", from_)
+    if to is None:
+        if from_ != 0:
+            from_, to = 0, from_
+        elif self.is_floating_point():
+            to = 2 ** (np.finfo(self._data.dtype).nmant + 1) + 1
+        elif self.dtype is _dtype.bool_:
+            to = 2
+        else:
+            to = int(np.iinfo(self._data.dtype).max) + 1
+    draws = random.randint(from_, to, tuple(self.shape), generator=generator)
+    return indexing._assign(self, draws.to(self.dtype))
+
+
+def _exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
+    """Fill with exponential samples of rate ``lambd``."""
+    u = random.rand(self.shape, dtype=_float_like(self), generator=generator)
+    return indexing._assign(self, -(1 - u).log() / lambd)
+
+
+def _cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator=None):
+    u = random.rand(self.shape, dtype=_float_like(self), generator=generator)
+    return indexing._assign(self, ((u - 0.5) * np.pi).tan() * sigma + median)
+
+
+def _geometric_(self: Tensor, p: float, *, generator=None) -> Tensor:
+    u = random.rand(self.shape, dtype=_float_like(self) or _dtype.float64, generator=generator)
+    return indexing._assign(self, ((1 - u).log() / np.log1p(-p)).ceil().to(self.dtype))
+
+
+SAMPLING = {
+    "uniform_": _uniform_, "normal_": _normal_, "log_normal_": _log_normal_,
+    "bernoulli_": _bernoulli_, "random_": _random_, "exponential_": _exponential_,
+    "cauchy_": _cauchy_, "geometric_": _geometric_,
+}  # fmt: skip
 
 
 def _copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
@@ -197,6 +273,8 @@ def _bind():
     for name in INPLACE:
         if hasattr(ops, name):  # an op another family adds later (relu) binds once it exists
             setattr(Tensor, name + "_", _inplace(getattr(ops, name)))
+    for name, fn in SAMPLING.items():
+        setattr(Tensor, name, fn)
     Tensor.fill_ = _fill_
     Tensor.zero_ = _zero_
     Tensor.copy_ = _copy_
