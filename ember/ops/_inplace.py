@@ -33,12 +33,15 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     return assign(self, fn(self, *args, **kwargs), since)
 
 
-def assign(self: Tensor, result: Tensor, since: int | None = None) -> Tensor:
+def assign(
+    self: Tensor, result: Tensor, since: int | None = None, overwrite: bool = False
+) -> Tensor:
     """Write ``result`` into ``self`` in place and take over its autograd history.
 
     ``result`` must broadcast to ``self``'s shape and cast to its dtype. ``since`` is the node
     sequence number taken before ``result`` was computed: nodes created after it that saved
-    ``self`` are given a snapshot of ``self``'s old value.
+    ``self`` are given a snapshot of ``self``'s old value. ``overwrite`` says ``result`` does
+    not depend on ``self`` (fill_, copy_): the old value stays in the graph with zero gradient.
     """
     _check_result(self, result)
     recording = state.enabled and (self._requires_grad or result._requires_grad)
@@ -59,7 +62,7 @@ def assign(self: Tensor, result: Tensor, since: int | None = None) -> Tensor:
     if base is not None:
         _copy_slices(self, base, result)
         return self
-    if not result._requires_grad:
+    if overwrite or not result._requires_grad:
         result = Overwritten.apply(_graph_alias(self), result)
     self._grad_fn = result._grad_fn
     self._output_nr = result._output_nr
@@ -211,7 +214,7 @@ class Overwritten(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, None
+        return grad * 0, grad
 
 
 # ---- writes through a view ------------------------------------------------------------------

@@ -98,7 +98,7 @@ INPLACE = (
     "log10 log1p sqrt rsqrt square reciprocal sin cos tan asin acos atan sinh cosh tanh "
     "asinh acosh atanh sigmoid logit erf erfc erfinv floor ceil round trunc frac clamp clip "
     "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "
-    "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not maximum minimum "
+    "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not "
     "relu scatter scatter_add scatter_reduce index_add index_copy index_fill masked_fill "
     "masked_scatter put tril triu cumsum cumprod"
 ).split()
@@ -112,7 +112,7 @@ def _fill_(self: Tensor, value) -> Tensor:
                 f"fill_ only supports 0-dimension value tensor but got tensor with "
                 f"{value._data.ndim} dimensions."
             )
-        return indexing._assign(self, value.to(self.dtype).expand(self.shape))
+        return indexing._assign(self, value.to(self.dtype).expand(self.shape), overwrite=True)
     full = creation.full_like(self, value)
     return indexing._assign(self, full)
 
@@ -196,7 +196,7 @@ def _copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` into self (broadcast, cast to self's dtype, moved to self's device)."""
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
-    return indexing._assign(self, src.to(device=self.device, dtype=self.dtype))
+    return indexing._assign(self, src.to(device=self.device, dtype=self.dtype), overwrite=True)
 
 
 def _binary(fn, reflected: bool = False):

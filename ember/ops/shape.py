@@ -330,11 +330,10 @@ def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    for t_ in tensors:
+    for i, t_ in enumerate(tensors):
         if not isinstance(t_, Tensor):
             raise TypeError(
-                f"expected Tensor as element {tensors.index(t_)} in argument 0, but got "
-                f"{type(t_).__name__}"
+                f"expected Tensor as element {i} in argument 0, but got {type(t_).__name__}"
             )
     kept = [x for x in tensors if not (x._data.ndim == 1 and x._data.shape[0] == 0)]
     if not kept:
@@ -344,7 +343,9 @@ def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
     if nd == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     d = wrap_dim(dim, nd)
-    for x in kept:
+    for position, x in enumerate(tensors):
+        if x._data.ndim == 1 and x._data.shape[0] == 0:
+            continue
         if x._data.ndim != nd:
             raise RuntimeError(
                 f"Tensors must have same number of dimensions: got {nd} and {x._data.ndim}"
@@ -354,7 +355,7 @@ def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size "
                     f"{ref._data.shape[k]} but got size {x._data.shape[k]} for tensor number "
-                    f"{tensors.index(x)} in the list."
+                    f"{position} in the list."
                 )
     kept = _promote_all(kept)
     return handle_out(Cat.apply(d, *kept), out)

@@ -1,0 +1,170 @@
+"""Table entries: the in-place ``op_`` methods, each on a non-leaf (so the write is recorded)
+and compared with torch in value, gradient and double gradient; plus the shape helpers that
+return views or plain values."""
+
+from __future__ import annotations
+
+from oracle import OpEntry
+
+from .makers import args, arr, away_from_zero, noncontig, positive
+
+ENTRIES = []
+
+UNARY = {
+    "neg abs sign exp exp2 expm1 sin cos tan atan sinh cosh tanh asinh sigmoid erf erfc floor "
+    "ceil round trunc frac square nan_to_num": arr(3, 4),
+    "log log2 log10 log1p sqrt rsqrt": positive(3, 4),
+    "reciprocal": away_from_zero(3, 4),
+    "asin acos atanh erfinv": arr(3, 4, low=-0.9, high=0.9),
+    "acosh": positive(3, 4, low=1.2, high=3.0),
+    "logit": arr(3, 4, low=0.1, high=0.9),
+}
+for names, maker in UNARY.items():
+    for name in names.split():
+        ENTRIES.append(
+            OpEntry(
+                f"Tensor.{name}_",
+                args(maker),
+                fn=lambda lib, x, _n=name: getattr(x * 1, _n + "_")(),
+                grad=name not in ("asinh", "atanh", "acosh"),  # torch has no derivative for these
+            )
+        )
+
+BINARY = {
+    "add sub mul": arr(3, 4),
+    "div fmod remainder floor_divide": away_from_zero(3, 4),
+    "pow": arr(3, 4, low=0.5, high=1.5),
+}
+for names, maker in BINARY.items():
+    for name in names.split():
+        grad = name not in ("fmod", "remainder", "floor_divide")
+        ENTRIES.append(
+            OpEntry(
+                f"Tensor.{name}_",
+                args(positive(3, 4) if name == "pow" else arr(3, 4), maker),
+                fn=lambda lib, x, y, _n=name: getattr(x * 1, _n + "_")(y),
+                grad=grad,
+                errors=(args(arr(3, 4), arr(2, 4)),)
+                if name in ("add", "sub", "mul", "div")
+                else (),
+            )
+        )
+
+COMPARE = "eq ne lt le gt ge logical_and logical_or logical_xor".split()
+for name in COMPARE:
+    ENTRIES.append(
+        OpEntry(
+            f"Tensor.{name}_",
+            args(arr(3, 4), arr(3, 4)),
+            fn=lambda lib, x, y, _n=name: getattr(x.detach().clone(), _n + "_")(y.detach() > 0),
+            grad=False,
+        )
+    )
+ENTRIES += [
+    OpEntry(
+        "Tensor.logical_not_",
+        args(arr(3, 4)),
+        fn=lambda lib, x: x.detach().logical_not_(),
+        grad=False,
+    ),
+    OpEntry("Tensor.clamp_", args(arr(3, 4)), fn=lambda lib, x: (x * 1).clamp_(-0.5, 0.5)),
+    OpEntry("Tensor.clip_", args(arr(3, 4)), fn=lambda lib, x: (x * 1).clip_(max=0.5)),
+    OpEntry("Tensor.clamp_min_", args(arr(3, 4)), fn=lambda lib, x: (x * 1).clamp_min_(0.1)),
+    OpEntry("Tensor.clamp_max_", args(arr(3, 4)), fn=lambda lib, x: (x * 1).clamp_max_(0.1)),
+    OpEntry("Tensor.triu_", args(arr(3, 4)), fn=lambda lib, x: (x * 1).triu_(1)),
+    OpEntry("Tensor.cumprod_", args(positive(3, 4)), fn=lambda lib, x: (x * 1).cumprod_(1)),
+    OpEntry(
+        "Tensor.fill_",
+        args(arr(3, 4), arr()),
+        fn=lambda lib, x, v: (x * 1).fill_(v),
+        errors=(args(arr(3, 4), arr(2)),),
+    ),
+    OpEntry("Tensor.zero_", args(arr(3, 4)), fn=lambda lib, x: (x * 1).zero_()),
+    OpEntry(
+        "Tensor.copy_",
+        args(arr(3, 4), arr(4)),
+        fn=lambda lib, x, s: (x * 1).copy_(s),
+        errors=(args(arr(3, 4), arr(3)),),
+    ),
+    OpEntry(
+        "Tensor.copy_",
+        args(arr(3, 4)),
+        fn=lambda lib, x: lib.zeros(3, 4, dtype=lib.int64).copy_(x),
+        grad=False,
+        variant="cast",
+    ),
+    OpEntry(
+        "Tensor.bitwise_and_",
+        lambda rng, dt: [rng.integers(0, 8, (3, 4))],
+        fn=lambda lib, x: x.clone().bitwise_and_(5),
+        dtypes=("int64",),
+    ),
+]
+for name in ("bitwise_or", "bitwise_xor"):
+    ENTRIES.append(
+        OpEntry(
+            f"Tensor.{name}_",
+            lambda rng, dt: [rng.integers(0, 8, (3, 4))],
+            fn=lambda lib, x, _n=name: getattr(x.clone(), _n + "_")(3),
+            dtypes=("int64",),
+        )
+    )
+ENTRIES.append(
+    OpEntry(
+        "Tensor.bitwise_not_",
+        lambda rng, dt: [rng.integers(0, 8, (3, 4))],
+        fn=lambda lib, x: x.clone().bitwise_not_(),
+        dtypes=("int64",),
+    )
+)
+
+# ---- shape helpers --------------------------------------------------------------------------
+ENTRIES += [
+    OpEntry(
+        "Tensor.reshape_as", args(noncontig(3, 4), arr(2, 6)), fn=lambda lib, x, o: x.reshape_as(o)
+    ),
+    OpEntry("swapdims", args(arr(2, 3, 4)), fn=lambda lib, x: lib.swapdims(x, 0, 2)),
+    OpEntry("clone", args(noncontig(3, 4))),
+    OpEntry("Tensor.contiguous", args(noncontig(3, 4)), fn=lambda lib, x: x.contiguous()),
+    OpEntry(
+        "Tensor.is_contiguous",
+        args(noncontig(3, 4)),
+        fn=lambda lib, x: (x.is_contiguous(), x[:, :1].is_contiguous(), x.T.is_contiguous()),
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.stride",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, x: (x.stride(), x.permute(2, 0, 1)[1:, None, :, ::2].stride(), x.stride(-1)),
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.storage_offset",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, x: (x[1, 1:].storage_offset(), x.T[2].storage_offset()),
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.data_ptr",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, x: (x[1].data_ptr() - x.data_ptr(), x.T.data_ptr() == x.data_ptr()),
+        grad=False,
+    ),
+    OpEntry(
+        "cat",
+        args(arr(2, 3), arr(1, 3)),
+        fn=lambda lib, a, b: lib.cat([a, b]),
+        errors=(args(arr(2, 3), arr(2, 2)),),
+    ),
+    OpEntry("concat", args(arr(2, 3), arr(2, 1)), fn=lambda lib, a, b: lib.concat([a, b], 1)),
+    OpEntry(
+        "concatenate", args(arr(2, 3), arr(2, 3)), fn=lambda lib, a, b: lib.concatenate([a, b], -1)
+    ),
+    OpEntry(
+        "stack",
+        args(arr(2, 3), arr(2, 3)),
+        fn=lambda lib, a, b: lib.stack([a, b], 1),
+        errors=(args(arr(2, 3), arr(3, 2)),),
+    ),
+    OpEntry("row_stack", args(arr(3), arr(2, 3)), fn=lambda lib, a, b: lib.row_stack([a, b])),
+]
