@@ -137,7 +137,11 @@ def test_getitem_matches_torch(c, seed):
 
 
 @SETTINGS
-@given(case(), st.integers(0, 2**31 - 1), st.sampled_from(["scalar", "full", "row", "0-dim"]))
+@given(
+    case(),
+    st.integers(0, 2**31 - 1),
+    st.sampled_from(["scalar", "full", "row", "0-dim", "int-full", "int-0-dim"]),
+)
 def test_setitem_matches_torch(c, seed, value_kind):
     shape, items, as_tuple = c
     rng = np.random.default_rng(seed)
@@ -148,6 +152,10 @@ def test_setitem_matches_torch(c, seed, value_kind):
     duplicates = exc is None and positions.unique().numel() != positions.numel()
     if value_kind == "full":
         value = rng.standard_normal(target_shape)
+    elif value_kind == "int-full":
+        value = rng.integers(-3, 3, target_shape)
+    elif value_kind == "int-0-dim":
+        value = rng.integers(-3, 3, ())
     elif value_kind == "row":
         value = rng.standard_normal(target_shape[-1:])
     elif value_kind == "0-dim":
@@ -159,7 +167,9 @@ def test_setitem_matches_torch(c, seed, value_kind):
     results = []
     for lib in (torch, ember):
         leaf = lib.tensor(data, requires_grad=True)
-        v = lib.tensor(value, requires_grad=True) if isinstance(value, np.ndarray) else value
+        v = value
+        if isinstance(value, np.ndarray):
+            v = lib.tensor(value, requires_grad=value.dtype.kind == "f")
         x = leaf * 1
 
         def assign(x=x, v=v, lib=lib):
@@ -171,8 +181,8 @@ def test_setitem_matches_torch(c, seed, value_kind):
         return
     np.testing.assert_array_equal(e_x.detach().numpy(), t_x.detach().numpy())
     w = rng.standard_normal(shape)
-    t_inputs = [t_leaf] + ([t_v] if isinstance(t_v, torch.Tensor) else [])
-    e_inputs = [e_leaf] + ([e_v] if isinstance(e_v, ember.Tensor) else [])
+    t_inputs = [t_leaf] + ([t_v] if isinstance(t_v, torch.Tensor) and t_v.requires_grad else [])
+    e_inputs = [e_leaf] + ([e_v] if isinstance(e_v, ember.Tensor) and e_v.requires_grad else [])
     t_g = torch.autograd.grad((t_x * torch.tensor(w)).sum(), t_inputs, allow_unused=True)
     e_g = ember.autograd.grad((e_x * ember.tensor(w)).sum(), e_inputs, allow_unused=True)
     for a, b in zip(e_g, t_g):
@@ -180,3 +190,82 @@ def test_setitem_matches_torch(c, seed, value_kind):
             assert a is None or not np.any(a.numpy())
             continue
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12, atol=1e-12)
+
+
+VIEW_STEPS = ["slice", "select", "transpose", "unsqueeze", "diagonal", "narrow", "flatten"]
+
+
+def apply_view(x, step, pick):
+    """One view op chosen by ``step``, with its arguments taken from ``pick`` (ints)."""
+    nd = x.dim()
+    if step == "unsqueeze" or nd == 0:
+        return x.unsqueeze(pick[0] % (nd + 1))
+    d = pick[0] % nd
+    n = x.shape[d]
+    if step == "slice":
+        key = (slice(None),) * d + (slice(pick[1] % (n + 1), None, 1 + pick[2] % 3),)
+        return x[key]
+    if step == "select" and n:
+        return x.select(d, pick[1] % n)
+    if step == "transpose":
+        return x.transpose(d, pick[1] % nd)
+    if step == "diagonal" and nd >= 2:
+        other = (d + 1 + pick[1] % (nd - 1)) % nd
+        return x.diagonal(pick[2] % 3 - 1, d, other)
+    if step == "narrow":
+        start = pick[1] % (n + 1)
+        return x.narrow(d, start, pick[2] % (n - start + 1))
+    if step == "flatten" and x.is_contiguous():
+        return x.flatten()
+    return x[..., None]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    st.lists(
+        st.tuples(
+            st.sampled_from(VIEW_STEPS), st.lists(st.integers(0, 50), min_size=3, max_size=3)
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    st.sampled_from(["mul_", "add_", "zero_", "copy_", "setitem", "fill_"]),
+    st.integers(0, 2**31 - 1),
+)
+def test_inplace_through_view_chains(shape, steps, op, seed):
+    rng = np.random.default_rng(seed)
+    data = rng.standard_normal(shape)
+    w = rng.standard_normal(shape)
+    out = []
+    for lib in (torch, ember):
+        leaf = lib.tensor(data, requires_grad=True)
+        y = lib.tensor(1.5, dtype=lib.float64, requires_grad=True)
+        x = leaf * 2
+        v = x
+        for step, pick in steps:
+            v = apply_view(v, step, pick)
+        if op == "mul_":
+            v.mul_(y)
+        elif op == "add_":
+            v.add_(y * y)
+        elif op == "zero_":
+            v.zero_()
+        elif op == "copy_":
+            v.copy_(y.expand(v.shape) * 3)
+        elif op == "fill_":
+            v.fill_(y)
+        elif v.dim():
+            v[..., :1] = y
+        loss = (x * lib.tensor(w)).sum() + (v * v).sum()
+        grads = lib.autograd.grad(loss, [leaf, y], allow_unused=True)
+        out.append((x, v, grads, x._version))
+    (tx, tv, tg, tver), (ex, ev, eg, ever) = out
+    np.testing.assert_allclose(ex.detach().numpy(), tx.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ev.detach().numpy(), tv.detach().numpy(), rtol=1e-12)
+    assert ever == tver
+    for e, t in zip(eg, tg):
+        if t is None:
+            assert e is None or not np.any(e.numpy())
+            continue
+        np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-10, atol=1e-12)

@@ -262,6 +262,10 @@ def getitem(self: Tensor, key) -> Tensor:
 
 def setitem(self: Tensor, key, value) -> None:
     """``self[key] = value``: value (a number or a tensor) is broadcast to the indexed shape."""
+    if isinstance(key, (bool, np.bool_)):  # torch copies into x[None], or does nothing
+        if key:
+            _fill_view(_inplace.track_view(BasicIndex.apply(self, (None,))), value)
+        return
     basic, advanced = _parse(self._data.shape, key)
     target = self
     if any(k != slice(None) for k in basic) or not advanced:
@@ -269,10 +273,10 @@ def setitem(self: Tensor, key, value) -> None:
     if not advanced:
         _fill_view(target, value)
         return
+    indexed = _indexed_shape(target._data.shape, advanced)
     # a lone bool mask with a one-element value is torch's masked_fill: any dtype is cast
     cast = _is_mask_only(key) and isinstance(value, Tensor) and value._data.size == 1
     value = _value_tensor(target, value, advanced=not cast)
-    indexed = _indexed_shape(target._data.shape, advanced)
     if _broadcast_or_none(value._data.shape, indexed) != indexed:
         raise _value_mismatch(value, indexed)
     adv_key = _advanced_key(target._data.shape, advanced, xp_of(target._data))
