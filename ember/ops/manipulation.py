@@ -254,6 +254,8 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:
 
 def block_diag(*tensors) -> Tensor:
     """The tensors (each 0-, 1- or 2-D) placed along the diagonal of a zero matrix."""
+    if not tensors:
+        return Tensor._make(np.zeros((1, 0), _dtype.get_default_dtype().np))
     mats = []
     for i, t_ in enumerate(tensors):
         if t_._data.ndim > 2:
@@ -262,7 +264,7 @@ def block_diag(*tensors) -> Tensor:
                 f"{t_._data.ndim} dimensions"
             )
         mats.append(t_.reshape(1, -1) if t_._data.ndim < 2 else t_)
-    dtype = result_type(*mats) if mats else _dtype.get_default_dtype()
+    dtype = result_type(*mats)
     rows = sum(m._data.shape[0] for m in mats)
     cols = sum(m._data.shape[1] for m in mats)
     out = Tensor._make(np.zeros((rows, cols), dtype.np))
@@ -366,15 +368,49 @@ def cummin(input: Tensor, dim: int):
     return _cum_extreme(input, dim, False, "cummin")
 
 
+class LogCumSumExp(ArrayFunction):
+    """``log(cumsum(exp(x)))`` by running ``logaddexp`` (no overflow or underflow).
+
+    math: dx_i = sum_{j>=i} grad_j exp(x_i - out_j), computed in log space for each sign of
+    grad so that it stays finite.
+    """
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        out = xp_of(x).logaddexp.accumulate(x, axis=dim) if x.size else x.copy()
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .comparison import where
+
+        x, out = ctx.saved_tensors
+        d = ctx.dim
+
+        def reverse_lcse(v):
+            return flip(LogCumSumExp.apply(flip(v, d), d), d)
+
+        def log_part(mask, magnitude):
+            safe = where(mask, magnitude, magnitude.new_ones(()))
+            return where(mask, safe.log(), magnitude.new_full((), float("-inf")))
+
+        def term(log_grad):
+            # where out is -inf (all inputs so far -inf) the contribution is 0, not nan
+            finite = out > float("-inf")
+            shifted = where(finite, log_grad - where(finite, out, out.new_zeros(())), out)
+            return (x + reverse_lcse(shifted)).exp()
+
+        return term(log_part(grad > 0, grad)) - term(log_part(grad < 0, -grad)), None
+
+
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     """``log(cumsum(exp(input)))`` along ``dim``, computed without overflow."""
     if input._data.ndim == 0:
         wrap_dim(dim, 0)
         return input.clone()
-    d = wrap_dim(dim, input._data.ndim)
-    shift = input.detach().amax(d, keepdim=True)
-    shift = shift.masked_fill(~shift.isfinite(), 0.0)
-    return cumsum((input - shift).exp(), d).log() + shift
+    return LogCumSumExp.apply(input, wrap_dim(dim, input._data.ndim))
 
 
 def diff(input: Tensor, n: int = 1, dim: int = -1, prepend=None, append=None) -> Tensor:

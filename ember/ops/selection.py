@@ -322,6 +322,10 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out=None) -> Tensor:
     from ._util import handle_out
 
     d, idx = _checked_vector(input, dim, index, "index_select")
+    if input._data.ndim == 0 and idx.size != 1:
+        raise RuntimeError(
+            f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
+        )
     return handle_out(IndexSelect.apply(input, d, idx), out)
 
 
