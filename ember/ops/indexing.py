@@ -10,6 +10,8 @@ follows for what is left after the basic step).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -165,14 +167,17 @@ def _indexed_shape(shape: tuple, advanced: dict) -> tuple:
     """The shape of ``view[advanced key]`` (NumPy's rule: adjacent advanced dims are replaced in
     place by their broadcast shape, separated ones move to the front)."""
     try:
-        index_shape = np.broadcast_shapes(*(a.shape for a in advanced.values()))
+        arrays = list(advanced.values())
+        index_shape = (
+            arrays[0].shape if len(arrays) == 1 else np.broadcast_shapes(*(a.shape for a in arrays))
+        )
     except ValueError:
         shapes = ", ".join(str(list(a.shape)) for a in advanced.values())
         raise IndexError(
             f"shape mismatch: indexing tensors could not be broadcast together with shapes "
             f"[{shapes}]"
         ) from None
-    if np.prod(index_shape, dtype=np.int64) and any(shape[d] == 0 for d in advanced):
+    if math.prod(index_shape) and any(shape[d] == 0 for d in advanced):
         raise IndexError("index is out of bounds for dimension with size 0")
     dims = sorted(advanced)
     rest = [s for d, s in enumerate(shape) if d not in advanced]
@@ -187,7 +192,7 @@ def _advanced_key(shape: tuple, advanced: dict, xp) -> tuple:
     key = [slice(None)] * len(shape)
     for d, arr in advanced.items():
         if isinstance(arr, _OutOfRange):
-            if np.prod(result_shape, dtype=np.int64):
+            if math.prod(result_shape):
                 bad, dim, size = arr.error
                 raise IndexError(
                     f"index {bad} is out of bounds for dimension {dim} with size {size}"
@@ -251,6 +256,9 @@ class IndexBackward(ArrayFunction):
 
 def getitem(self: Tensor, key) -> Tensor:
     """``self[key]``: a view for basic keys, a copy when any index is a tensor, list or bool."""
+    mask = _lone_mask(self, key)
+    if mask is not None:
+        return Index.apply(self, (mask,))
     basic, advanced = _parse(self._data.shape, key)
     out = self
     if any(k != slice(None) for k in basic) or not advanced:
@@ -266,20 +274,26 @@ def setitem(self: Tensor, key, value) -> None:
         if key:
             _fill_view(_inplace.track_view(BasicIndex.apply(self, (None,))), value)
         return
-    basic, advanced = _parse(self._data.shape, key)
-    target = self
-    if any(k != slice(None) for k in basic) or not advanced:
-        target = _inplace.track_view(BasicIndex.apply(self, basic))
-    if not advanced:
-        _fill_view(target, value)
-        return
-    indexed = _indexed_shape(target._data.shape, advanced)
+    mask = _lone_mask(self, key)
+    if mask is not None:
+        target, adv_key = self, (mask,)
+        indexed = (int(mask.sum()),) + self._data.shape[mask.ndim :]
+    else:
+        basic, advanced = _parse(self._data.shape, key)
+        target = self
+        if any(k != slice(None) for k in basic) or not advanced:
+            target = _inplace.track_view(BasicIndex.apply(self, basic))
+        if not advanced:
+            _fill_view(target, value)
+            return
+        indexed = _indexed_shape(target._data.shape, advanced)
     # a lone bool mask with a one-element value is torch's masked_fill: any dtype is cast
     cast = _is_mask_only(key) and isinstance(value, Tensor) and value._data.size == 1
     value = _value_tensor(target, value, advanced=not cast)
     if _broadcast_or_none(value._data.shape, indexed) != indexed:
         raise _value_mismatch(value, indexed)
-    adv_key = _advanced_key(target._data.shape, advanced, xp_of(target._data))
+    if mask is None:
+        adv_key = _advanced_key(target._data.shape, advanced, xp_of(target._data))
     if not (state.enabled and (target._requires_grad or value._requires_grad)):
         try:
             target._data[adv_key] = value._data
@@ -288,6 +302,18 @@ def setitem(self: Tensor, key, value) -> None:
         _inplace.bump(target)
         return
     _inplace.assign(target, IndexPut.apply(target, adv_key, value, False))
+
+
+def _lone_mask(self: Tensor, key):
+    """The mask array when ``key`` is a single bool tensor over leading dims (NumPy indexes
+    with it directly, which is faster than its nonzero positions)."""
+    if not isinstance(key, Tensor) or key._data.dtype != np.bool_:
+        return None
+    mask = key._data
+    if not 1 <= mask.ndim <= self._data.ndim:
+        return None
+    _check_mask(mask, self._data.shape, 0)
+    return mask
 
 
 def _broadcast_or_none(a: tuple, b: tuple):
