@@ -93,9 +93,10 @@ def bump(self: Tensor) -> None:
 
 
 def track_view(view: Tensor) -> Tensor:
-    """Remember a view of a non-leaf base, to re-derive it when the base is written in place."""
+    """Remember a view, to re-derive it when its base is written in place within a graph (a
+    leaf that requires grad is never written so, and its views are not kept)."""
     base = view._base
-    if base is not None and base._grad_fn is not None:
+    if base is not None and (base._grad_fn is not None or not base._requires_grad):
         views = base.__dict__.setdefault("_views", [])
         if len(views) > 64:
             views[:] = [r for r in views if r() is not None]

@@ -310,7 +310,12 @@ def cumsum(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
 
 
 class Cumprod(ArrayFunction):
-    """Running products; math: dx_i = sum_{j>=i} grad_j * out_j / x_i (for non-zero x)."""
+    """Running products.
+
+    math: dx_i = sum_{j>=i} grad_j * prod_{k<=j, k!=i} x_k, which is revcumsum(grad * out) / x
+    without zeros; with zeros it is computed directly: for each i the running product with x_i
+    replaced by 1 (an n x n product per slice, exact for double backward too).
+    """
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -321,9 +326,19 @@ class Cumprod(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
+        from .comparison import where
+
         x, out = ctx.saved_tensors
         d = ctx.dim
-        return flip(cumsum(flip(grad * out, d), d), d) / x, None
+        if not (x._data == 0).any():
+            return flip(cumsum(flip(grad * out, d), d), d) / x, None
+        n = x._data.shape[d]
+        rows = x.movedim(d, -1).unsqueeze(-2).expand(*x.movedim(d, -1).shape[:-1], n, n)
+        eye = Tensor._make(np.eye(n, dtype=bool))
+        without_i = Cumprod.apply(where(eye, x.new_ones(()), rows), rows.dim() - 1)
+        later = Tensor._make(np.triu(np.ones((n, n), dtype=bool)))
+        terms = where(later, without_i, x.new_zeros(())) * grad.movedim(d, -1).unsqueeze(-2)
+        return terms.sum(-1).movedim(-1, d), None
 
 
 def cumprod(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:

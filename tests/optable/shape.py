@@ -31,6 +31,15 @@ def distinct(*shape):
     return make
 
 
+def with_zeros(*shape):
+    def make(rng, dtype):
+        x = rng.uniform(0.5, 2.0, shape)
+        x[rng.random(shape) < 0.3] = 0.0
+        return [x.astype(dtype)]
+
+    return make
+
+
 # ---- views ----------------------------------------------------------------------------------
 add(
     method("view", args(arr(3, 4)), lambda x: x.view(2, -1, 3), errors=(args(noncontig(3, 4)),)),
@@ -185,6 +194,7 @@ add(
     ),
     method("cumsum_", args(arr(3, 4)), lambda x: (x * 1).cumsum_(0)),
     OpEntry("cumprod", args(positive(3, 4)), fn=lambda lib, x: lib.cumprod(x, -1)),
+    OpEntry("cumprod", with_zeros(3, 5), fn=lambda lib, x: lib.cumprod(x, 1), variant="zeros"),
     OpEntry("cummax", args(distinct(3, 4)), fn=lambda lib, x: lib.cummax(x, 1)),
     OpEntry("cummin", args(distinct(3, 4)), fn=lambda lib, x: lib.cummin(x, 0)),
     OpEntry("logcumsumexp", args(arr(3, 4)), fn=lambda lib, x: lib.logcumsumexp(x, 1)),
