@@ -4,6 +4,7 @@ results, gradients and raised exception types must agree."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -269,3 +270,43 @@ def test_inplace_through_view_chains(shape, steps, op, seed):
             assert e is None or not np.any(e.numpy())
             continue
         np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def unusual_keys(lib):
+    tensor = getattr(lib, "tensor", np.array)
+    return {
+        "list-of-lists": [[0, 1], [1, 2]],
+        "ragged-list": [0, [1, 2]],
+        "list-with-slice": [0, slice(None)],
+        "list-with-none": [0, None],
+        "list-of-0d-tensors": [tensor(0), tensor(1)],
+        "float-list": [1.5, 2],
+        "tensor-slice-bounds": (slice(tensor(1), tensor(3)),),
+        "numpy-int": (np.int64(1),),
+        "numpy-array": np.array([0, 2]),
+        "numpy-bool-array": np.array([True, False, True]),
+        "float": 1.0,
+        "float-tensor": tensor([0.0]),
+        "string": "a",
+        "int32-tensor": tensor([0, 2], dtype=getattr(lib, "int32", None)),
+        "uint8-mask": tensor([1, 0, 1], dtype=getattr(lib, "uint8", None)),
+        "bool-lists": [[True, False, True, False]] * 3,
+        "two-ellipses": (Ellipsis, 0, Ellipsis),
+        "empty-tuple": (),
+        "huge-slice": (slice(-100, 100),),
+        "separated-2d": (tensor([[1]]), slice(None), tensor([0, 1])),
+        "0-dim-false": tensor(False),
+    }
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("name", list(unusual_keys(np)))
+def test_unusual_keys_match_torch(name):
+    out = []
+    for lib in (torch, ember):
+        x = lib.arange(60.0).reshape(3, 4, 5)
+        out.append(outcome(lambda lib=lib, x=x: x[unusual_keys(lib)[name]]))
+    (t_out, t_exc), (e_out, e_exc) = out
+    if check_exceptions(t_exc, e_exc, name):
+        return
+    np.testing.assert_array_equal(e_out.numpy(), t_out.numpy())

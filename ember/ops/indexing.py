@@ -66,6 +66,9 @@ def _parse(shape: tuple, key):
     ``advanced`` a dict from a dim of the view to a NumPy integer index array.
     """
     items = key if isinstance(key, tuple) else (key,)
+    for k in items:
+        if isinstance(k, (str, bytes)):
+            raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
     ndim = len(shape)
     specified = sum(_consumed(k) for k in items)
     if specified > ndim:
@@ -254,8 +257,30 @@ class IndexBackward(ArrayFunction):
         return Index.apply(grad, ctx.key), None, None, None
 
 
+def _legacy_sequence(key):
+    """A list holding a sequence, slice, None, ... or tensor is read as a tuple (NumPy's old
+    rule, which torch still follows with a warning)."""
+    if type(key) is not list or len(key) >= 32:
+        return key
+    if any(
+        isinstance(k, (list, tuple, slice, Tensor, np.ndarray)) or k is None or k is Ellipsis
+        for k in key
+    ):
+        import warnings
+
+        warnings.warn(
+            "Using a non-tuple sequence for multidimensional indexing is deprecated; use "
+            "x[tuple(seq)] instead of x[seq].",
+            UserWarning,
+            stacklevel=3,
+        )
+        return tuple(key)
+    return key
+
+
 def getitem(self: Tensor, key) -> Tensor:
     """``self[key]``: a view for basic keys, a copy when any index is a tensor, list or bool."""
+    key = _legacy_sequence(key)
     mask = _lone_mask(self, key)
     if mask is not None:
         return Index.apply(self, (mask,))
@@ -270,6 +295,7 @@ def getitem(self: Tensor, key) -> Tensor:
 
 def setitem(self: Tensor, key, value) -> None:
     """``self[key] = value``: value (a number or a tensor) is broadcast to the indexed shape."""
+    key = _legacy_sequence(key)
     if isinstance(key, (bool, np.bool_)):  # torch copies into x[None], or does nothing
         if key:
             _fill_view(_inplace.track_view(BasicIndex.apply(self, (None,))), value)
