@@ -97,9 +97,11 @@ def track_view(view: Tensor) -> Tensor:
     leaf that requires grad is never written so, and its views are not kept)."""
     base = view._base
     if base is not None and (base._grad_fn is not None or not base._requires_grad):
-        views = base.__dict__.setdefault("_views", [])
-        if len(views) > 64:
+        attrs = base.__dict__
+        views = attrs.setdefault("_views", [])
+        if len(views) >= attrs.get("_views_limit", 64):
             views[:] = [r for r in views if r() is not None]
+            attrs["_views_limit"] = max(64, 2 * len(views))  # amortized: prune rarely
         views.append(weakref.ref(view))
     return view
 
