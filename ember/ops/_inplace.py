@@ -92,18 +92,39 @@ def bump(self: Tensor) -> None:
     self._vc[0] += 1
 
 
+# id(base) -> (weak reference to base, weak references to its views, prune limit); kept out of
+# the tensor's __dict__ so that pickling and deepcopy never see it
+_VIEWS: dict = {}
+
+
+def _forget(ref, key):
+    entry = _VIEWS.get(key)
+    if entry is not None and entry[0] is ref:
+        del _VIEWS[key]
+
+
 def track_view(view: Tensor) -> Tensor:
     """Remember a view, to re-derive it when its base is written in place within a graph (a
     leaf that requires grad is never written so, and its views are not kept)."""
     base = view._base
     if base is not None and (base._grad_fn is not None or not base._requires_grad):
-        attrs = base.__dict__
-        views = attrs.setdefault("_views", [])
-        if len(views) >= attrs.get("_views_limit", 64):
+        key = id(base)
+        entry = _VIEWS.get(key)
+        if entry is None or entry[0]() is not base:
+            entry = _VIEWS[key] = (weakref.ref(base, lambda r, k=key: _forget(r, k)), [], [64])
+        views, limit = entry[1], entry[2]
+        if len(views) >= limit[0]:
             views[:] = [r for r in views if r() is not None]
-            attrs["_views_limit"] = max(64, 2 * len(views))  # amortized: prune rarely
+            limit[0] = max(64, 2 * len(views))  # amortized: prune rarely
         views.append(weakref.ref(view))
     return view
+
+
+def _live_views(base: Tensor) -> list:
+    entry = _VIEWS.get(id(base))
+    if entry is None or entry[0]() is not base:
+        return []
+    return [v for v in (r() for r in entry[1]) if v is not None]
 
 
 def mark_multi_view(outputs, op: str):
@@ -334,8 +355,7 @@ def _graph_alias(t: Tensor) -> Tensor:
 
 def _rederive_views(base: Tensor, written: Tensor | None, flat=None) -> None:
     """Give ``written`` and every live view of ``base`` a grad_fn reading from the new base."""
-    views = [r() for r in base.__dict__.get("_views", ())]
-    targets = [v for v in views if v is not None and v is not written]
+    targets = [v for v in _live_views(base) if v is not written]
     if written is not None:
         targets.append(written)
         track_view(written)
