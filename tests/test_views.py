@@ -99,3 +99,17 @@ def test_identity():
     assert x.contiguous() is x
     assert x.t().contiguous() is not x.t()
     assert x.t().contiguous().is_contiguous()
+
+
+def test_tensors_with_views_pickle_and_deepcopy():
+    import copy
+    import pickle
+
+    pe = ember.zeros(3, 4)
+    rows = [pe[0], pe[:, 1]]
+    clone = pickle.loads(pickle.dumps(pe))
+    twin = copy.deepcopy(pe)
+    y = ember.ones(4, requires_grad=True)
+    twin[0] = y  # a recorded write into the copy leaves the original's views alone
+    assert rows[0].grad_fn is None and not rows[0].requires_grad
+    assert clone.shape == pe.shape
