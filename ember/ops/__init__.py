@@ -75,7 +75,7 @@ __all__ = sorted(
     if not name.startswith("_")
     and name not in _METHOD_ONLY
     and isinstance(value, (_types.FunctionType, type))
-    and getattr(value, "__module__", "").startswith(__name__)
+    and getattr(value, "__module__", "") == family.__name__
 )
 
 from . import _methods  # noqa: E402,F401  (binds Tensor methods; needs the names above)

@@ -17,7 +17,7 @@ def _shape_arg(shape) -> tuple:
     return tuple(int(s) for s in shape)
 
 
-def infer_shape(shape: tuple, numel: int) -> tuple:
+def _infer_shape(shape: tuple, numel: int) -> tuple:
     """Resolve a single -1 in ``shape``; RuntimeError when the sizes cannot match."""
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
@@ -54,7 +54,7 @@ def view(self: Tensor, *shape) -> Tensor:
     """The same memory seen with another shape; RuntimeError when strides do not allow it."""
     if len(shape) == 1 and hasattr(shape[0], "np"):
         return _view_dtype(self, shape[0])
-    shape = infer_shape(_shape_arg(shape), self._data.size)
+    shape = _infer_shape(_shape_arg(shape), self._data.size)
     if not _can_view(self._data, shape):
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
@@ -86,7 +86,7 @@ def view_as(self: Tensor, other: Tensor) -> Tensor:
 
 def reshape(input: Tensor, *shape) -> Tensor:
     """A view when the strides allow one, else a copy (as torch.reshape)."""
-    shape = infer_shape(_shape_arg(shape), input._data.size)
+    shape = _infer_shape(_shape_arg(shape), input._data.size)
     if _can_view(input._data, shape):
         return _track(View.apply(input, shape))
     return _track(View.apply(input.contiguous(), shape))
@@ -111,7 +111,7 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
     d = wrap_dim(dim, input._data.ndim)
     shape = input._data.shape
     sizes = tuple(sizes)
-    sizes = infer_shape(sizes, shape[d]) if -1 in sizes else sizes
+    sizes = _infer_shape(sizes, shape[d]) if -1 in sizes else sizes
     if np.prod(sizes, dtype=np.int64) != shape[d]:
         raise RuntimeError(
             f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "

@@ -14,9 +14,9 @@ from .._tensor import Tensor
 from . import selection
 from ._util import wrap_dim, xp_of
 
-return_sort = collections.namedtuple("sort", ["values", "indices"])
-return_topk = collections.namedtuple("topk", ["values", "indices"])
-return_kthvalue = collections.namedtuple("kthvalue", ["values", "indices"])
+_return_sort = collections.namedtuple("sort", ["values", "indices"])
+_return_topk = collections.namedtuple("topk", ["values", "indices"])
+_return_kthvalue = collections.namedtuple("kthvalue", ["values", "indices"])
 
 
 def _order(data, d: int, descending: bool):
@@ -40,10 +40,10 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
     """Values sorted along ``dim`` and the indices they came from (ties keep their order)."""
     if input._data.ndim == 0:
         wrap_dim(dim, 0)
-        return return_sort(input.clone(), Tensor._make(np.zeros((), np.int64)))
+        return _return_sort(input.clone(), Tensor._make(np.zeros((), np.int64)))
     d = wrap_dim(dim, input._data.ndim)
     index = Tensor._make(_order(input._data, d, descending).astype(np.int64))
-    return return_sort(selection.gather(input, d, index), index)
+    return _return_sort(selection.gather(input, d, index), index)
 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
@@ -64,10 +64,10 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
     if nd == 0:
-        return return_topk(input.clone(), Tensor._make(np.zeros((), np.int64)))
+        return _return_topk(input.clone(), Tensor._make(np.zeros((), np.int64)))
     order = _order(input._data, d, largest)
     index = Tensor._make(np.take(order, np.arange(k), axis=d).astype(np.int64))
-    return return_topk(selection.gather(input, d, index), index)
+    return _return_topk(selection.gather(input, d, index), index)
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
@@ -78,13 +78,13 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     if nd == 0:
-        return return_kthvalue(input.clone(), Tensor._make(np.zeros((), np.int64)))
+        return _return_kthvalue(input.clone(), Tensor._make(np.zeros((), np.int64)))
     order = _order(input._data, d, False)
     index = Tensor._make(np.take(order, [k - 1], axis=d).astype(np.int64))
     values = selection.gather(input, d, index)
     if not keepdim:
         values, index = values.squeeze(d), index.squeeze(d)
-    return return_kthvalue(values, index)
+    return _return_kthvalue(values, index)
 
 
 def _outputs(values, inverse, counts, return_inverse, return_counts):
