@@ -72,6 +72,23 @@ def assign(
     return self
 
 
+def restride(self: Tensor, fn, *args) -> Tensor:
+    """``t_``, ``unsqueeze_``, ...: ``self`` becomes ``fn(self, *args)``, a view of its own
+    memory with other sizes and strides, and takes over its history."""
+    recording = state.enabled and self._requires_grad
+    if recording and self._grad_fn is None:
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation."
+        )
+    out = fn(self, *args)
+    self._data = out._data
+    bump(self)
+    if recording:
+        self._grad_fn = out._grad_fn
+        self._output_nr = out._output_nr
+    return self
+
+
 def write(self: Tensor, data) -> None:
     """Copy ``data`` into ``self``'s memory and bump its version."""
     try:

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _dtype, _tensor
 from .._tensor import Tensor
+from ..autograd.grad_mode import state
 from . import _inplace as _inplace_mod
 from . import (
     arithmetic,
@@ -185,6 +186,42 @@ def _geometric_(self: Tensor, p: float, *, generator=None) -> Tensor:
     return indexing._assign(self, ((1 - u).log() / np.log1p(-p)).ceil().to(self.dtype))
 
 
+def _restriding(fn):
+    def method(self, *args):
+        return _inplace_mod.restride(self, fn, *args)
+
+    method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place version of :func:`{fn.__name__}` (sizes and strides only)."
+    return method
+
+
+RESTRIDE = {
+    name + "_": _restriding(getattr(shape, name))
+    for name in ("t", "transpose", "swapaxes", "swapdims", "squeeze", "unsqueeze", "as_strided")
+}
+
+
+def _resize_(self: Tensor, *sizes, memory_format=None) -> Tensor:
+    """Give ``self`` the given sizes; elements beyond the old ones are uninitialized (zeros)."""
+    shape_ = shape._shape_arg(sizes)
+    n = int(np.prod(shape_, dtype=np.int64))
+    flat = self._data.reshape(-1)
+    if n <= flat.size:
+        data = flat[:n].reshape(shape_) if self._data.flags.c_contiguous else flat[:n].copy()
+    else:
+        data = np.zeros(n, self._data.dtype)
+        data[: flat.size] = flat
+    if state.enabled and self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    self._data = data.reshape(shape_)
+    _inplace_mod.bump(self)
+    return self
+
+
+def _resize_as_(self: Tensor, other: Tensor, memory_format=None) -> Tensor:
+    return _resize_(self, other.shape)
+
+
 SAMPLING = {
     "uniform_": _uniform_, "normal_": _normal_, "log_normal_": _log_normal_,
     "bernoulli_": _bernoulli_, "random_": _random_, "exponential_": _exponential_,
@@ -273,8 +310,10 @@ def _bind():
     for name in INPLACE:
         if hasattr(ops, name):  # an op another family adds later (relu) binds once it exists
             setattr(Tensor, name + "_", _inplace(getattr(ops, name)))
-    for name, fn in SAMPLING.items():
+    for name, fn in {**SAMPLING, **RESTRIDE}.items():
         setattr(Tensor, name, fn)
+    Tensor.resize_ = _resize_
+    Tensor.resize_as_ = _resize_as_
     Tensor.fill_ = _fill_
     Tensor.zero_ = _zero_
     Tensor.copy_ = _copy_

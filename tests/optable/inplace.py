@@ -168,3 +168,28 @@ ENTRIES += [
     ),
     OpEntry("row_stack", args(arr(3), arr(2, 3)), fn=lambda lib, a, b: lib.row_stack([a, b])),
 ]
+
+# ---- in-place changes of sizes and strides --------------------------------------------------
+ENTRIES += [
+    OpEntry("Tensor.t_", args(arr(2, 3)), fn=lambda lib, x: (x * 1).t_()),
+    OpEntry("Tensor.transpose_", args(arr(2, 3, 4)), fn=lambda lib, x: (x * 1).transpose_(0, 2)),
+    OpEntry("Tensor.swapaxes_", args(arr(2, 3, 4)), fn=lambda lib, x: (x * 1).swapaxes_(0, 1)),
+    OpEntry("Tensor.swapdims_", args(arr(2, 3, 4)), fn=lambda lib, x: (x * 1).swapdims_(1, 2)),
+    OpEntry("Tensor.squeeze_", args(arr(2, 1, 3)), fn=lambda lib, x: (x * 1).squeeze_(1)),
+    OpEntry("Tensor.unsqueeze_", args(arr(2, 3)), fn=lambda lib, x: (x * 1).unsqueeze_(-1)),
+    OpEntry(
+        "Tensor.as_strided_", args(arr(3, 4)), fn=lambda lib, x: (x * 1).as_strided_((2, 2), (4, 1))
+    ),
+    OpEntry(
+        "Tensor.resize_",
+        args(arr(2, 3)),
+        fn=lambda lib, x: x.detach().clone().resize_(3, 2),
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.resize_as_",
+        args(arr(2, 3), arr(6)),
+        fn=lambda lib, x, o: x.detach().clone().resize_as_(o),
+        grad=False,
+    ),
+]
