@@ -377,8 +377,20 @@ def _rederive_views(base: Tensor, written: Tensor | None, flat=None) -> None:
         targets.append(written)
         track_view(written)
     for v in targets:
+        if v._data.dtype != base._data.dtype:
+            continue  # a view with another dtype (view(dtype)) is not differentiable
         region = flat if v is written else _region(base._data, v._data)
-        node = TakeFlat.apply(base, region)._grad_fn
-        v._grad_fn = node
+        v._grad_fn = _take_flat_node(base, region)
         v._output_nr = 0
         v._requires_grad = True
+
+
+def _take_flat_node(base: Tensor, flat) -> TakeFlat._node_cls:
+    """The node ``TakeFlat.apply(base, flat)`` would record, without computing its output
+    (the view already holds it)."""
+    node = TakeFlat._node_cls()
+    node.needs_input_grad = (True, False)
+    node.next_functions = (_function._edge(base), None)
+    node.flat = flat
+    node.base_shape = base._data.shape
+    return node
