@@ -449,4 +449,5 @@ def index_put(input: Tensor, indices, values: Tensor, accumulate: bool = False) 
 
 
 def index_put_(input: Tensor, indices, values: Tensor, accumulate: bool = False) -> Tensor:
+    """In place: ``input[indices] = values`` (``+=`` with ``accumulate``)."""
     return _inplace.inplace(input, index_put, indices, values, accumulate)

@@ -26,6 +26,8 @@ def _dims_arg(dims) -> tuple:
 
 
 class Flip(ArrayFunction):
+    """A reversed copy along ``dims``; math: the gradient is reversed back."""
+
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
@@ -45,18 +47,22 @@ def flip(input: Tensor, dims) -> Tensor:
 
 
 def fliplr(input: Tensor) -> Tensor:
+    """Reversed along dim 1 (left/right)."""
     if input._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return flip(input, 1)
 
 
 def flipud(input: Tensor) -> Tensor:
+    """Reversed along dim 0 (up/down)."""
     if input._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
     return flip(input, 0)
 
 
 class Roll(ArrayFunction):
+    """A cyclic shift; math: the gradient is shifted back."""
+
     @staticmethod
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
@@ -181,6 +187,8 @@ def repeat_interleave(input: Tensor, repeats=None, dim=None, *, output_size=None
 
 
 class Triangle(ArrayFunction):
+    """``tril`` or ``triu`` of the last two dims; math: the gradient is masked alike."""
+
     @staticmethod
     def forward(ctx, x, diagonal, lower):
         ctx.diagonal, ctx.lower = diagonal, lower
@@ -476,10 +484,13 @@ def _atleast(tensors, fn):
 
 
 def atleast_1d(*tensors):
+    """Each tensor with at least one dim (0-dim ones become shape ``(1,)``)."""
     return _atleast(tensors, lambda t_: t_.reshape(1) if t_._data.ndim == 0 else t_)
 
 
 def atleast_2d(*tensors):
+    """Each tensor with at least two dims (1-D ones become rows)."""
+
     def two(t_):
         return t_.reshape(1, -1) if t_._data.ndim < 2 else t_
 
@@ -487,6 +498,8 @@ def atleast_2d(*tensors):
 
 
 def atleast_3d(*tensors):
+    """Each tensor with at least three dims, as torch places the new ones."""
+
     def three(t_):
         nd = t_._data.ndim
         if nd == 0:

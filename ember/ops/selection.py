@@ -42,7 +42,8 @@ def _along(index, dim: int):
     return tuple(key)
 
 
-def _check_gather_shapes(input: Tensor, dim: int, index: Tensor, op: str, src=None) -> int:
+def _check_gather_shapes(input: Tensor, dim: int, index: Tensor, src=None) -> int:
+    """The wrapped dim, after torch's checks of index (and src) sizes against input's."""
     nd = max(input._data.ndim, 1)
     d = wrap_dim(dim, input._data.ndim)
     if index._data.ndim != input._data.ndim and not (index._data.ndim <= 1 >= input._data.ndim):
@@ -72,7 +73,8 @@ class Gather(ArrayFunction):
         ctx.dim, ctx.shape = dim, x.shape
         ctx.save_for_backward(index)
         if x.ndim == 0:
-            return x.reshape(index.shape) if index.size else x[..., :0].reshape(index.shape)
+            _wrapped(index, 1, 0)
+            return xp_of(x).broadcast_to(x, index.shape).copy()
         return x[_along(_wrapped(index, x.shape[dim], dim), dim)]
 
     @staticmethod
@@ -87,7 +89,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
     from ._util import handle_out
 
     _check_long(index, "gather")
-    d = _check_gather_shapes(input, dim, index, "gather")
+    d = _check_gather_shapes(input, dim, index)
     return handle_out(Gather.apply(input, d, index), out)
 
 
@@ -165,9 +167,9 @@ def scatter(input: Tensor, dim: int, index: Tensor, src=None, value=None, *, red
     if isinstance(src, Tensor):
         if src._data.dtype != input._data.dtype:
             raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-        d = _check_gather_shapes(input, dim, index, "scatter", src)
+        d = _check_gather_shapes(input, dim, index, src)
         return Scatter.apply(input, d, index, src, reduce)
-    d = _check_gather_shapes(input, dim, index, "scatter")
+    d = _check_gather_shapes(input, dim, index)
     return Scatter.apply(input, d, index, _as_number(src, input), reduce)
 
 
@@ -258,7 +260,7 @@ def scatter_reduce(
         raise RuntimeError(
             f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
         )
-    d = _check_gather_shapes(input, dim, index, "scatter_reduce", src)
+    d = _check_gather_shapes(input, dim, index, src)
     return ScatterReduce.apply(input, d, index, src, reduce, bool(include_self))
 
 
@@ -304,6 +306,8 @@ def _checked_vector(input: Tensor, dim: int, index: Tensor, op: str):
 
 
 class IndexSelect(ArrayFunction):
+    """Slices at ``index`` along ``dim``; math: the gradient is index-added back."""
+
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.dim, ctx.shape, ctx.index = dim, x.shape, index
@@ -330,6 +334,9 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out=None) -> Tensor:
 
 
 class IndexAdd(ArrayFunction):
+    """``x`` plus ``alpha * source`` added at ``index`` along ``dim``; math: the gradient of
+    source is the gradient read at ``index``."""
+
     @staticmethod
     def forward(ctx, x, dim, index, source, alpha):
         ctx.dim, ctx.alpha = dim, alpha
@@ -378,6 +385,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
 
 
 class IndexCopy(ArrayFunction):
+    """``x`` with the slices at ``index`` replaced by ``source``."""
+
     @staticmethod
     def forward(ctx, x, dim, index, source):
         ctx.dim, ctx.index = dim, index
@@ -400,6 +409,8 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 
 
 class IndexFill(ArrayFunction):
+    """``x`` with the slices at ``index`` set to ``value``."""
+
     @staticmethod
     def forward(ctx, x, dim, index, value):
         ctx.dim, ctx.index = dim, index
@@ -445,6 +456,8 @@ def _check_mask(mask: Tensor, op: str) -> None:
 
 
 class MaskedFill(ArrayFunction):
+    """``value`` where ``mask``, else ``x``; math: each takes the gradient where it was kept."""
+
     @staticmethod
     def forward(ctx, x, mask, value):
         ctx.shape = x.shape
@@ -485,6 +498,8 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
 
 
 class MaskedSelect(ArrayFunction):
+    """The elements where ``mask`` holds, as a vector; math: the gradient is put back there."""
+
     @staticmethod
     def forward(ctx, x, mask):
         shape = np.broadcast_shapes(x.shape, mask.shape)
@@ -517,6 +532,8 @@ def masked_select(input: Tensor, mask: Tensor, *, out=None) -> Tensor:
 
 
 class MaskedScatter(ArrayFunction):
+    """``x`` with ``source``'s leading elements placed, in order, where ``mask`` holds."""
+
     @staticmethod
     def forward(ctx, x, mask, source):
         xp = xp_of(x)
@@ -573,6 +590,8 @@ def _flat_index(input: Tensor, index: Tensor, op: str):
 
 
 class Take(ArrayFunction):
+    """``x.flatten()[index]``; math: the gradient is added back at the flat positions."""
+
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.index = x.shape, index
@@ -610,6 +629,8 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, ou
 
 
 class Put(ArrayFunction):
+    """``x`` with ``source`` written (or added) at flat positions ``index``."""
+
     @staticmethod
     def forward(ctx, x, index, source, accumulate):
         ctx.index, ctx.accumulate, ctx.source_shape = index, accumulate, source.shape

@@ -37,6 +37,8 @@ def _infer_shape(shape: tuple, numel: int) -> tuple:
 
 
 class View(ArrayFunction):
+    """The same memory with another shape; math: the gradient is reshaped back."""
+
     is_view = True
     node_name = "ViewBackward0"
 
@@ -81,6 +83,7 @@ def _view_dtype(self: Tensor, dtype) -> Tensor:
 
 
 def view_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self.view(other.shape)``."""
     return view(self, other._data.shape)
 
 
@@ -93,10 +96,12 @@ def reshape(input: Tensor, *shape) -> Tensor:
 
 
 def reshape_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self.reshape(other.shape)``."""
     return reshape(self, other._data.shape)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Dims ``start_dim`` to ``end_dim`` merged into one (a view when possible)."""
     nd = input._data.ndim
     if nd == 0:
         return reshape(input, 1)
@@ -108,6 +113,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    """Dim ``dim`` split into ``sizes`` (one may be -1)."""
     d = wrap_dim(dim, input._data.ndim)
     shape = input._data.shape
     sizes = tuple(sizes)
@@ -121,6 +127,7 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
 
 
 def squeeze(input: Tensor, dim=None) -> Tensor:
+    """A view without the size-1 dims (all, or those in ``dim``)."""
     shape = input._data.shape
     if dim is None:
         new = tuple(s for s in shape if s != 1)
@@ -132,12 +139,15 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """A view with a size-1 dim inserted at ``dim``."""
     shape = input._data.shape
     d = wrap_dim(dim, len(shape) + 1)
     return _track(View.apply(input, shape[:d] + (1,) + shape[d:]))
 
 
 class Permute(ArrayFunction):
+    """Dims reordered; math: the gradient is permuted back."""
+
     is_view = True
 
     @staticmethod
@@ -151,6 +161,7 @@ class Permute(ArrayFunction):
 
 
 def permute(input: Tensor, *dims) -> Tensor:
+    """A view with the dims in the order ``dims``."""
     nd = input._data.ndim
     dims = _shape_arg(dims)
     if len(dims) != nd:
@@ -166,6 +177,7 @@ def permute(input: Tensor, *dims) -> Tensor:
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """A view with ``dim0`` and ``dim1`` swapped."""
     nd = input._data.ndim
     if nd == 0:
         wrap_dim(dim0, 0), wrap_dim(dim1, 0)
@@ -180,6 +192,7 @@ swapaxes = swapdims = transpose
 
 
 def t(input: Tensor) -> Tensor:
+    """The transpose of a matrix (0-D and 1-D tensors are returned as views)."""
     if input._data.ndim > 2:
         raise RuntimeError(
             f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D"
@@ -188,10 +201,12 @@ def t(input: Tensor) -> Tensor:
 
 
 def T(self: Tensor) -> Tensor:
+    """All dims reversed."""
     return permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
 
 def mT(self: Tensor) -> Tensor:
+    """The last two dims swapped (batched matrix transpose)."""
     if self._data.ndim < 2:
         raise RuntimeError(
             "tensor.mT is only supported on matrices or batches of matrices. "
@@ -201,6 +216,8 @@ def mT(self: Tensor) -> Tensor:
 
 
 class Expand(ArrayFunction):
+    """A broadcast view; math: the gradient is summed over the broadcast dims."""
+
     is_view = True
 
     @staticmethod
@@ -216,6 +233,7 @@ class Expand(ArrayFunction):
 
 
 def expand(self: Tensor, *sizes) -> Tensor:
+    """A view with size-1 dims repeated to ``sizes`` (-1 keeps a size), without copying."""
     sizes = _shape_arg(sizes)
     shape = self._data.shape
     if len(sizes) < len(shape):
@@ -252,14 +270,18 @@ def expand(self: Tensor, *sizes) -> Tensor:
 
 
 def expand_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self.expand(other.shape)``."""
     return expand(self, other._data.shape)
 
 
 def broadcast_to(input: Tensor, size) -> Tensor:
+    """``input.expand(size)``."""
     return expand(input, tuple(size))
 
 
 class Clone(ArrayFunction):
+    """A copy; math: the gradient passes through."""
+
     @staticmethod
     def forward(ctx, a):
         return a.copy()
@@ -270,6 +292,7 @@ class Clone(ArrayFunction):
 
 
 def clone(input: Tensor, *, memory_format=None) -> Tensor:
+    """A copy of ``input`` that stays in the graph."""
     return Clone.apply(input)
 
 
@@ -281,6 +304,7 @@ def contiguous(self: Tensor, memory_format=None) -> Tensor:
 
 
 def is_contiguous(self: Tensor, memory_format=None) -> bool:
+    """Whether the elements lie in C order without gaps (size-1 dims ignored, as torch)."""
     data = self._data
     if data.flags.c_contiguous:
         return True
@@ -310,6 +334,8 @@ def stride(self: Tensor, dim: int | None = None):
 
 
 class Cat(ArrayFunction):
+    """Tensors joined along a dim; math: the gradient is split back."""
+
     node_name = "CatBackward0"
 
     @staticmethod
@@ -388,6 +414,8 @@ def stack(tensors, dim: int = 0, *, out=None) -> Tensor:
 
 
 class Split(ArrayFunction):
+    """Views of consecutive pieces along a dim; math: the gradients are joined back."""
+
     is_view = True
     node_name = "SplitWithSizesBackward0"
 
@@ -495,11 +523,13 @@ moveaxis = movedim
 
 
 def mH(self: Tensor) -> Tensor:
+    """The conjugate transpose of the last two dims."""
     out = mT(self)
     return out.conj() if self.is_complex() else out
 
 
 def H(self: Tensor) -> Tensor:
+    """The conjugate transpose of a matrix."""
     if self._data.ndim not in (0, 2):
         raise RuntimeError(
             f"tensor.H is only supported on matrices (2-D tensors). Got {self._data.ndim}-D tensor."
@@ -509,6 +539,7 @@ def H(self: Tensor) -> Tensor:
 
 
 def adjoint(input: Tensor) -> Tensor:
+    """The conjugate transpose of the last two dims (``mH``)."""
     return mH(input)
 
 
