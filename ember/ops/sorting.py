@@ -127,7 +127,8 @@ def unique_consecutive(
     else:
         axis = wrap_dim(dim, data.ndim)
         view = np.moveaxis(data, axis, 0)
-        changed = (view[1:] != view[:-1]).reshape(max(view.shape[0] - 1, 0), -1).any(axis=1)
+        rows = max(view.shape[0] - 1, 0)
+        changed = (view[1:] != view[:-1]).reshape(rows, int(np.prod(view.shape[1:]))).any(axis=1)
     starts = np.concatenate([[True], changed]) if view.shape[0] else np.zeros(0, bool)
     values = view[starts]
     if dim is not None:
