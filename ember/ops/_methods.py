@@ -50,7 +50,9 @@ FUNCTION_METHODS = (
     "index_fill masked_fill masked_select masked_scatter take take_along_dim put nonzero "
     "argwhere flip fliplr flipud roll rot90 tile repeat_interleave tril triu diag_embed diagflat "
     "cumsum cumprod cummax cummin logcumsumexp diff sort argsort msort topk kthvalue unique "
-    "unique_consecutive bincount histc cross "
+    "unique_consecutive bincount histc cross ravel split_with_sizes unsafe_split unsafe_chunk "
+    "narrow_copy hsplit vsplit dsplit slice_scatter select_scatter diagonal_scatter index_reduce "
+    "histogram "
 ).split()
 
 METHOD_ONLY = {
@@ -101,7 +103,7 @@ INPLACE = (
     "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "
     "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not "
     "relu scatter scatter_add scatter_reduce index_add index_copy index_fill masked_fill "
-    "masked_scatter put tril triu cumsum cumprod"
+    "masked_scatter put tril triu cumsum cumprod index_reduce"
 ).split()
 
 

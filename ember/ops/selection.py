@@ -683,3 +683,49 @@ def nonzero(input: Tensor, *, out=None, as_tuple: bool = False):
 def argwhere(input: Tensor) -> Tensor:
     """Indices of the non-zero elements as an (n, ndim) tensor (``nonzero``)."""
     return nonzero(input)
+
+
+# ---- scatter into a view --------------------------------------------------------------------
+
+
+def _scatter_into(input: Tensor, src: Tensor, view) -> Tensor:
+    out = input.clone()
+    view(out).copy_(src)
+    return out
+
+
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start=None, end=None, step=1):
+    """A copy of ``input`` with ``src`` written into the slice ``start:end:step`` of ``dim``."""
+    d = wrap_dim(dim, input._data.ndim)
+    key = (slice(None),) * d + (slice(start, end, step),)
+    return _scatter_into(input, src, lambda t: t[key])
+
+
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """A copy of ``input`` with ``src`` written at ``index`` of ``dim``."""
+    return _scatter_into(input, src, lambda t: t.select(dim, index))
+
+
+def diagonal_scatter(
+    input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1
+) -> Tensor:
+    """A copy of ``input`` with ``src`` written on a diagonal."""
+    return _scatter_into(input, src, lambda t: t.diagonal(offset, dim1, dim2))
+
+
+def index_reduce(
+    input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
+    include_self: bool = True,
+) -> Tensor:  # fmt: skip
+    """``input`` with the slices of ``source`` reduced ('prod', 'mean', 'amax', 'amin') into
+    the slices at ``index`` along ``dim``."""
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(
+            f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
+            f"{reduce}."
+        )
+    d, idx = _checked_vector(input, dim, index, "index_reduce")
+    shape = [1] * max(source._data.ndim, 1)
+    shape[d] = idx.size
+    full = Tensor._make(np.broadcast_to(idx.reshape(shape), source._data.shape).copy())
+    return scatter_reduce(input, d, full, source, reduce, include_self=include_self)

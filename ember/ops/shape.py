@@ -692,3 +692,54 @@ def storage_offset(self: Tensor) -> int:
 def data_ptr(self: Tensor) -> int:
     """The address of the first element (equal for tensors that start at the same place)."""
     return _inplace._address(self._data)
+
+
+def ravel(input: Tensor) -> Tensor:
+    """The elements as a 1-D tensor (a view when the layout allows)."""
+    return reshape(input, -1)
+
+
+def split_with_sizes(input: Tensor, split_sizes, dim: int = 0):
+    """Views of the given sizes along ``dim``."""
+    return split(input, list(split_sizes), dim)
+
+
+unsafe_split = split
+unsafe_chunk = chunk
+
+
+def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """A copy of ``narrow(input, dim, start, length)``."""
+    return narrow(input, dim, start, length).clone()
+
+
+def _split_along(input: Tensor, sections, dim: int, name: str, min_dims: int):
+    nd = input._data.ndim
+    if nd < min_dims:
+        raise RuntimeError(
+            f"torch.{name} requires a tensor with at least {min_dims} dimension, but got a "
+            f"tensor with {nd} dimensions!"
+        )
+    if isinstance(sections, (int, np.integer)):
+        n = input._data.shape[dim]
+        if sections == 0 or n % sections:
+            raise RuntimeError(
+                f"torch.{name} attempted to split along dimension {dim}, but the size of the "
+                f"dimension {n} is not divisible by the split_size {sections}!"
+            )
+    return tensor_split(input, sections, dim)
+
+
+def hsplit(input: Tensor, sections):
+    """Split along dim 1 (dim 0 for 1-D tensors) into equal parts or at indices."""
+    return _split_along(input, sections, 1 if input._data.ndim > 1 else 0, "hsplit", 1)
+
+
+def vsplit(input: Tensor, sections):
+    """Split along dim 0 of a tensor with at least 2 dims."""
+    return _split_along(input, sections, 0, "vsplit", 2)
+
+
+def dsplit(input: Tensor, sections):
+    """Split along dim 2 of a tensor with at least 3 dims."""
+    return _split_along(input, sections, 2, "dsplit", 3)

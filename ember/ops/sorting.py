@@ -229,3 +229,18 @@ def bucketize(input, boundaries: Tensor, *, out_int32: bool = False, right: bool
             f"boundaries tensor must be 1 dimension, but got dim({boundaries._data.ndim})"
         )
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+_return_histogram = collections.namedtuple("histogram", ["hist", "bin_edges"])
+
+
+def histogram(input: Tensor, bins=100, *, range=None, weight=None, density: bool = False):
+    """Counts of ``input`` in ``bins`` equal bins over ``range`` (or the data's range), or in
+    the bins whose edges a 1-D tensor gives; returns ``(hist, bin_edges)``."""
+    data = input._data
+    edges = bins._data if isinstance(bins, Tensor) else int(bins)
+    w = weight._data if weight is not None else None
+    hist, bin_edges = np.histogram(data, bins=edges, range=range, weights=w, density=density)
+    return _return_histogram(
+        Tensor._make(hist.astype(data.dtype)), Tensor._make(bin_edges.astype(data.dtype))
+    )

@@ -366,3 +366,39 @@ add(
         variant="one-argument",
     ),
 )
+
+# ---- scatter into views, index_reduce -------------------------------------------------------
+add(
+    OpEntry(
+        "slice_scatter",
+        args(arr(3, 4), arr(3, 2)),
+        fn=lambda lib, x, s: lib.slice_scatter(x, s, 1, 0, 4, 2),
+    ),
+    OpEntry(
+        "select_scatter",
+        args(arr(3, 4), arr(4)),
+        fn=lambda lib, x, s: lib.select_scatter(x, s, 0, -1),
+    ),
+    OpEntry(
+        "diagonal_scatter",
+        args(arr(3, 4), arr(3)),
+        fn=lambda lib, x, s: lib.diagonal_scatter(x, s, 1),
+    ),
+)
+for reduce in ("prod", "mean", "amax", "amin"):
+    add(
+        OpEntry(
+            "index_reduce",
+            args(positive(3, 4), ints(5, low=0, high=3), positive(5, 4)),
+            fn=lambda lib, x, i, s, _r=reduce: lib.index_reduce(x, 0, i, s, _r, include_self=False),
+            gradgrad=reduce == "mean",
+            variant=reduce,
+        )
+    )
+add(
+    OpEntry(
+        "Tensor.index_reduce_",
+        args(arr(3, 4), ints(2, low=0, high=3), arr(2, 4)),
+        fn=lambda lib, x, i, s: (x * 1).index_reduce_(0, i, s, "amax"),
+    )
+)

@@ -333,3 +333,27 @@ add(
     OpEntry("cosine_similarity", args(arr(3, 4), arr(3, 4))),
     OpEntry("pairwise_distance", args(arr(3, 4), arr(3, 4))),
 )
+
+# ---- more splits and copies -----------------------------------------------------------------
+add(
+    OpEntry("ravel", args(noncontig(3, 4))),
+    OpEntry("split_with_sizes", args(arr(5, 2)), fn=lambda lib, x: lib.split_with_sizes(x, [2, 3])),
+    OpEntry("unsafe_split", args(arr(5, 2)), fn=lambda lib, x: lib.unsafe_split(x, 2)),
+    OpEntry("unsafe_chunk", args(arr(5, 2)), fn=lambda lib, x: lib.unsafe_chunk(x, 2)),
+    OpEntry("narrow_copy", args(arr(5, 2)), fn=lambda lib, x: lib.narrow_copy(x, 0, 1, 3)),
+    OpEntry(
+        "hsplit", args(arr(3, 4)), fn=lambda lib, x: lib.hsplit(x, 2), errors=(args(arr(3, 5)),)
+    ),
+    OpEntry(
+        "vsplit", args(arr(4, 3)), fn=lambda lib, x: lib.vsplit(x, [1, 3]), errors=(args(arr(4)),)
+    ),
+    OpEntry(
+        "dsplit", args(arr(2, 3, 4)), fn=lambda lib, x: lib.dsplit(x, 2), errors=(args(arr(3, 4)),)
+    ),
+    OpEntry(
+        "histogram",
+        args(arr(20)),
+        fn=lambda lib, x: tuple(lib.histogram(x.detach(), 4, range=(-1.0, 1.0))),
+        grad=False,
+    ),
+)
