@@ -229,9 +229,7 @@ class ScatterReduce(ArrayFunction):
             g = grad / count.clamp(min=1)
             g_x, g_src = g, gather(g, dim, index)
         elif reduce == "prod":
-            g = grad * out
-            g_x = g / x
-            g_src = gather(g, dim, index) / _block(src, index)
+            g_x, g_src = _prod_grads(grad, x, index, _block(src, index), out, dim, ctx)
         else:
             src_b = _block(src, index)
             x_ties = (x == out).to(grad.dtype)
@@ -243,6 +241,33 @@ class ScatterReduce(ArrayFunction):
         if not ctx.include_self:  # where written, input's own value took no part
             g_x = (grad if reduce in ("sum", "mean", "prod") else g_x).masked_fill(scattered, 0.0)
         return g_x, None, None, _src_grad_shape(g_src, src.shape), None, None
+
+
+def _prod_grads(grad, x, index, src, out, dim, ctx):
+    """Gradients of a scatter product, exact with zeros: an element's gradient is the product
+    of the others in its group; that is out / element without zeros, the product of the
+    non-zeros for the group's only zero, and 0 when the group holds another zero."""
+    from .comparison import where
+
+    one, zero = x.new_ones(()), x.new_zeros(())
+    x_zero = (x == 0) if ctx.include_self else x.new_zeros(x.shape).bool()
+    src_zero = src == 0
+    zeros = scatter_add(x_zero.to(x.dtype), dim, index, src_zero.to(x.dtype))
+    safe_x = where(x_zero, one, x) if ctx.include_self else x.new_ones(x.shape)
+    nonzero_prod = scatter_reduce(safe_x, dim, index, where(src_zero, one, src), "prod")
+
+    def others(is_zero, value, group_out, group_zeros, group_prod):
+        alone = where(group_zeros == 1, group_prod, zero)
+        return where(
+            group_zeros == 0, group_out / where(is_zero, one, value), where(is_zero, alone, zero)
+        )
+
+    g_x = grad * others(x_zero, x, out, zeros, nonzero_prod) if ctx.include_self else grad
+    g_src = gather(grad, dim, index) * others(
+        src_zero, src, gather(out, dim, index), gather(zeros, dim, index),
+        gather(nonzero_prod, dim, index),
+    )  # fmt: skip
+    return g_x, g_src
 
 
 def _block(src: Tensor, index: Tensor) -> Tensor:

@@ -402,3 +402,26 @@ add(
         fn=lambda lib, x, i, s: (x * 1).index_reduce_(0, i, s, "amax"),
     )
 )
+
+
+def zeros_in(*shape):
+    def make(rng, dtype):
+        x = rng.uniform(0.5, 2.0, shape)
+        x[rng.random(shape) < 0.3] = 0.0
+        return x.astype(dtype)
+
+    return make
+
+
+for include_self in (True, False):
+    add(
+        OpEntry(
+            "scatter_reduce",
+            args(zeros_in(3, 4), ints(5, 4, low=0, high=3), zeros_in(5, 4)),
+            fn=lambda lib, x, i, s, _s=include_self: lib.scatter_reduce(
+                x, 0, i, s, "prod", include_self=_s
+            ),
+            gradgrad=False,  # torch refuses it when two zeros meet
+            variant=f"prod-zeros-{include_self}",
+        )
+    )
