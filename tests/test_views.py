@@ -113,3 +113,16 @@ def test_tensors_with_views_pickle_and_deepcopy():
     twin[0] = y  # a recorded write into the copy leaves the original's views alone
     assert rows[0].grad_fn is None and not rows[0].requires_grad
     assert clone.shape == pe.shape
+
+
+def test_scatter_into_view_gradients():
+    """``*_scatter``: the input gets the gradient outside the written region, src inside it."""
+    x = ember.arange(12.0).reshape(3, 4).requires_grad_()
+    src = ember.ones(2, 2, requires_grad=True)
+    out = ember.as_strided_scatter(x, src, (2, 2), (1, 4), 1)
+    out.backward(ember.arange(12.0).reshape(3, 4) + 1)
+    written = np.zeros((3, 4), bool)
+    written[[0, 0, 1, 1], [1, 2, 1, 2]] = True
+    up = np.arange(12.0).reshape(3, 4) + 1
+    np.testing.assert_array_equal(x.grad.numpy(), np.where(written, 0, up))
+    np.testing.assert_array_equal(src.grad.numpy(), [[2, 6], [3, 7]])

@@ -78,6 +78,10 @@ __all__ = sorted(
     and getattr(value, "__module__", "") == family.__name__
 )
 
-from . import _methods  # noqa: E402,F401  (binds Tensor methods; needs the names above)
+from . import _methods  # noqa: E402  (binds Tensor methods; needs the names above)
+
+# torch.abs_(x) and the other in-place functions are the in-place methods themselves
+globals().update(_methods.inplace_functions())
+__all__ += sorted(_methods.inplace_functions())
 
 _tensor._ops = _sys.modules[__name__]

@@ -53,7 +53,7 @@ FUNCTION_METHODS = (
     "unique_consecutive bincount histc cross ravel split_with_sizes unsafe_split unsafe_chunk "
     "narrow_copy hsplit vsplit dsplit slice_scatter select_scatter diagonal_scatter index_reduce "
     "histogram "
-).split()
+).split()  # (as_strided_scatter, unravel_index and the *_copy forms are functions only)
 
 METHOD_ONLY = {
     "to": conversion.to,
@@ -102,6 +102,7 @@ INPLACE = (
     "asinh acosh atanh sigmoid logit erf erfc erfinv floor ceil round trunc frac clamp clip "
     "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "
     "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not "
+    "arcsin arccos arctan arcsinh arccosh arctanh fix negative "
     "relu scatter scatter_add scatter_reduce index_add index_copy index_fill masked_fill "
     "masked_scatter put tril triu cumsum cumprod index_reduce"
 ).split()
@@ -236,6 +237,24 @@ def _copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
     return indexing._assign(self, src.to(device=self.device, dtype=self.dtype), overwrite=True)
+
+
+# the in-place methods torch also offers as functions (``torch.abs_(x)``); relu_ is the
+# activation family's
+TORCH_INPLACE_FUNCTIONS = (
+    "abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ as_strided_ asin_ "
+    "asinh_ atan_ atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ detach_ erf_ erfc_ "
+    "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ index_put_ log10_ log1p_ log2_ log_ logit_ "
+    "nan_to_num_ neg_ negative_ reciprocal_ resize_as_ round_ rsqrt_ sigmoid_ sin_ sinh_ sqrt_ "
+    "square_ tan_ tanh_ trunc_ zero_"
+).split()
+
+
+def inplace_functions() -> dict:
+    """``{name: Tensor.name}`` for TORCH_INPLACE_FUNCTIONS (a method takes the tensor first)."""
+    return {
+        name: getattr(Tensor, name) for name in TORCH_INPLACE_FUNCTIONS if hasattr(Tensor, name)
+    }
 
 
 def _binary(fn, reflected: bool = False):

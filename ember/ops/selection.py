@@ -754,3 +754,32 @@ def index_reduce(
     shape[d] = idx.size
     full = Tensor._make(np.broadcast_to(idx.reshape(shape), source._data.shape).copy())
     return scatter_reduce(input, d, full, source, reduce, include_self=include_self)
+
+
+def as_strided_scatter(input: Tensor, src: Tensor, size, stride, storage_offset=None):
+    """A copy of ``input`` with ``src`` written into ``as_strided(size, stride, offset)``."""
+    return _scatter_into(input, src, lambda t: t.as_strided(size, stride, storage_offset))
+
+
+def fill(input: Tensor, value) -> Tensor:
+    """A tensor like ``input`` filled with ``value`` (a number or a 0-dim tensor)."""
+    out = input.clone()
+    return out.fill_(value)
+
+
+def unravel_index(indices: Tensor, shape) -> tuple:
+    """The coordinates in a tensor of ``shape`` of each flat index (taken modulo its size)."""
+    if not isinstance(indices, Tensor):
+        raise TypeError(f"expected 'indices' to be a Tensor, but got {type(indices).__name__}")
+    if indices._data.dtype.kind not in "iu":
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+    if any(s < 0 for s in shape):
+        raise ValueError("'shape' cannot have negative values, but got " + str(shape))
+    numel = int(np.prod(shape, dtype=np.int64))
+    flat = indices._data.astype(np.int64) % max(numel, 1)
+    coords = []
+    for size in reversed(shape):
+        coords.append(flat % size if size else flat * 0)
+        flat = flat // size if size else flat
+    return tuple(Tensor._make(c) for c in reversed(coords))

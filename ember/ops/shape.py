@@ -743,3 +743,47 @@ def vsplit(input: Tensor, sections):
 def dsplit(input: Tensor, sections):
     """Split along dim 2 of a tensor with at least 3 dims."""
     return _split_along(input, sections, 2, "dsplit", 3)
+
+
+unsafe_split_with_sizes = split_with_sizes
+
+
+def detach(input: Tensor) -> Tensor:
+    """``input.detach()``: the same memory, outside the graph."""
+    return input.detach()
+
+
+def _slice(input: Tensor, dim: int = 0, start=None, end=None, step: int = 1) -> Tensor:
+    d = wrap_dim(dim, input._data.ndim)
+    return input[(slice(None),) * d + (slice(start, end, step),)]
+
+
+def _copy_of(view_fn, name: str):
+    """``name(...)``: what ``view_fn(...)`` returns, as a copy instead of a view."""
+
+    def fn(input: Tensor, *args, **kwargs):
+        out = view_fn(input, *args, **kwargs)
+        return tuple(o.clone() for o in out) if isinstance(out, tuple) else out.clone()
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"A copy of what ``{name[: -len('_copy')]}`` returns (not a view)."
+    return fn
+
+
+alias_copy = _copy_of(lambda x: x, "alias_copy")
+as_strided_copy = _copy_of(as_strided, "as_strided_copy")
+detach_copy = _copy_of(detach, "detach_copy")
+diagonal_copy = _copy_of(diagonal, "diagonal_copy")
+expand_copy = _copy_of(lambda x, size, *, implicit=False: expand(x, size), "expand_copy")
+permute_copy = _copy_of(permute, "permute_copy")
+select_copy = _copy_of(select, "select_copy")
+slice_copy = _copy_of(_slice, "slice_copy")
+split_copy = _copy_of(split, "split_copy")
+split_with_sizes_copy = _copy_of(split_with_sizes, "split_with_sizes_copy")
+squeeze_copy = _copy_of(squeeze, "squeeze_copy")
+t_copy = _copy_of(t, "t_copy")
+transpose_copy = _copy_of(transpose, "transpose_copy")
+unbind_copy = _copy_of(unbind, "unbind_copy")
+unfold_copy = _copy_of(unfold, "unfold_copy")
+unsqueeze_copy = _copy_of(unsqueeze, "unsqueeze_copy")
+view_copy = _copy_of(view, "view_copy")

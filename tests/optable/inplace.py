@@ -193,3 +193,91 @@ ENTRIES += [
         grad=False,
     ),
 ]
+
+# ---- torch.<op>_ functions (the in-place methods called as functions) ------------------------
+DOMAIN = {
+    "acos_ arccos_ asin_ arcsin_ atanh_ arctanh_": arr(3, 4, low=-0.9, high=0.9),
+    "acosh_ arccosh_": positive(3, 4, low=1.2, high=3.0),
+    "log_ log2_ log10_ log1p_ sqrt_ rsqrt_": positive(3, 4),
+    "logit_": arr(3, 4, low=0.1, high=0.9),
+    "reciprocal_": away_from_zero(3, 4),
+}
+EXTRA = {
+    "clamp_": (-0.5, 0.5), "clamp_max_": (0.5,), "clamp_min_": (-0.5,), "clip_": (-0.5, 0.5),
+    "fill_": (0.25,), "as_strided_": ((2, 2), (1, 2)),
+}  # fmt: skip
+NO_GRAD = {"asinh_", "arcsinh_", "atanh_", "arctanh_", "acosh_", "arccosh_", "detach_"}
+for name in (
+    "abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ as_strided_ asin_ "
+    "asinh_ atan_ atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ detach_ erf_ erfc_ "
+    "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ "
+    "negative_ reciprocal_ round_ rsqrt_ sigmoid_ sin_ sinh_ sqrt_ square_ tan_ tanh_ trunc_ zero_"
+).split():
+    maker = next((m for names, m in DOMAIN.items() if name in names.split()), arr(3, 4))
+    ENTRIES.append(
+        OpEntry(
+            name,
+            args(maker),
+            fn=lambda lib, x, _n=name: getattr(lib, _n)(x * 1, *EXTRA.get(_n, ())),
+            grad=name not in NO_GRAD,
+        )
+    )
+ENTRIES += [
+    OpEntry(
+        "index_put_",
+        args(arr(3, 4), arr(4)),
+        fn=lambda lib, x, v: lib.index_put_(x * 1, (lib.tensor([2, 0]),), v),
+    ),
+    OpEntry(
+        "resize_as_",
+        args(arr(2, 3), arr(3, 2)),
+        fn=lambda lib, x, o: lib.resize_as_(x.detach().clone(), o),
+        grad=False,
+    ),
+]
+
+# ---- copies of views, and functions around them ----------------------------------------------
+COPIES = {
+    "alias_copy": lambda lib, x: lib.alias_copy(x),
+    "as_strided_copy": lambda lib, x: lib.as_strided_copy(x, (2, 2), (1, 3), 1),
+    "detach_copy": lambda lib, x: lib.detach_copy(x),
+    "diagonal_copy": lambda lib, x: lib.diagonal_copy(x, 1),
+    "expand_copy": lambda lib, x: lib.expand_copy(x[:1], (2, 3, 4)),
+    "permute_copy": lambda lib, x: lib.permute_copy(x, (1, 0)),
+    "select_copy": lambda lib, x: lib.select_copy(x, 1, 2),
+    "slice_copy": lambda lib, x: lib.slice_copy(x, 1, 1, None, 2),
+    "split_copy": lambda lib, x: lib.split_copy(x, 2),
+    "split_with_sizes_copy": lambda lib, x: lib.split_with_sizes_copy(x, [1, 2]),
+    "squeeze_copy": lambda lib, x: lib.squeeze_copy(x[:1], 0),
+    "t_copy": lambda lib, x: lib.t_copy(x),
+    "transpose_copy": lambda lib, x: lib.transpose_copy(x, 0, 1),
+    "unbind_copy": lambda lib, x: lib.unbind_copy(x, 1),
+    "unfold_copy": lambda lib, x: lib.unfold_copy(x, 1, 2, 1),
+    "unsqueeze_copy": lambda lib, x: lib.unsqueeze_copy(x, 1),
+    "view_copy": lambda lib, x: lib.view_copy(x, (4, 3)),
+    "detach": lambda lib, x: lib.detach(x),
+    "unsafe_split_with_sizes": lambda lib, x: lib.unsafe_split_with_sizes(x, [2, 1]),
+    "fill": lambda lib, x: lib.fill(x, 1.5),
+}
+ENTRIES += [OpEntry(name, args(arr(3, 4)), fn=fn, grad=name not in ("detach", "detach_copy"))
+            for name, fn in COPIES.items()]  # fmt: skip
+ENTRIES += [
+    OpEntry(
+        "fill", args(arr(3, 4), arr()), fn=lambda lib, x, v: lib.fill(x, v), variant="tensor-value"
+    ),
+    OpEntry(
+        "as_strided_scatter",
+        args(arr(3, 4), arr(2, 2)),
+        fn=lambda lib, x, s: lib.as_strided_scatter(x, s, (2, 2), (1, 4), 1),
+        # torch 2.13's backward for input is the gradient inside the written region and 0
+        # outside, the reverse of d(out)/d(input); ember's is checked in test_views.py
+        grad=False,
+    ),
+    OpEntry(
+        "unravel_index",
+        lambda rng, dt: [rng.integers(-20, 20, (5,))],
+        fn=lambda lib, i: lib.unravel_index(i, (3, 4)),
+        dtypes=("int64",),
+        errors=(lambda rng, dt: [rng.uniform(0, 1, (2,)).astype("float32")],),
+    ),
+]
