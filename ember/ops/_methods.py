@@ -52,7 +52,7 @@ FUNCTION_METHODS = (
     "cumsum cumprod cummax cummin logcumsumexp diff sort argsort msort topk kthvalue unique "
     "unique_consecutive bincount histc cross ravel split_with_sizes unsafe_split unsafe_chunk "
     "narrow_copy hsplit vsplit dsplit slice_scatter select_scatter diagonal_scatter index_reduce "
-    "histogram "
+    "histogram nonzero_static "
 ).split()  # (as_strided_scatter, unravel_index and the *_copy forms are functions only)
 
 METHOD_ONLY = {

@@ -705,6 +705,13 @@ def nonzero(input: Tensor, *, out=None, as_tuple: bool = False):
     return handle_out(Tensor._make(result), out)
 
 
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
+    """``nonzero(input)`` cut or padded (with ``fill_value``) to exactly ``size`` rows."""
+    found = nonzero(input)._data[:size]
+    pad = np.full((size - found.shape[0], found.shape[1]), fill_value, dtype=np.int64)
+    return Tensor._make(np.concatenate([found, pad]))
+
+
 def argwhere(input: Tensor) -> Tensor:
     """Indices of the non-zero elements as an (n, ndim) tensor (``nonzero``)."""
     return nonzero(input)

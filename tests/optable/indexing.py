@@ -425,3 +425,15 @@ for include_self in (True, False):
             variant=f"prod-zeros-{include_self}",
         )
     )
+
+add(
+    OpEntry(
+        "nonzero_static",
+        args(ints(3, 4, low=0, high=2)),
+        fn=lambda lib, x: (
+            lib.nonzero_static(x, size=20),
+            lib.nonzero_static(x, size=2, fill_value=9),
+        ),
+        dtypes=("int64",),
+    )
+)
