@@ -24,9 +24,11 @@ from . import (
     indexing,
     manipulation,
     random,
+    selection,
     shape,
     unary,
 )
+from ._util import type_name
 
 # Tensor methods that are exactly the ember.* function of the same name.
 FUNCTION_METHODS = (
@@ -52,7 +54,7 @@ FUNCTION_METHODS = (
     "cumsum cumprod cummax cummin logcumsumexp diff sort argsort msort topk kthvalue unique "
     "unique_consecutive bincount histc cross ravel split_with_sizes unsafe_split unsafe_chunk "
     "narrow_copy hsplit vsplit dsplit slice_scatter select_scatter diagonal_scatter index_reduce "
-    "histogram nonzero_static "
+    "histogram nonzero_static as_strided_scatter unsafe_split_with_sizes "
 ).split()  # (as_strided_scatter, unravel_index and the *_copy forms are functions only)
 
 METHOD_ONLY = {
@@ -102,7 +104,11 @@ INPLACE = (
     "asinh acosh atanh sigmoid logit erf erfc erfinv floor ceil round trunc frac clamp clip "
     "clamp_min clamp_max nan_to_num eq ne lt le gt ge logical_and logical_or logical_xor "
     "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not "
-    "arcsin arccos arctan arcsinh arccosh arctanh fix negative "
+    "arcsin arccos arctan arcsinh arccosh arctanh fix negative absolute divide multiply "
+    "subtract true_divide greater greater_equal less less_equal not_equal bitwise_left_shift "
+    "bitwise_right_shift addcdiv addcmul addmm addmv addbmm baddbmm addr atan2 "
+    "arctan2 copysign deg2rad rad2deg digamma lgamma hypot i0 igamma igammac lerp logaddexp "
+    "gcd lcm heaviside ldexp nextafter sinc sgn xlogy renorm mvlgamma "
     "relu scatter scatter_add scatter_reduce index_add index_copy index_fill masked_fill "
     "masked_scatter put tril triu cumsum cumprod index_reduce"
 ).split()
@@ -225,6 +231,92 @@ def _resize_as_(self: Tensor, other: Tensor, memory_format=None) -> Tensor:
     return _resize_(self, other.shape)
 
 
+def _fill_diagonal_(self: Tensor, fill_value, wrap: bool = False) -> Tensor:
+    """Fill the main diagonal (all dims equal, or a matrix; ``wrap`` continues it below a tall
+    matrix's square part every ``cols + 1`` rows, as NumPy does)."""
+    shape_ = self._data.shape
+    if len(shape_) < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if len(shape_) > 2 and len(set(shape_)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    mask = np.zeros(shape_, dtype=bool)
+    np.fill_diagonal(mask, True, wrap=wrap)
+    return _inplace_mod.inplace(self, selection.masked_fill, Tensor._make(mask), fill_value)
+
+
+def _float_power_(self: Tensor, exponent) -> Tensor:
+    """In-place ``float_power``: only a double (or complex double) tensor can hold its result."""
+    if self._data.dtype not in (np.float64, np.complex128):
+        raise RuntimeError(
+            f"the base given to float_power_ has dtype {type_name(self.dtype)} but the "
+            "operation's result requires dtype Double"
+        )
+    return _inplace_mod.inplace(self, arithmetic.float_power, exponent)
+
+
+def _is_same_size(self: Tensor, other: Tensor) -> bool:
+    return self._data.shape == other._data.shape
+
+
+def _is_nonzero(self: Tensor) -> bool:
+    if self._data.size == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if self._data.size > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(self._data.reshape(()))
+
+
+def _is_signed(self: Tensor) -> bool:
+    return self._data.dtype.kind in "ifc"
+
+
+def _sum_to_size(self: Tensor, *size) -> Tensor:
+    """Sum over broadcast dims down to ``size`` (which must expand to this tensor's shape)."""
+    target = shape._shape_arg(size)
+    try:
+        ok = np.broadcast_shapes(target, self._data.shape) == self._data.shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(
+            f"size {{{list(target)}}} is not expandable to size {{{list(self._data.shape)}}}."
+        )
+    from ._util import sum_to_shape
+
+    return sum_to_shape(self, target)
+
+
+def _apply_(self: Tensor, callable) -> Tensor:
+    """Replace each element by ``callable(element)`` (CPU only, no autograd, as torch)."""
+    if self._requires_grad:
+        raise RuntimeError(
+            "Can't call apply_() on Variable that requires grad. Use var.detach().apply_() instead."
+        )
+    values = [callable(v) for v in self._data.reshape(-1).tolist()]
+    _inplace_mod.write(self, np.asarray(values, dtype=self._data.dtype).reshape(self._data.shape))
+    return self
+
+
+def _map_(self: Tensor, other: Tensor, callable) -> Tensor:
+    """Replace each element by ``callable(element, other's element)`` (other broadcast)."""
+    if self._requires_grad:
+        raise RuntimeError(
+            "Can't call map_() on Variable that requires grad. Use var.detach().map_() instead."
+        )
+    pairs = zip(self._data.reshape(-1).tolist(),
+                np.broadcast_to(other._data, self._data.shape).reshape(-1).tolist())  # fmt: skip
+    values = [callable(a, b) for a, b in pairs]
+    _inplace_mod.write(self, np.asarray(values, dtype=self._data.dtype).reshape(self._data.shape))
+    return self
+
+
+OTHER_METHODS = {
+    "fill_diagonal_": _fill_diagonal_, "float_power_": _float_power_,
+    "is_same_size": _is_same_size, "is_nonzero": _is_nonzero, "is_signed": _is_signed,
+    "sum_to_size": _sum_to_size, "apply_": _apply_, "map_": _map_,
+}  # fmt: skip
+
+
 SAMPLING = {
     "uniform_": _uniform_, "normal_": _normal_, "log_normal_": _log_normal_,
     "bernoulli_": _bernoulli_, "random_": _random_, "exponential_": _exponential_,
@@ -331,7 +423,7 @@ def _bind():
     for name in INPLACE:
         if hasattr(ops, name):  # an op another family adds later (relu) binds once it exists
             setattr(Tensor, name + "_", _inplace(getattr(ops, name)))
-    for name, fn in {**SAMPLING, **RESTRIDE}.items():
+    for name, fn in {**SAMPLING, **RESTRIDE, **OTHER_METHODS}.items():
         setattr(Tensor, name, fn)
     Tensor.resize_ = _resize_
     Tensor.resize_as_ = _resize_as_

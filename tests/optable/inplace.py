@@ -281,3 +281,105 @@ ENTRIES += [
         errors=(lambda rng, dt: [rng.uniform(0, 1, (2,)).astype("float32")],),
     ),
 ]
+
+# ---- aliases' in-place forms and other methods ------------------------------------------------
+for name in "absolute_ multiply_ subtract_ divide_ true_divide_".split():
+    ENTRIES.append(
+        OpEntry(
+            f"Tensor.{name}",
+            args(arr(3, 4), away_from_zero(3, 4)),
+            fn=lambda lib, x, y, _n=name: (
+                getattr(x * 1, _n)() if _n == "absolute_" else getattr(x * 1, _n)(y)
+            ),
+        )
+    )
+for name in "greater_ greater_equal_ less_ less_equal_ not_equal_".split():
+    ENTRIES.append(
+        OpEntry(
+            f"Tensor.{name}",
+            args(arr(3, 4)),
+            fn=lambda lib, x, _n=name: getattr(x.detach().clone(), _n)(0.0),
+            grad=False,
+        )
+    )
+ENTRIES += [
+    OpEntry(
+        "Tensor.bitwise_left_shift_",
+        lambda rng, dt: [rng.integers(0, 8, (3, 4))],
+        fn=lambda lib, x: x.clone().bitwise_left_shift_(2),
+        dtypes=("int64",),
+    ),
+    OpEntry(
+        "Tensor.bitwise_right_shift_",
+        lambda rng, dt: [rng.integers(0, 8, (3, 4))],
+        fn=lambda lib, x: x.clone().bitwise_right_shift_(1),
+        dtypes=("int64",),
+    ),
+    OpEntry(
+        "Tensor.float_power_",
+        args(positive(3, 4)),
+        fn=lambda lib, x: (x * 1).float_power_(2),
+        dtypes=("float64",),
+        errors=(args(positive(3)),),
+    ),
+    OpEntry(
+        "Tensor.fill_diagonal_",
+        args(arr(5, 3)),
+        fn=lambda lib, x: (x * 1).fill_diagonal_(0.5, wrap=True),
+        errors=(args(arr(3)),),
+    ),
+    OpEntry(
+        "Tensor.fill_diagonal_",
+        args(arr(3, 3, 3)),
+        fn=lambda lib, x: (x * 1).fill_diagonal_(-1.0),
+        variant="cube",
+    ),
+    OpEntry(
+        "Tensor.sum_to_size",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, x: x.sum_to_size(3, 1),
+        errors=(args(arr(2, 4)),),
+    ),
+    OpEntry(
+        "Tensor.is_same_size",
+        args(arr(2, 3), arr(3, 2)),
+        fn=lambda lib, x, y: (x.is_same_size(y), x.is_same_size(x)),
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.is_nonzero",
+        args(arr(1)),
+        fn=lambda lib, x: x.is_nonzero(),
+        grad=False,
+        errors=(args(arr(2)),),
+    ),
+    OpEntry(
+        "Tensor.is_signed",
+        args(arr(2)),
+        fn=lambda lib, x: (x.is_signed(), x.to(lib.uint8).is_signed()),
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.apply_",
+        args(arr(2, 3)),
+        fn=lambda lib, x: x.detach().clone().apply_(lambda v: v * v + 1),
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.map_",
+        args(arr(2, 3), arr(3)),
+        fn=lambda lib, x, y: x.detach().clone().map_(y.detach(), lambda a, b: a - 2 * b),
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.as_strided_scatter",
+        args(arr(3, 4), arr(2, 2)),
+        fn=lambda lib, x, s: x.as_strided_scatter(s, (2, 2), (4, 1)),
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.unsafe_split_with_sizes",
+        args(arr(3, 4)),
+        fn=lambda lib, x: x.unsafe_split_with_sizes([1, 3], 1),
+    ),
+]
