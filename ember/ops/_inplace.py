@@ -91,17 +91,28 @@ def restride(self: Tensor, fn, *args) -> Tensor:
 
 def write(self: Tensor, data) -> None:
     """Copy ``data`` into ``self``'s memory and bump its version."""
+    check_no_overlap(self)
     try:
         self._data[...] = data
     except ValueError as e:
         if not self._data.flags.writeable:
-            raise RuntimeError(
-                "unsupported operation: more than one element of the written-to tensor refers "
-                "to a single memory location. Please clone() the tensor before performing the "
-                "operation."
-            ) from None
+            raise RuntimeError(f"cannot write into a read-only tensor: {e}") from None
         raise RuntimeError(str(e)) from None
     bump(self)
+
+
+def check_no_overlap(self: Tensor) -> None:
+    """torch's rule for writes: refused when a dim repeats one element (stride 0, size > 1)."""
+    data = self._data
+    if (
+        0 in data.strides
+        and data.size > 1
+        and any(st == 0 and n > 1 for n, st in zip(data.shape, data.strides))
+    ):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation."
+        )
 
 
 def bump(self: Tensor) -> None:

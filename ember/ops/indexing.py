@@ -321,6 +321,7 @@ def setitem(self: Tensor, key, value) -> None:
     if mask is None:
         adv_key = _advanced_key(target._data.shape, advanced, xp_of(target._data))
     if not (state.enabled and (target._requires_grad or value._requires_grad)):
+        _inplace.check_no_overlap(target)
         try:
             target._data[adv_key] = value._data
         except ValueError:

@@ -223,7 +223,14 @@ class Expand(ArrayFunction):
     @staticmethod
     def forward(ctx, a, shape):
         ctx.in_shape = a.shape
-        return xp_of(a).broadcast_to(a, shape)
+        xp = xp_of(a)
+        # writeable, as torch's: a write is refused only where it would hit one element twice
+        # (``_inplace.write``), so a slice of an expanded tensor along its repeats can be written
+        strides = (0,) * (len(shape) - a.ndim) + tuple(
+            0 if n == 1 and s != 1 else st
+            for n, s, st in zip(a.shape, shape[len(shape) - a.ndim :], a.strides)
+        )
+        return xp.lib.stride_tricks.as_strided(a, shape, strides)
 
     @staticmethod
     def backward(ctx, grad):
