@@ -278,8 +278,34 @@ def _legacy_sequence(key):
     return key
 
 
+_PLAIN = (int, type(None))
+
+
+def _plain_key(shape: tuple, key):
+    """``key`` as a tuple when it is only in-range Python ints and slices with positive steps
+    (the common case, which needs none of ``_parse``'s work), else None."""
+    items = key if type(key) is tuple else (key,)
+    if len(items) > len(shape):
+        return None
+    for d, k in enumerate(items):
+        if type(k) is int:
+            if not -shape[d] <= k < shape[d]:
+                return None
+        elif type(k) is slice:
+            if type(k.start) not in _PLAIN or type(k.stop) not in _PLAIN:
+                return None
+            if k.step is not None and (type(k.step) is not int or k.step <= 0):
+                return None
+        else:
+            return None
+    return items
+
+
 def getitem(self: Tensor, key) -> Tensor:
     """``self[key]``: a view for basic keys, a copy when any index is a tensor, list or bool."""
+    plain = _plain_key(self._data.shape, key)
+    if plain is not None:
+        return _inplace.track_view(BasicIndex.apply(self, plain))
     key = _legacy_sequence(key)
     mask = _lone_mask(self, key)
     if mask is not None:
