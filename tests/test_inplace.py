@@ -232,3 +232,46 @@ def test_no_grad_writes_allowed():
         w[:, 1] = 0.0
     assert w.is_leaf and w.requires_grad and w.grad_fn is None
     assert w._version == 3
+
+
+def test_in_place_sampling_uses_the_default_generator():
+    """ember draws its own random streams (docs/differences.md): pin ranges, dtypes and that
+    the default generator's seed reproduces them."""
+    results = []
+    for _ in range(2):
+        ember.manual_seed(7)
+        x = ember.empty(1000)
+        draws = [
+            x.clone().uniform_(-2, 3),
+            x.clone().normal_(1.0, 0.5),
+            x.clone().bernoulli_(0.25),
+            x.clone().bernoulli_(ember.full((1000,), 0.75)),
+            x.clone().random_(3, 9),
+            x.clone().random_(5),
+            x.clone().exponential_(2.0),
+            x.clone().log_normal_(0.0, 0.25),
+            x.clone().geometric_(0.5),
+            x.clone().cauchy_(),
+        ]
+        results.append([d.numpy().copy() for d in draws])
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
+    u, n, b1, b2, r1, r2, e, ln, g, _ = results[0]
+    assert u.dtype == np.float32 and -2 <= u.min() and u.max() < 3
+    assert abs(n.mean() - 1.0) < 0.1 and abs(n.std() - 0.5) < 0.1
+    assert set(np.unique(b1)) <= {0.0, 1.0} and 0.15 < b1.mean() < 0.35 and b2.mean() > 0.6
+    assert set(np.unique(r1)) <= set(range(3, 9)) and set(np.unique(r2)) <= set(range(5))
+    assert e.min() >= 0 and abs(e.mean() - 0.5) < 0.1 and ln.min() > 0
+    assert g.min() >= 1 and np.all(g == np.round(g))
+    ints = ember.zeros(100, dtype=ember.int64).random_(0, 4)
+    assert ints.dtype == ember.int64 and set(ints.tolist()) <= {0, 1, 2, 3}
+
+
+def test_in_place_sampling_respects_autograd_rules():
+    for lib in (torch, ember):
+        w = lib.zeros(3, requires_grad=True)
+        with pytest.raises(RuntimeError):
+            w.uniform_()
+        with lib.no_grad():
+            w.normal_()  # how nn.init works
+        assert w.is_leaf and w.requires_grad
