@@ -16,6 +16,7 @@ from . import (
     creation,
     indexing,
     manipulation,
+    masking,
     random,
     reduction,
     selection,
@@ -29,6 +30,7 @@ from .comparison import *  # noqa: F403
 from .creation import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .manipulation import *  # noqa: F403
+from .masking import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .selection import *  # noqa: F403
@@ -38,8 +40,8 @@ from .unary import *  # noqa: F403
 
 # conversion holds Tensor methods only (torch has no torch.to)
 _FAMILIES = (
-    arithmetic, blas, comparison, creation, indexing, manipulation, random, reduction, selection,
-    shape, sorting, unary,
+    arithmetic, blas, comparison, creation, indexing, manipulation, masking, random, reduction,
+    selection, shape, sorting, unary,
 )  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",

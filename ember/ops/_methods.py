@@ -23,8 +23,8 @@ from . import (
     creation,
     indexing,
     manipulation,
+    masking,
     random,
-    selection,
     shape,
     unary,
 )
@@ -241,7 +241,7 @@ def _fill_diagonal_(self: Tensor, fill_value, wrap: bool = False) -> Tensor:
         raise RuntimeError("all dimensions of input must be of equal length")
     mask = np.zeros(shape_, dtype=bool)
     np.fill_diagonal(mask, True, wrap=wrap)
-    return _inplace_mod.inplace(self, selection.masked_fill, Tensor._make(mask), fill_value)
+    return _inplace_mod.inplace(self, masking.masked_fill, Tensor._make(mask), fill_value)
 
 
 def _float_power_(self: Tensor, exponent) -> Tensor:
