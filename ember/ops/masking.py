@@ -182,7 +182,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, ou
     from ._util import handle_out
 
     if dim is None:
-        return handle_out(take(input, indices.reshape(-1)), out)
+        return handle_out(gather(input.reshape(-1), 0, indices.reshape(-1)), out)
     d = wrap_dim(dim, input._data.ndim)
     if input._data.ndim != indices._data.ndim:
         raise RuntimeError(
@@ -192,9 +192,18 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, ou
         )
     ishape, xshape = list(indices._data.shape), list(input._data.shape)
     ishape[d] = xshape[d] = 1
-    shape = list(np.broadcast_shapes(tuple(ishape), tuple(xshape)))
+    try:
+        shape = list(np.broadcast_shapes(tuple(ishape), tuple(xshape)))
+    except ValueError:
+        raise RuntimeError(
+            f"take_along_dim(): the shapes of input {list(input._data.shape)} and indices "
+            f"{list(indices._data.shape)} cannot be broadcast apart from dim {d}"
+        ) from None
     x_target, i_target = shape.copy(), shape.copy()
     x_target[d], i_target[d] = input._data.shape[d], indices._data.shape[d]
+    n = input._data.shape[d]
+    if n:  # torch reads indices along a dim modulo its size here (not in gather itself)
+        indices = Tensor._make(indices._data % n)
     return handle_out(gather(input.expand(x_target), d, indices.expand(i_target)), out)
 
 

@@ -49,6 +49,8 @@ def _check_gather_shapes(input: Tensor, dim: int, index: Tensor, src=None) -> in
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     ishape = index._data.shape if index._data.ndim else (1,)
     xshape = input._data.shape if input._data.ndim else (1,)
+    if index._data.size == 0:
+        return d  # an empty index reads and writes nothing; torch checks no sizes
     for k in range(nd):
         if k != d and ishape[k] > xshape[k]:
             raise RuntimeError(
@@ -194,6 +196,9 @@ class ScatterReduce(ArrayFunction):
     def forward(ctx, x, dim, index, src, reduce, include_self):
         xp = xp_of(x)
         ctx.dim, ctx.reduce, ctx.include_self = dim, reduce, include_self
+        inputs = (x, index, src)
+        if x.ndim == 0:  # a 0-dim tensor counts as one element along dim 0
+            x, index, src = x.reshape(1), index.reshape(-1), src.reshape(-1)
         key = _along(_wrapped(index, x.shape[dim], dim), dim)
         values = src[tuple(slice(0, n) for n in index.shape)]
         hit = xp.zeros(x.shape, dtype=np.int64)
@@ -212,8 +217,10 @@ class ScatterReduce(ArrayFunction):
             safe = xp.maximum(count, 1).astype(out.dtype)
             out = out / safe if out.dtype.kind == "f" else out // safe
             out = out.astype(x.dtype)
-        ctx.count = count
-        ctx.save_for_backward(x, index, src, out)
+        shape = inputs[0].shape
+        ctx.count = count.reshape(shape)
+        out = out.reshape(shape)
+        ctx.save_for_backward(*inputs, out)
         return out
 
     @staticmethod
@@ -321,6 +328,9 @@ def _checked_vector(input: Tensor, dim: int, index: Tensor, op: str):
             bad = int(idx.max()) if idx.max() >= n else int(idx.min())
             raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {n}")
         idx = idx % n if idx.size and n else idx
+    elif op == "index_add" and input._data.ndim <= 1 and idx.size:
+        if idx.max() >= n or idx.min() < 0:  # torch's 1-D kernel reports it this way
+            raise IndexError("index out of range in self")
     else:
         error, prefix = (
             (IndexError, "index_copy_(): ") if op == "index_copy" else (RuntimeError, "")
@@ -403,8 +413,16 @@ def _check_source(input: Tensor, d: int, idx, source: Tensor, op: str):
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
     """A copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``."""
+    _check_source(
+        input,
+        wrap_dim(dim, input._data.ndim),
+        _index_vector(index, "index_add"),
+        source,
+        "index_add_",
+    )  # torch checks shapes before index values
+    if source._data.size == 0 or input._data.size == 0:  # nothing is added: torch checks no
+        return input.clone()  # index values
     d, idx = _checked_vector(input, dim, index, "index_add")
-    _check_source(input, d, idx, source, "index_add_")
     return IndexAdd.apply(input, d, idx, source, alpha)
 
 
@@ -414,9 +432,9 @@ class IndexCopy(ArrayFunction):
     @staticmethod
     def forward(ctx, x, dim, index, source):
         ctx.dim, ctx.index = dim, index
-        out = x.copy()
+        out = x.copy().reshape(x.shape or (1,))  # a 0-dim tensor counts as one slice
         out[_dim_key(dim, index)] = source
-        return out
+        return out.reshape(x.shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -427,8 +445,14 @@ class IndexCopy(ArrayFunction):
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """A copy of ``input`` with the slices at ``index`` along ``dim`` replaced by ``source``."""
+    _check_source(
+        input,
+        wrap_dim(dim, input._data.ndim),
+        _index_vector(index, "index_copy"),
+        source,
+        "index_copy_",
+    )  # torch checks shapes before index values
     d, idx = _checked_vector(input, dim, index, "index_copy")
-    _check_source(input, d, idx, source, "index_copy_")
     return IndexCopy.apply(input, d, idx, source)
 
 
@@ -438,9 +462,9 @@ class IndexFill(ArrayFunction):
     @staticmethod
     def forward(ctx, x, dim, index, value):
         ctx.dim, ctx.index = dim, index
-        out = x.copy()
+        out = x.copy().reshape(x.shape or (1,))  # a 0-dim tensor counts as one slice
         out[_dim_key(dim, index)] = value
-        return out
+        return out.reshape(x.shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -453,6 +477,9 @@ class IndexFill(ArrayFunction):
 
 def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
     """A copy of ``input`` with the slices at ``index`` along ``dim`` set to ``value``."""
+    if input._data.size == 0:
+        _index_vector(index, "index_fill")
+        return input.clone()  # nothing to fill (torch skips the index checks too)
     d, idx = _checked_vector(input, dim, index, "index_fill")
     if isinstance(value, Tensor):
         if value._data.ndim:
