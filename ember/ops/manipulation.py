@@ -76,6 +76,8 @@ class Roll(ArrayFunction):
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     """Elements shifted cyclically along ``dims`` (the flattened tensor when None)."""
     shifts = _dims_arg(shifts)
+    if input._data.size == 0:  # torch returns before looking at dims
+        return input.clone()
     if dims is None:
         if len(shifts) != 1:
             raise RuntimeError(
@@ -169,8 +171,10 @@ def repeat_interleave(input: Tensor, repeats=None, dim=None, *, output_size=None
     if dim is None:
         input = input.reshape(-1)
         dim = 0
+    elif input._data.ndim == 0:
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     d = wrap_dim(dim, input._data.ndim)
-    n = input._data.shape[d] if input._data.ndim else 1
+    n = input._data.shape[d]
     counts = repeats._data.reshape(-1) if isinstance(repeats, Tensor) else np.array([repeats])
     if (counts < 0).any():
         raise RuntimeError("repeats can not be negative")
@@ -363,6 +367,8 @@ def cumprod(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
 def _cum_extreme(input: Tensor, dim: int, is_max: bool, name: str):
     data = input._data
     xp = xp_of(data)
+    if data.size == 0:  # torch returns empty results before looking at dim
+        return reduction._named(name)(input.clone(), Tensor._make(np.zeros(data.shape, np.int64)))
     if data.ndim == 0:
         wrap_dim(dim, 0)
         idx = Tensor._make(xp.zeros((), np.int64))
@@ -440,6 +446,10 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend=None, append=None) ->
     """The ``n``-th forward difference along ``dim`` (``!=`` for bool tensors)."""
     if input._data.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    if n == 0:
+        return input
     d = wrap_dim(dim, input._data.ndim)
     parts = [t_ for t_ in (prepend, input, append) if t_ is not None]
     x = shape.cat(parts, d) if len(parts) > 1 else input

@@ -103,13 +103,16 @@ def reshape_as(self: Tensor, other: Tensor) -> Tensor:
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Dims ``start_dim`` to ``end_dim`` merged into one (a view when possible)."""
     nd = input._data.ndim
+    s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
     if nd == 0:
         return reshape(input, 1)
-    s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input._data.shape
-    return reshape(input, shape[:s] + (-1,) + shape[e + 1 :]) if shape[s : e + 1] else input
+    if s == e:
+        return input
+    merged = int(np.prod(shape[s : e + 1], dtype=np.int64))
+    return reshape(input, shape[:s] + (merged,) + shape[e + 1 :])
 
 
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
@@ -133,7 +136,7 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
         new = tuple(s for s in shape if s != 1)
     else:
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
-        axes = {wrap_dim(d, len(shape)) for d in dims} if shape else set()
+        axes = {wrap_dim(d, len(shape)) for d in dims}
         new = tuple(s for i, s in enumerate(shape) if not (i in axes and s == 1))
     return _track(View.apply(input, new))
 
@@ -444,6 +447,8 @@ def _split_sizes(input: Tensor, sizes, d: int):
 
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0):
     """Split into chunks of a given size, or into the given sizes (views)."""
+    if tensor._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, tensor._data.ndim)
     n = tensor._data.shape[d]
     if isinstance(split_size_or_sections, (int, np.integer)):
@@ -465,15 +470,23 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0):
 
 def chunk(input: Tensor, chunks: int, dim: int = 0):
     """At most ``chunks`` views of equal size (the last may be smaller)."""
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
-    n = input._data.shape[wrap_dim(dim, input._data.ndim)]
-    size = -(-n // chunks) if n else 1
-    return split(input, max(size, 1), dim)
+    d = wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if n == 0:  # torch gives ``chunks`` empty pieces
+        return _split_sizes(input, [0] * chunks, d)
+    return split(input, -(-n // chunks), dim)
 
 
 def tensor_split(input: Tensor, indices_or_sections, dim: int = 0):
     """Views split into ``n`` near-equal parts, or at the given indices."""
+    if input._data.ndim == 0:
+        raise RuntimeError(
+            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
+        )
     d = wrap_dim(dim, input._data.ndim)
     n = input._data.shape[d]
     if isinstance(indices_or_sections, Tensor):
@@ -497,6 +510,8 @@ def tensor_split(input: Tensor, indices_or_sections, dim: int = 0):
 
 def unbind(input: Tensor, dim: int = 0):
     """The slices along ``dim``, as views."""
+    if input._data.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = wrap_dim(dim, input._data.ndim)
     parts = split(input, 1, d) if input._data.shape[d] else ()
     return _inplace.mark_multi_view(tuple(squeeze(p, d) for p in parts), "Unbind")
@@ -518,6 +533,8 @@ def movedim(input: Tensor, source, destination) -> Tensor:
         )
     src = tuple(wrap_dim(s, nd) for s in src)
     dst = tuple(wrap_dim(s, nd) for s in dst)
+    if nd == 0:
+        return _track(View.apply(input, ()))
     if len(set(src)) != len(src) or len(set(dst)) != len(dst):
         raise RuntimeError("movedim: repeated dim in `source` or `destination`")
     order = [d for d in range(nd) if d not in src]
@@ -671,7 +688,7 @@ def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
     if nd == 0:
-        return self.reshape(1)
+        return self.reshape(1)[:size]
     shape, strides = list(self._data.shape), list(stride(self))
     shape[d] = (n - size) // step + 1
     new_stride = strides[d]

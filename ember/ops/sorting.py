@@ -75,6 +75,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     nd = input._data.ndim
     d = wrap_dim(dim, nd)
     n = input._data.shape[d] if nd else 1
+    if n == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     if nd == 0:
