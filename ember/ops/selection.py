@@ -420,8 +420,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
         source,
         "index_add_",
     )  # torch checks shapes before index values
-    if source._data.size == 0 or input._data.size == 0:  # nothing is added: torch checks no
-        return input.clone()  # index values
+    if source._data.size == 0 or (input._data.size == 0 and input._data.ndim > 1):
+        return input.clone()  # nothing is added: torch checks no index values
     d, idx = _checked_vector(input, dim, index, "index_add")
     return IndexAdd.apply(input, d, idx, source, alpha)
 
@@ -478,8 +478,12 @@ class IndexFill(ArrayFunction):
 def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
     """A copy of ``input`` with the slices at ``index`` along ``dim`` set to ``value``."""
     if input._data.size == 0:
-        _index_vector(index, "index_fill")
-        return input.clone()  # nothing to fill (torch skips the index checks too)
+        d = wrap_dim(dim, input._data.ndim)
+        idx = _index_vector(index, "index_fill")
+        rest = [s for i, s in enumerate(input._data.shape) if i != d]
+        if idx.size and int(np.prod(rest, dtype=np.int64)):
+            raise RuntimeError(f"index_fill(): index out of bounds for dimension {d} with size 0")
+        return input.clone()  # nothing to fill
     d, idx = _checked_vector(input, dim, index, "index_fill")
     if isinstance(value, Tensor):
         if value._data.ndim:
