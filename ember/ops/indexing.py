@@ -378,7 +378,12 @@ def _broadcast_or_none(a: tuple, b: tuple):
 
 def _is_mask_only(key) -> bool:
     items = key if isinstance(key, tuple) else (key,)
-    advanced = [k for k in items if isinstance(k, (Tensor, list, np.ndarray, bool, np.bool_))]
+    advanced = [
+        k
+        for k in items
+        if isinstance(k, (Tensor, list, np.ndarray, bool, np.bool_))
+        and not (isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu")
+    ]  # a 0-dim integer tensor selects, as an int does
     if len(advanced) != 1:
         return False
     arr = _index_array(advanced[0])
