@@ -20,13 +20,17 @@ from . import (
     linalg,
     linalg_functions,
     linalg_lu,
+    manipulation,
+    masking,
     matrix,
     pointwise,
     pooling,
     random,
     reduction,
     sampling,
+    selection,
     shape,
+    sorting,
     statistics,
     unary,
 )
@@ -34,19 +38,24 @@ from .arithmetic import *  # noqa: F403
 from .blas import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .creation import *  # noqa: F403
+from .indexing import *  # noqa: F403
+from .manipulation import *  # noqa: F403
+from .masking import *  # noqa: F403
 from .matrix import *  # noqa: F403
 from .pointwise import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
+from .selection import *  # noqa: F403
 from .shape import *  # noqa: F403
+from .sorting import *  # noqa: F403
 from .statistics import *  # noqa: F403
 from .unary import *  # noqa: F403
 
-# conversion and indexing hold Tensor methods only (torch has no torch.to or torch.getitem)
-# linalg is torch.linalg's namespace (ember.linalg), not top-level names
+# conversion holds Tensor methods only (torch has no torch.to); linalg is torch.linalg's
+# namespace (ember.linalg), not top-level names
 _FAMILIES = (
-    arithmetic, blas, comparison, creation, matrix, pointwise, random, reduction, shape,
-    statistics, unary,
+    arithmetic, blas, comparison, creation, indexing, manipulation, masking, matrix,
+    pointwise, random, reduction, selection, shape, sorting, statistics, unary,
 )  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",
@@ -63,6 +72,14 @@ _METHOD_ONLY = {
     "stride",
     "T",
     "mT",
+    "mH",
+    "H",
+    "unfold",
+    "storage_offset",
+    "data_ptr",
+    "getitem",
+    "setitem",
+    "repeat",
     "Size",
 }
 
@@ -119,6 +136,10 @@ __all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d"
             "conv_transpose3d", "adaptive_avg_pool1d", "avg_pool1d",
             "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d"]  # fmt: skip
 
-from . import _methods  # noqa: E402,F401  (binds Tensor methods; needs the names above)
+from . import _methods  # noqa: E402  (binds Tensor methods; needs the names above)
+
+# torch.abs_(x) and the other in-place functions are the in-place methods themselves
+globals().update(_methods.inplace_functions())
+__all__ += sorted(_methods.inplace_functions())
 
 _tensor._ops = _sys.modules[__name__]
