@@ -383,3 +383,8 @@ ENTRIES += [
         fn=lambda lib, x: x.unsafe_split_with_sizes([1, 3], 1),
     ),
 ]
+
+ENTRIES += [
+    OpEntry("relu_", args(arr(3, 4)), fn=lambda lib, x: lib.relu_(x * 1)),
+    OpEntry("Tensor.relu_", args(arr(3, 4)), fn=lambda lib, x: (x * 1).relu_()),
+]
