@@ -107,16 +107,23 @@ def measure(name: str, rounds: int, instances: int, warmup: int):
 
 
 def peak_memory(name: str, lib: str) -> float:
-    """MB of max RSS growth while running ``name`` in a fresh process on ``lib``."""
+    """MB of peak resident memory growth while running ``name`` in a fresh process on ``lib``.
+
+    The peak is the kernel's high-water mark (VmHWM), reset after the imports through
+    /proc/self/clear_refs; ru_maxrss would not do, as it keeps the parent's peak across exec.
+    """
     code = (
-        "import resource, sys\n"
         f"import {lib} as lib\n"
         "from bench.workloads import WORKLOADS\n"
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "def status(key):\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith(key):\n"
+        "            return int(line.split()[1])\n"
+        "open('/proc/self/clear_refs', 'w').write('5')\n"
+        "base = status('VmRSS')\n"
         f"step = WORKLOADS[{name!r}](lib, 0)\n"
         "for _ in range(5): step()\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print((peak - base) / 1024)\n"
+        "print((status('VmHWM') - base) / 1024)\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in _BLAS_VARS}
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
