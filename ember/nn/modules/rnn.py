@@ -205,29 +205,32 @@ class RNNBase(Module):
             elif self.batch_first:
                 input = input.transpose(0, 1)
             batch = input.size(1)
-            steps = list(input.unbind(0))
             sizes = None
+            steps = None if self.mode == "LSTM" else list(input.unbind(0))
         real_hidden = self.proj_size or self.hidden_size
         if self.mode == "LSTM":
             if hx is not None and not isinstance(hx, tuple):
                 raise RuntimeError("lstm expects hx to be a tuple (h_0, c_0)")
-            h0 = self._initial(
-                None if hx is None else hx[0], batch, steps[0], real_hidden, "hidden[0]"
-            )
+            like = input if steps is None else steps[0]
+            h0 = self._initial(None if hx is None else hx[0], batch, like, real_hidden, "hidden[0]")
             c0 = self._initial(
-                None if hx is None else hx[1], batch, steps[0], self.hidden_size, "hidden[1]"
+                None if hx is None else hx[1], batch, like, self.hidden_size, "hidden[1]"
             )
         else:
             h0 = self._initial(hx, batch, steps[0], real_hidden, "hidden")
             c0 = None
-        outputs, h_n, c_n = self._run_layers(steps, sizes, h0, c0)
+        if steps is None:  # an LSTM on a padded batch: whole-sequence fused kernels
+            out, h_n, c_n = self._run_lstm_layers(input, h0, c0)
+        else:
+            outputs, h_n, c_n = self._run_layers(steps, sizes, h0, c0)
         if packed:
             data_out = ops.cat(outputs, 0)
             out = PackedSequence(data_out, batch_sizes, sorted_idx, unsorted_idx)
             h_n = _permute_state(h_n, unsorted_idx)
             c_n = _permute_state(c_n, unsorted_idx) if c_n is not None else None
         else:
-            out = ops.stack(outputs, 0)
+            if steps is not None:
+                out = ops.stack(outputs, 0)
             if unbatched:
                 out = out.squeeze(1)
                 h_n = h_n.squeeze(1)
@@ -235,6 +238,32 @@ class RNNBase(Module):
             elif self.batch_first:
                 out = out.transpose(0, 1)
         return out, ((h_n, c_n) if self.mode == "LSTM" else h_n)
+
+    def _run_lstm_layers(self, x: Tensor, h0: Tensor, c0: Tensor):
+        """Every layer and direction of an LSTM over a (T, B, F) tensor, each as one fused
+        Function (ops.recurrent.LSTMSequence), with no per-step tensors."""
+        directions = 2 if self.bidirectional else 1
+        steps = x.shape[0]
+        backwards = ops.arange(steps - 1, -1, -1)
+        h_last, c_last = [], []
+        for layer in range(self.num_layers):
+            results = []
+            for direction in range(directions):
+                idx = layer * directions + direction
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
+                xs = ops.matmul(x, w_ih.t())
+                if b_ih is not None:
+                    xs = xs + b_ih
+                if direction:
+                    xs = xs[backwards]
+                outs, h, c = LSTMSequence.apply(xs, h0[idx], c0[idx], w_hh, b_hh, w_hr)
+                results.append(outs[backwards] if direction else outs)
+                h_last.append(h)
+                c_last.append(c)
+            x = results[0] if directions == 1 else ops.cat(results, -1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = _dropout(x, self.dropout)
+        return x, ops.stack(h_last, 0), ops.stack(c_last, 0)
 
     def _run_layers(self, steps, sizes, h0, c0):
         directions = 2 if self.bidirectional else 1
@@ -274,8 +303,6 @@ class RNNBase(Module):
         projected = ops.matmul(ops.cat(steps, 0), w_ih.t())
         if b_ih is not None:
             projected = projected + b_ih
-        if sizes is None and self.mode == "LSTM":
-            return self._fused_lstm(projected, len(steps), direction, h, c, w_hh, b_hh, w_hr)
         xs = list(projected.split(lengths, 0))
         order = range(len(xs) - 1, -1, -1) if direction else range(len(xs))
         outs = [None] * len(xs)
@@ -294,18 +321,6 @@ class RNNBase(Module):
         if c is not None:
             return outs, state[0], state[1]
         return outs, state, None
-
-    @staticmethod
-    def _fused_lstm(projected, steps, direction, h, c, w_hh, b_hh, w_hr):
-        """The whole sequence as one Function (ops.recurrent): no per-step graph."""
-        xs = projected.reshape(steps, -1, projected.shape[-1])
-        if direction:
-            xs = xs[ops.arange(steps - 1, -1, -1)]
-        outs, h, c = LSTMSequence.apply(xs, h, c, w_hh, b_hh, w_hr)
-        outs = list(outs.unbind(0))
-        if direction:
-            outs.reverse()
-        return outs, h, c
 
     def _step(self, x_t, state, w_hh, b_hh, w_hr):
         if self.mode == "LSTM":
