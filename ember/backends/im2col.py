@@ -141,6 +141,12 @@ def conv_forward(x, w, b, stride, pads, dilation, groups):
     xp = _xp(x)
     n = x.shape[0]
     o = w.shape[0]
+    out = _out_shape(x.shape[2:], w.shape[2:], stride, pads, dilation)
+    if _use_flat(x.shape[2:], pads, out, stride, groups, x.shape[1]):
+        y = _flat_forward(x, w, pads, dilation)
+        if b is not None:
+            y += b.reshape((o,) + (1,) * len(out))
+        return y
     cols, out = _columns(x, w.shape[2:], stride, pads, dilation, groups)
     y = xp.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, O/G, N*L)
     y = y.reshape((o, n) + out).swapaxes(0, 1)
@@ -156,6 +162,9 @@ def conv_weight_grad(x, g, w_shape, stride, pads, dilation, groups):
     """The weight gradient of ``conv_forward`` for an output gradient ``g``: one product of
     ``g`` with the columns of ``x`` per group, the batch folded into the inner dimension."""
     xp = _xp(x)
+    # the products' inner dimension here is batch and space: any channel count is long enough
+    if _use_flat(x.shape[2:], pads, g.shape[2:], stride, groups, _FLAT_MIN_CHANNELS):
+        return _flat_weight_grad(x, g, tuple(w_shape), pads, dilation)
     cols, _ = _columns(x, tuple(w_shape[2:]), stride, pads, dilation, groups)
     gw = xp.matmul(_channels_first(g, groups), cols.swapaxes(1, 2))  # (G, O/G, C/G*K)
     return gw.reshape(w_shape)
@@ -164,6 +173,8 @@ def conv_weight_grad(x, g, w_shape, stride, pads, dilation, groups):
 def conv_input_grad(g, w, size, stride, pads, dilation, groups):
     """The input gradient of ``conv_forward`` (for an input of spatial ``size``): one product
     of the transposed weight with ``g`` gives columns, col2im sums them back."""
+    if _use_flat(size, pads, g.shape[2:], stride, groups, g.shape[1]):
+        return _flat_input_grad(g, w, size, pads, dilation)
     padded_row = size[-1] + pads[-1][0] + pads[-1][1]
     # the widened grid costs (padded_row / out_row - 1) more product: worth it up to ~25%
     if all(s == 1 for s in stride) and padded_row <= 1.25 * g.shape[-1]:
@@ -217,6 +228,129 @@ def _conv_input_grad_unit_stride(g, w, size, pads, dilation, groups):
     return gx[
         (slice(None), slice(None)) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, pads))
     ]
+
+
+# ---- stride 1: shifted views of the flattened padded plane, no im2col copy -----------------
+#
+# The zero-padded input is laid out channels last as one matrix ``(N*P, C)`` (P: the cells of
+# one padded plane, images back to back), and the output is computed on a "wide" grid with the
+# same row strides (its extra cells are discarded). Kernel offset k then reads the input shifted
+# by ``s_k`` flat cells, so each term of the convolution is a product of a contiguous row slice
+# with the (C, O) weight of that offset: no window copy, and every product runs in BLAS.
+
+_FLAT_MIN_CHANNELS = 8  # the inner dimension of the products below
+_BLOCK_BYTES = 1 << 19  # a block of rows of the accumulator and its product stay in cache
+
+
+def flat_shifts(size, kernel, pads, dilation):
+    """Stride-1 layout: the padded spatial shape and each kernel offset's flat shift in it."""
+    padded = tuple(n + lo + hi for n, (lo, hi) in zip(size, pads))
+    row = [math.prod(padded[d + 1 :]) for d in range(len(padded))]
+    shifts = [
+        sum(i * dil * r for i, dil, r in zip(offset, dilation, row))
+        for offset in itertools.product(*(range(k) for k in kernel))
+    ]
+    return padded, shifts
+
+
+def _use_flat(size, pads, out, stride, groups, channels) -> bool:
+    """Whether the shifted-plane products beat im2col: unit stride, one group, inner products
+    long enough for BLAS, and a wide grid at most twice the output."""
+    padded = math.prod(n + lo + hi for n, (lo, hi) in zip(size, pads))
+    return (
+        groups == 1
+        and all(s == 1 for s in stride)
+        and channels >= _FLAT_MIN_CHANNELS
+        and padded <= 2 * math.prod(out)
+    )
+
+
+def _plane(x, padded, lows, rows_before=0):
+    """``(N, C, *spatial)`` as the zero-padded channels-last matrix ``(rows_before + N*P, C)``,
+    the array placed at ``lows`` inside each padded plane."""
+    xp = _xp(x)
+    n, c = x.shape[:2]
+    buf = xp.zeros((rows_before + n * math.prod(padded), c), dtype=x.dtype)
+    planes = buf[rows_before:].reshape((n,) + padded + (c,))
+    inner = tuple(slice(lo, lo + e) for lo, e in zip(lows, x.shape[2:]))
+    planes[(slice(None),) + inner] = xp.moveaxis(x, 1, -1)
+    return buf
+
+
+def _shifted_sum(xp, src, mats, offsets, rows, cols, dtype):
+    """``out[r] = sum_k src[r + offsets[k]] @ mats[k]`` for ``r < rows``, in row blocks that
+    stay in cache; ``out`` has ``cols`` columns."""
+    out = xp.empty((rows, cols), dtype=dtype)
+    block = max(256, _BLOCK_BYTES // (4 * max(cols, src.shape[1])))
+    tmp = xp.empty((min(block, rows), cols), dtype=dtype)
+    for start in range(0, rows, block):
+        stop = min(rows, start + block)
+        acc = out[start:stop]
+        t = tmp[: stop - start]
+        for k, off in enumerate(offsets):
+            if k == 0:
+                xp.matmul(src[start + off : stop + off], mats[k], out=acc)
+            else:
+                xp.matmul(src[start + off : stop + off], mats[k], out=t)
+                acc += t
+    return out
+
+
+def _crop_planes(flat, n, padded, lows, size):
+    """The ``(N, C, *size)`` array held at ``lows`` in the channels-last ``(N*P, C)`` planes:
+    one transposing copy."""
+    xp = _xp(flat)
+    c = flat.shape[1]
+    planes = flat[: n * math.prod(padded)].reshape((n,) + padded + (c,))
+    inner = tuple(slice(lo, lo + e) for lo, e in zip(lows, size))
+    return xp.ascontiguousarray(xp.moveaxis(planes[(slice(None),) + inner], -1, 1))
+
+
+def _flat_forward(x, w, pads, dilation):
+    xp = _xp(x)
+    n, c = x.shape[:2]
+    o = w.shape[0]
+    kernel = w.shape[2:]
+    size = x.shape[2:]
+    padded, shifts = flat_shifts(size, kernel, pads, dilation)
+    out = _out_shape(size, kernel, (1,) * len(kernel), pads, dilation)
+    plane = _plane(x, padded, [lo for lo, _ in pads])  # (N*P, C)
+    mats = xp.ascontiguousarray(w.reshape(o, c, -1).transpose(2, 1, 0))  # (K, C, O)
+    rows = plane.shape[0] - shifts[-1]
+    y = xp.empty((plane.shape[0], o), dtype=x.dtype)
+    y[:rows] = _shifted_sum(xp, plane, mats, shifts, rows, o, x.dtype)
+    y[rows:] = 0
+    return _crop_planes(y, n, padded, (0,) * len(kernel), out)
+
+
+def _flat_weight_grad(x, g, w_shape, pads, dilation):
+    xp = _xp(x)
+    o, c = w_shape[:2]
+    kernel = tuple(w_shape[2:])
+    n = x.shape[0]
+    padded, shifts = flat_shifts(x.shape[2:], kernel, pads, dilation)
+    plane = _plane(x, padded, [lo for lo, _ in pads])  # (N*P, C)
+    grad = _plane(g, padded, (0,) * len(kernel))  # (N*P, O), zero off the output grid
+    rows = n * math.prod(padded) - shifts[-1]
+    gw = xp.empty((len(shifts), c, o), dtype=x.dtype)
+    for k, s in enumerate(shifts):
+        xp.matmul(plane[s : s + rows].T, grad[:rows], out=gw[k])
+    return xp.ascontiguousarray(gw.transpose(2, 1, 0)).reshape(w_shape)
+
+
+def _flat_input_grad(g, w, size, pads, dilation):
+    xp = _xp(g)
+    n = g.shape[0]
+    o, c = w.shape[:2]
+    kernel = w.shape[2:]
+    padded, shifts = flat_shifts(size, kernel, pads, dilation)
+    top = shifts[-1]
+    # the gradient on the wide grid, preceded by ``top`` zero rows: dx[q] = sum_k g[q - s_k] w_k
+    grad = _plane(g, padded, (0,) * len(kernel), rows_before=top)  # (top + N*P, O)
+    mats = xp.ascontiguousarray(w.reshape(o, c, -1).transpose(2, 0, 1))  # (K, O, C)
+    rows = n * math.prod(padded)
+    dx = _shifted_sum(xp, grad, mats, [top - s for s in shifts], rows, c, g.dtype)
+    return _crop_planes(dx, n, padded, [lo for lo, _ in pads], size)
 
 
 def unfold(x, kernel, stride, pads, dilation):
