@@ -6,7 +6,9 @@ Arrays are laid out as torch's: ``(N, C, *spatial)``; ``nd`` spatial dims (1, 2 
 cropping). A convolution is im2col (a strided view, copied once into a contiguous
 ``(G, C/G*K, N*L)`` block) and one matrix product per group; the input gradient is one product
 and col2im, which adds each kernel offset's slice in turn (K iterations of whole-array strided
-adds, never a loop over batch, channels or positions). Pooling makes one whole-array pass per
+adds, never a loop over batch, channels or positions). Stride-1 convolutions with one group
+skip im2col: products of shifted row slices of the channels-last padded plane (see
+``_flat_forward``), in cache-sized blocks of rows. Pooling makes one whole-array pass per
 kernel offset over strided slices of the (padded) input.
 """
 
@@ -142,7 +144,8 @@ def conv_forward(x, w, b, stride, pads, dilation, groups):
     n = x.shape[0]
     o = w.shape[0]
     out = _out_shape(x.shape[2:], w.shape[2:], stride, pads, dilation)
-    if _use_flat(x.shape[2:], pads, out, stride, groups, x.shape[1]):
+    # the wide grid's extra product costs as much as the im2col copy at about 1.25
+    if _use_flat(x.shape[2:], pads, out, stride, groups, x.shape[1], 1.25):
         y = _flat_forward(x, w, pads, dilation)
         if b is not None:
             y += b.reshape((o,) + (1,) * len(out))
@@ -162,8 +165,8 @@ def conv_weight_grad(x, g, w_shape, stride, pads, dilation, groups):
     """The weight gradient of ``conv_forward`` for an output gradient ``g``: one product of
     ``g`` with the columns of ``x`` per group, the batch folded into the inner dimension."""
     xp = _xp(x)
-    # the products' inner dimension here is batch and space: any channel count is long enough
-    if _use_flat(x.shape[2:], pads, g.shape[2:], stride, groups, _FLAT_MIN_CHANNELS):
+    # as fast as im2col's in the measured cases, with a smaller copy
+    if _use_flat(x.shape[2:], pads, g.shape[2:], stride, groups, _FLAT_MIN_CHANNELS, 2):
         return _flat_weight_grad(x, g, tuple(w_shape), pads, dilation)
     cols, _ = _columns(x, tuple(w_shape[2:]), stride, pads, dilation, groups)
     gw = xp.matmul(_channels_first(g, groups), cols.swapaxes(1, 2))  # (G, O/G, C/G*K)
@@ -173,7 +176,7 @@ def conv_weight_grad(x, g, w_shape, stride, pads, dilation, groups):
 def conv_input_grad(g, w, size, stride, pads, dilation, groups):
     """The input gradient of ``conv_forward`` (for an input of spatial ``size``): one product
     of the transposed weight with ``g`` gives columns, col2im sums them back."""
-    if _use_flat(size, pads, g.shape[2:], stride, groups, g.shape[1]):
+    if _use_flat(size, pads, g.shape[2:], stride, groups, w.shape[1], 2):
         return _flat_input_grad(g, w, size, pads, dilation)
     padded_row = size[-1] + pads[-1][0] + pads[-1][1]
     # the widened grid costs (padded_row / out_row - 1) more product: worth it up to ~25%
@@ -238,30 +241,29 @@ def _conv_input_grad_unit_stride(g, w, size, pads, dilation, groups):
 # by ``s_k`` flat cells, so each term of the convolution is a product of a contiguous row slice
 # with the (C, O) weight of that offset: no window copy, and every product runs in BLAS.
 
-_FLAT_MIN_CHANNELS = 8  # the inner dimension of the products below
-_BLOCK_BYTES = 1 << 19  # a block of rows of the accumulator and its product stay in cache
+_FLAT_MIN_CHANNELS = 8  # narrower products (a 1-channel input grad) are faster as im2col
+_BLOCK_BYTES = 1 << 19  # a block of window rows stays in cache
 
 
 def flat_shifts(size, kernel, pads, dilation):
-    """Stride-1 layout: the padded spatial shape and each kernel offset's flat shift in it."""
+    """Stride-1 layout: the padded spatial shape, the flat step of each kernel dim in it, and
+    the largest kernel offset's flat shift."""
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(size, pads))
-    row = [math.prod(padded[d + 1 :]) for d in range(len(padded))]
-    shifts = [
-        sum(i * dil * r for i, dil, r in zip(offset, dilation, row))
-        for offset in itertools.product(*(range(k) for k in kernel))
-    ]
-    return padded, shifts
+    steps = [math.prod(padded[d + 1 :]) * dil for d, dil in enumerate(dilation)]
+    top = sum(st * (k - 1) for st, k in zip(steps, kernel))
+    return padded, steps, top
 
 
-def _use_flat(size, pads, out, stride, groups, channels) -> bool:
-    """Whether the shifted-plane products beat im2col: unit stride, one group, inner products
-    long enough for BLAS, and a wide grid at most twice the output."""
+def _use_flat(size, pads, out, stride, groups, width, waste) -> bool:
+    """Whether the shifted-plane products beat im2col (measured, one thread): unit stride, one
+    group, products at least ``_FLAT_MIN_CHANNELS`` wide, and a wide grid at most ``waste``
+    times the output."""
     padded = math.prod(n + lo + hi for n, (lo, hi) in zip(size, pads))
     return (
         groups == 1
         and all(s == 1 for s in stride)
-        and channels >= _FLAT_MIN_CHANNELS
-        and padded <= 2 * math.prod(out)
+        and width >= _FLAT_MIN_CHANNELS
+        and padded <= waste * math.prod(out)
     )
 
 
@@ -277,22 +279,30 @@ def _plane(x, padded, lows, rows_before=0):
     return buf
 
 
-def _shifted_sum(xp, src, mats, offsets, rows, cols, dtype):
-    """``out[r] = sum_k src[r + offsets[k]] @ mats[k]`` for ``r < rows``, in row blocks that
-    stay in cache; ``out`` has ``cols`` columns."""
-    out = xp.empty((rows, cols), dtype=dtype)
-    block = max(256, _BLOCK_BYTES // (4 * max(cols, src.shape[1])))
-    tmp = xp.empty((min(block, rows), cols), dtype=dtype)
+def _window_product(src, kernel, steps, mat, rows, total):
+    """``out[r] = sum_k src[r + s_k] @ mat_k`` for ``r < rows``, ``s_k`` the kernel offset
+    ``k``'s flat shift (``steps``: the flat step of each kernel dim): the channels-last windows
+    of a block of rows are copied (contiguous runs of a kernel row's channels) into a buffer that
+    stays in cache, then one product per block with ``mat`` ``(K*C, cols)``. The result has
+    ``total`` rows, those past ``rows`` zero."""
+    xp = _xp(src)
+    c = src.shape[1]
+    it = src.itemsize
+    view = _as_strided(
+        xp,
+        src,
+        (rows,) + tuple(kernel) + (c,),
+        (c * it,) + tuple(st * c * it for st in steps) + (it,),
+    )
+    out = xp.empty((total, mat.shape[1]), dtype=src.dtype)
+    out[rows:] = 0
+    block = max(64, _BLOCK_BYTES // (it * mat.shape[0]))
+    buf = xp.empty((min(block, rows),) + tuple(kernel) + (c,), dtype=src.dtype)
     for start in range(0, rows, block):
         stop = min(rows, start + block)
-        acc = out[start:stop]
-        t = tmp[: stop - start]
-        for k, off in enumerate(offsets):
-            if k == 0:
-                xp.matmul(src[start + off : stop + off], mats[k], out=acc)
-            else:
-                xp.matmul(src[start + off : stop + off], mats[k], out=t)
-                acc += t
+        part = buf[: stop - start]
+        part[...] = view[start:stop]
+        xp.matmul(part.reshape(stop - start, -1), mat, out=out[start:stop])
     return out
 
 
@@ -312,15 +322,14 @@ def _flat_forward(x, w, pads, dilation):
     o = w.shape[0]
     kernel = w.shape[2:]
     size = x.shape[2:]
-    padded, shifts = flat_shifts(size, kernel, pads, dilation)
-    out = _out_shape(size, kernel, (1,) * len(kernel), pads, dilation)
+    nd = len(kernel)
+    padded, steps, top = flat_shifts(size, kernel, pads, dilation)
+    out = _out_shape(size, kernel, (1,) * nd, pads, dilation)
     plane = _plane(x, padded, [lo for lo, _ in pads])  # (N*P, C)
-    mats = xp.ascontiguousarray(w.reshape(o, c, -1).transpose(2, 1, 0))  # (K, C, O)
-    rows = plane.shape[0] - shifts[-1]
-    y = xp.empty((plane.shape[0], o), dtype=x.dtype)
-    y[:rows] = _shifted_sum(xp, plane, mats, shifts, rows, o, x.dtype)
-    y[rows:] = 0
-    return _crop_planes(y, n, padded, (0,) * len(kernel), out)
+    mat = xp.ascontiguousarray(w.transpose(tuple(range(2, 2 + nd)) + (1, 0))).reshape(-1, o)
+    rows = plane.shape[0] - top  # every cell of the output grid lies below
+    y = _window_product(plane, kernel, steps, mat, rows, plane.shape[0])  # (N*P, O)
+    return _crop_planes(y, n, padded, (0,) * nd, out)
 
 
 def _flat_weight_grad(x, g, w_shape, pads, dilation):
@@ -328,10 +337,14 @@ def _flat_weight_grad(x, g, w_shape, pads, dilation):
     o, c = w_shape[:2]
     kernel = tuple(w_shape[2:])
     n = x.shape[0]
-    padded, shifts = flat_shifts(x.shape[2:], kernel, pads, dilation)
+    padded, steps, top = flat_shifts(x.shape[2:], kernel, pads, dilation)
+    shifts = [
+        sum(i * st for i, st in zip(offset, steps))
+        for offset in itertools.product(*(range(k) for k in kernel))
+    ]
     plane = _plane(x, padded, [lo for lo, _ in pads])  # (N*P, C)
     grad = _plane(g, padded, (0,) * len(kernel))  # (N*P, O), zero off the output grid
-    rows = n * math.prod(padded) - shifts[-1]
+    rows = n * math.prod(padded) - top
     gw = xp.empty((len(shifts), c, o), dtype=x.dtype)
     for k, s in enumerate(shifts):
         xp.matmul(plane[s : s + rows].T, grad[:rows], out=gw[k])
@@ -343,13 +356,15 @@ def _flat_input_grad(g, w, size, pads, dilation):
     n = g.shape[0]
     o, c = w.shape[:2]
     kernel = w.shape[2:]
-    padded, shifts = flat_shifts(size, kernel, pads, dilation)
-    top = shifts[-1]
-    # the gradient on the wide grid, preceded by ``top`` zero rows: dx[q] = sum_k g[q - s_k] w_k
-    grad = _plane(g, padded, (0,) * len(kernel), rows_before=top)  # (top + N*P, O)
-    mats = xp.ascontiguousarray(w.reshape(o, c, -1).transpose(2, 0, 1))  # (K, O, C)
+    nd = len(kernel)
+    padded, steps, top = flat_shifts(size, kernel, pads, dilation)
+    # the gradient on the wide grid after ``top`` zero rows: dx[q] = sum_k g[q - s_k] w_k, that
+    # is the windows of the shifted gradient times the kernel flipped
+    grad = _plane(g, padded, (0,) * nd, rows_before=top)  # (top + N*P, O)
+    flipped = w[(slice(None), slice(None)) + (slice(None, None, -1),) * nd]
+    mat = xp.ascontiguousarray(flipped.transpose(tuple(range(2, 2 + nd)) + (0, 1)))
     rows = n * math.prod(padded)
-    dx = _shifted_sum(xp, grad, mats, [top - s for s in shifts], rows, c, g.dtype)
+    dx = _window_product(grad, kernel, steps, mat.reshape(-1, c), rows, rows)
     return _crop_planes(dx, n, padded, [lo for lo, _ in pads], size)
 
 
