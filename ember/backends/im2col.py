@@ -242,7 +242,7 @@ def _conv_input_grad_unit_stride(g, w, size, pads, dilation, groups):
 # with the (C, O) weight of that offset: no window copy, and every product runs in BLAS.
 
 _FLAT_MIN_CHANNELS = 8  # narrower products (a 1-channel input grad) are faster as im2col
-_BLOCK_BYTES = 1 << 19  # a block of window rows stays in cache
+_BLOCK_BYTES = 1 << 21  # a block of window rows stays in cache
 
 
 def flat_shifts(size, kernel, pads, dilation):
@@ -275,7 +275,12 @@ def _plane(x, padded, lows, rows_before=0):
     buf = xp.zeros((rows_before + n * math.prod(padded), c), dtype=x.dtype)
     planes = buf[rows_before:].reshape((n,) + padded + (c,))
     inner = tuple(slice(lo, lo + e) for lo, e in zip(lows, x.shape[2:]))
-    planes[(slice(None),) + inner] = xp.moveaxis(x, 1, -1)
+    # a channel's stride a multiple of 4 KiB makes the transposing read thrash the cache (the
+    # channels map to one set): 8 channels at a time are then ~3x faster, otherwise slower
+    step = 8 if x.strides[1] % 4096 == 0 else c
+    for c0 in range(0, c, step):
+        channels = slice(c0, c0 + step)
+        planes[(slice(None),) + inner + (channels,)] = xp.moveaxis(x[:, channels], 1, -1)
     return buf
 
 
