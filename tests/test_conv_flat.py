@@ -59,3 +59,12 @@ def test_flat_path_matches_torch(case, dtype, monkeypatch):
     if case in ("conv2d-pad1", "conv2d-1x1", "conv1d-valid"):  # grids at most 1.25x the output
         expected.add("_flat_forward")
     assert expected <= set(calls)
+
+
+def test_empty_batch():
+    x = ember.zeros(0, 8, 20, 20, requires_grad=True)
+    w = ember.ones(8, 8, 3, 3, requires_grad=True)
+    y = ember.nn.functional.conv2d(x, w, padding=1)
+    y.sum().backward()
+    assert tuple(y.shape) == (0, 8, 20, 20) and tuple(x.grad.shape) == (0, 8, 20, 20)
+    assert float(w.grad.abs().sum()) == 0.0

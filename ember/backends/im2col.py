@@ -293,6 +293,7 @@ def _window_product(src, kernel, steps, mat, rows, total):
     xp = _xp(src)
     c = src.shape[1]
     it = src.itemsize
+    rows = max(rows, 0)  # an empty batch
     view = _as_strided(
         xp,
         src,
