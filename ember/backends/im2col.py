@@ -238,14 +238,15 @@ def _conv_input_grad_unit_stride(g, w, size, pads, dilation, groups):
 # The zero-padded input is laid out channels last as one matrix ``(N*P, C)`` (P: the cells of
 # one padded plane, images back to back), and the output is computed on a "wide" grid with the
 # same row strides (its extra cells are discarded). Kernel offset k then reads the input shifted
-# by ``s_k`` flat cells, so each term of the convolution is a product of a contiguous row slice
-# with the (C, O) weight of that offset: no window copy, and every product runs in BLAS.
+# by ``s_k`` flat cells: the weight gradient is one product of a shifted row slice (a view, no
+# copy) per offset, and the forward and input gradient copy the windows of a block of rows at a
+# time (runs of a kernel row's channels) into a buffer that stays in cache, one product each.
 
 _FLAT_MIN_CHANNELS = 8  # narrower products (a 1-channel input grad) are faster as im2col
 _BLOCK_BYTES = 1 << 21  # a block of window rows stays in cache
 
 
-def flat_shifts(size, kernel, pads, dilation):
+def _flat_layout(size, kernel, pads, dilation):
     """Stride-1 layout: the padded spatial shape, the flat step of each kernel dim in it, and
     the largest kernel offset's flat shift."""
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(size, pads))
@@ -323,13 +324,14 @@ def _crop_planes(flat, n, padded, lows, size):
 
 
 def _flat_forward(x, w, pads, dilation):
+    """``conv_forward`` for stride 1, one group, no bias."""
     xp = _xp(x)
     n, c = x.shape[:2]
     o = w.shape[0]
     kernel = w.shape[2:]
     size = x.shape[2:]
     nd = len(kernel)
-    padded, steps, top = flat_shifts(size, kernel, pads, dilation)
+    padded, steps, top = _flat_layout(size, kernel, pads, dilation)
     out = _out_shape(size, kernel, (1,) * nd, pads, dilation)
     plane = _plane(x, padded, [lo for lo, _ in pads])  # (N*P, C)
     mat = xp.ascontiguousarray(w.transpose(tuple(range(2, 2 + nd)) + (1, 0))).reshape(-1, o)
@@ -339,11 +341,12 @@ def _flat_forward(x, w, pads, dilation):
 
 
 def _flat_weight_grad(x, g, w_shape, pads, dilation):
+    """``conv_weight_grad`` for stride 1, one group: one product per kernel offset."""
     xp = _xp(x)
     o, c = w_shape[:2]
     kernel = tuple(w_shape[2:])
     n = x.shape[0]
-    padded, steps, top = flat_shifts(x.shape[2:], kernel, pads, dilation)
+    padded, steps, top = _flat_layout(x.shape[2:], kernel, pads, dilation)
     shifts = [
         sum(i * st for i, st in zip(offset, steps))
         for offset in itertools.product(*(range(k) for k in kernel))
@@ -358,12 +361,13 @@ def _flat_weight_grad(x, g, w_shape, pads, dilation):
 
 
 def _flat_input_grad(g, w, size, pads, dilation):
+    """``conv_input_grad`` for stride 1, one group."""
     xp = _xp(g)
     n = g.shape[0]
     o, c = w.shape[:2]
     kernel = w.shape[2:]
     nd = len(kernel)
-    padded, steps, top = flat_shifts(size, kernel, pads, dilation)
+    padded, steps, top = _flat_layout(size, kernel, pads, dilation)
     # the gradient on the wide grid after ``top`` zero rows: dx[q] = sum_k g[q - s_k] w_k, that
     # is the windows of the shifted gradient times the kernel flipped
     grad = _plane(g, padded, (0,) * nd, rows_before=top)  # (top + N*P, O)
