@@ -1,0 +1,70 @@
+"""The stride-1 convolution kernels (shifted row slices of the channels-last padded plane)
+against torch, on shapes wide enough to take that path: outputs, gradients of input and weight,
+and double backward; 1-D, 2-D and 3-D, dilation, 'same' padding and transposed convolution."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+from ember.backends import im2col
+
+CASES = {
+    # name: (functional, input shape, weight shape, keyword arguments)
+    "conv2d-pad1": ("conv2d", (2, 8, 20, 20), (9, 8, 3, 3), dict(padding=1)),
+    "conv2d-dilated-same": (
+        "conv2d",
+        (2, 8, 11, 13),
+        (8, 8, 3, 2),
+        dict(padding="same", dilation=2),
+    ),
+    "conv2d-1x1": ("conv2d", (3, 8, 6, 7), (10, 8, 1, 1), {}),
+    "conv1d-valid": ("conv1d", (2, 8, 40), (9, 8, 5), {}),
+    "conv3d-pad1": ("conv3d", (2, 8, 10, 10, 10), (8, 8, 3, 3, 3), dict(padding=1)),
+    "conv_transpose2d": ("conv_transpose2d", (2, 9, 12, 12), (9, 8, 3, 3), dict(padding=1)),
+}
+
+
+def _run(lib, name, x, w, kwargs, dtype):
+    xt = lib.tensor(x, dtype=getattr(lib, dtype), requires_grad=True)
+    wt = lib.tensor(w, dtype=getattr(lib, dtype), requires_grad=True)
+    y = getattr(lib.nn.functional, name)(xt, wt, **kwargs)
+    up = lib.tensor(np.linspace(-1, 1, y.numel()).reshape(tuple(y.shape)), dtype=y.dtype)
+    gx, gw = lib.autograd.grad((y * up).sum(), (xt, wt), create_graph=True)
+    gg = lib.autograd.grad((gx * gx).sum() + (gw * gw).sum(), (xt, wt))
+    return [t.detach().numpy() for t in (y, gx, gw) + tuple(gg)]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_flat_path_matches_torch(case, dtype, monkeypatch):
+    name, xs, ws, kwargs = CASES[case]
+    calls = []
+    for kernel in ("_flat_forward", "_flat_weight_grad", "_flat_input_grad"):
+        real = getattr(im2col, kernel)
+        monkeypatch.setattr(
+            im2col, kernel, lambda *a, _r=real, _k=kernel: calls.append(_k) or _r(*a)
+        )
+    rng = np.random.default_rng(0)
+    x, w = rng.uniform(-1, 1, xs), rng.uniform(-1, 1, ws)
+    got = _run(ember, name, x, w, kwargs, dtype)
+    want = _run(torch, name, x, w, kwargs, dtype)
+    tol = 1e-4 if dtype == "float32" else 1e-10
+    for g, e in zip(got, want):
+        assert g.shape == e.shape and g.dtype == e.dtype
+        np.testing.assert_allclose(g, e, rtol=tol, atol=tol * np.abs(e).max())
+    expected = {"_flat_weight_grad", "_flat_input_grad"}
+    if case in ("conv2d-pad1", "conv2d-1x1", "conv1d-valid"):  # grids at most 1.25x the output
+        expected.add("_flat_forward")
+    assert expected <= set(calls)
+
+
+def test_empty_batch():
+    x = ember.zeros(0, 8, 20, 20, requires_grad=True)
+    w = ember.ones(8, 8, 3, 3, requires_grad=True)
+    y = ember.nn.functional.conv2d(x, w, padding=1)
+    y.sum().backward()
+    assert tuple(y.shape) == (0, 8, 20, 20) and tuple(x.grad.shape) == (0, 8, 20, 20)
+    assert float(w.grad.abs().sum()) == 0.0
