@@ -1,0 +1,178 @@
+"""torch's top-level forms of nn.functional ops (``torch.batch_norm``, ``torch.dropout``,
+``torch.kl_div``...). They are aten's signatures, not nn.functional's: positional flags such as
+``cudnn_enabled``, ``train`` instead of ``training``, ``weight`` before ``indices`` in
+``embedding`` and integer reductions (0 none, 1 mean, 2 sum). Each translates and calls the
+nn.functional op of its family."""
+
+from __future__ import annotations
+
+from .._tensor import Tensor
+from . import activation as _activation
+from . import ctc as _ctc
+from . import dropout as _dropout
+from . import embedding as _embedding
+from . import loss as _loss
+from . import manipulation as _manipulation
+from . import normalization as _norm
+
+_REDUCTION_NAMES = ("none", "mean", "sum")
+
+
+def _reduction(reduction) -> str:
+    """aten's integer reduction as nn.functional's name (a name passes through)."""
+    if isinstance(reduction, str):
+        return reduction
+    if reduction not in (0, 1, 2):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return _REDUCTION_NAMES[reduction]
+
+
+def batch_norm(
+    input: Tensor, weight, bias, running_mean, running_var, training: bool, momentum: float,
+    eps: float, cudnn_enabled: bool,
+) -> Tensor:  # fmt: skip
+    """``torch.batch_norm``: nn.functional.batch_norm with aten's argument order."""
+    return _norm.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def layer_norm(
+    input: Tensor, normalized_shape, weight=None, bias=None, eps: float = 1e-5,
+    cudnn_enable: bool = True,
+) -> Tensor:  # fmt: skip
+    """``torch.layer_norm`` (``cudnn_enable`` is accepted and ignored)."""
+    return _norm.layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def group_norm(
+    input: Tensor, num_groups: int, weight=None, bias=None, eps: float = 1e-5,
+    cudnn_enabled: bool = True,
+) -> Tensor:  # fmt: skip
+    """``torch.group_norm`` (``cudnn_enabled`` is accepted and ignored)."""
+    return _norm.group_norm(input, num_groups, weight, bias, eps)
+
+
+def instance_norm(
+    input: Tensor, weight, bias, running_mean, running_var, use_input_stats: bool,
+    momentum: float, eps: float, cudnn_enabled: bool,
+) -> Tensor:  # fmt: skip
+    """``torch.instance_norm``: nn.functional.instance_norm with aten's argument order."""
+    return _norm.instance_norm(
+        input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps
+    )
+
+
+def rms_norm(input: Tensor, normalized_shape, weight=None, eps: float | None = None) -> Tensor:
+    """``torch.rms_norm``: the same as nn.functional.rms_norm."""
+    return _norm.rms_norm(input, normalized_shape, weight, eps)
+
+
+def dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """``torch.dropout(input, p, train)``."""
+    return _dropout.dropout(input, p, train)
+
+
+def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """``torch.alpha_dropout(input, p, train)``."""
+    return _dropout.alpha_dropout(input, p, train)
+
+
+def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """``torch.feature_alpha_dropout(input, p, train)``."""
+    return _dropout.feature_alpha_dropout(input, p, train)
+
+
+def embedding(
+    weight: Tensor, indices: Tensor, padding_idx: int = -1, scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:  # fmt: skip
+    """``torch.embedding(weight, indices)``: weight first; a negative padding_idx is none."""
+    padding = None if padding_idx is None or padding_idx < 0 else padding_idx
+    return _embedding.embedding(
+        indices, weight, padding, scale_grad_by_freq=scale_grad_by_freq, sparse=sparse
+    )
+
+
+def kl_div(input: Tensor, target: Tensor, reduction=1, *, log_target: bool = False) -> Tensor:
+    """``torch.kl_div``: ``mean`` averages over every element, without nn.functional's
+    warning."""
+    loss = _loss.kl_div(input, target, reduction="none", log_target=log_target)
+    return _loss._reduce(loss, _reduction(reduction))
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor, target: Tensor, weight=None, pos_weight=None, reduction=1
+) -> Tensor:
+    """``torch.binary_cross_entropy_with_logits`` (integer reduction; input and target
+    broadcast)."""
+    if input.shape != target.shape:
+        input, target = _manipulation.broadcast_tensors(input, target)
+    return _loss.binary_cross_entropy_with_logits(
+        input, target, weight, reduction=_reduction(reduction), pos_weight=pos_weight
+    )
+
+
+def cosine_embedding_loss(input1, input2, target, margin: float = 0.0, reduction=1) -> Tensor:
+    """``torch.cosine_embedding_loss`` (integer reduction)."""
+    return _loss.cosine_embedding_loss(
+        input1, input2, target, margin, reduction=_reduction(reduction)
+    )
+
+
+def hinge_embedding_loss(input, target, margin: float = 1.0, reduction=1) -> Tensor:
+    """``torch.hinge_embedding_loss`` (integer reduction)."""
+    return _loss.hinge_embedding_loss(input, target, margin, reduction=_reduction(reduction))
+
+
+def margin_ranking_loss(input1, input2, target, margin: float = 0.0, reduction=1) -> Tensor:
+    """``torch.margin_ranking_loss`` (integer reduction)."""
+    return _loss.margin_ranking_loss(
+        input1, input2, target, margin, reduction=_reduction(reduction)
+    )
+
+
+def poisson_nll_loss(input, target, log_input: bool, full: bool, eps: float, reduction) -> Tensor:
+    """``torch.poisson_nll_loss``: every argument positional and required."""
+    return _loss.poisson_nll_loss(
+        input, target, log_input, full, eps=eps, reduction=_reduction(reduction)
+    )
+
+
+def triplet_margin_loss(
+    anchor, positive, negative, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6,
+    swap: bool = False, reduction=1,
+) -> Tensor:  # fmt: skip
+    """``torch.triplet_margin_loss`` (integer reduction)."""
+    return _loss.triplet_margin_loss(
+        anchor, positive, negative, margin, p, eps, swap, reduction=_reduction(reduction)
+    )
+
+
+def ctc_loss(
+    log_probs, targets, input_lengths, target_lengths, blank: int = 0, reduction=1,
+    zero_infinity: bool = False,
+) -> Tensor:  # fmt: skip
+    """``torch.ctc_loss`` (integer reduction)."""
+    return _ctc.ctc_loss(
+        log_probs, targets, input_lengths, target_lengths, blank, _reduction(reduction),
+        zero_infinity,
+    )  # fmt: skip
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place celu."""
+    return _activation.celu(input, alpha, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """In-place selu."""
+    return _activation.selu(input, inplace=True)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training=False):
+    """In-place rrelu."""
+    return _activation.rrelu(input, lower, upper, training, inplace=True)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """In-place threshold."""
+    return _activation.threshold(input, threshold, value, inplace=True)

@@ -1,0 +1,166 @@
+"""Table entries: torch's top-level forms of nn.functional ops (aten's signatures), and the
+math of ops/misc.py and ops/special.py."""
+
+from __future__ import annotations
+
+from oracle import OpEntry
+
+from .makers import args, arr, away_from_zero, ints, positive
+from .nn_functional import prob, signs
+
+ENTRIES = []
+
+
+def add(*entries):
+    ENTRIES.extend(entries)
+
+
+# ---- torch.* forms of nn.functional ops -----------------------------------------------------
+def _running(lib, dtype, c=3):
+    return lib.zeros(c, dtype=dtype), lib.ones(c, dtype=dtype)
+
+
+add(
+    OpEntry(
+        "batch_norm",
+        args(arr(4, 3, 5), arr(3), arr(3)),
+        fn=lambda lib, x, w, b: lib.batch_norm(
+            x, w, b, *_running(lib, x.dtype), True, 0.1, 1e-5, False
+        ),
+        errors=(args(arr(4, 2, 5), arr(3), arr(3)),),
+    ),
+    OpEntry(
+        "batch_norm",
+        args(arr(4, 3), arr(3), arr(3)),
+        fn=lambda lib, x, w, b: lib.batch_norm(
+            x, w, b, *_running(lib, x.dtype), False, 0.1, 1e-5, True
+        ),
+        variant="eval",
+    ),
+    OpEntry(
+        "layer_norm",
+        args(arr(4, 3, 5), arr(3, 5), arr(3, 5)),
+        fn=lambda lib, x, w, b: lib.layer_norm(x, [3, 5], w, b, 1e-5, False),
+        errors=(args(arr(4, 3, 4), arr(3, 5), arr(3, 5)),),
+    ),
+    OpEntry(
+        "group_norm",
+        args(arr(2, 4, 5), arr(4), arr(4)),
+        fn=lambda lib, x, w, b: lib.group_norm(x, 2, w, b, 1e-5, False),
+        errors=(args(arr(2, 5, 5), arr(5), arr(5)),),
+    ),
+    OpEntry(
+        "instance_norm",
+        args(arr(2, 3, 6), arr(3), arr(3)),
+        fn=lambda lib, x, w, b: lib.instance_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
+    ),
+    OpEntry(
+        "rms_norm",
+        args(arr(4, 5), arr(5)),
+        fn=lambda lib, x, w: lib.rms_norm(x, [5], w, 1e-6),
+        errors=(args(arr(4, 4), arr(5)),),
+    ),
+)
+for _name in ("dropout", "alpha_dropout", "feature_alpha_dropout"):
+    add(
+        OpEntry(
+            _name,
+            args(arr(3, 4, 2)),
+            fn=lambda lib, x, n=_name: getattr(lib, n)(x, 0.3, False),
+        )
+    )
+add(
+    OpEntry(
+        "embedding",
+        args(arr(6, 3), ints(2, 4, low=0, high=6)),
+        fn=lambda lib, w, i: lib.embedding(w, i, 2),
+        errors=(args(arr(6, 3), ints(2, 4, low=6, high=8)),),
+    ),
+    OpEntry("bilinear", args(arr(4, 3), arr(4, 2), arr(5, 3, 2), arr(5))),
+    OpEntry(
+        "pixel_shuffle",
+        args(arr(2, 8, 2, 3)),
+        fn=lambda lib, x: lib.pixel_shuffle(x, 2),
+        errors=(args(arr(2, 7, 2, 3)),),
+    ),
+    OpEntry("pixel_unshuffle", args(arr(2, 2, 4, 6)), fn=lambda lib, x: lib.pixel_unshuffle(x, 2)),
+    OpEntry("channel_shuffle", args(arr(2, 6, 3)), fn=lambda lib, x: lib.channel_shuffle(x, 3)),
+    OpEntry("pdist", args(arr(5, 3)), gradgrad=False, errors=(args(arr(5)),)),
+)
+for _r in (0, 1, 2):
+    add(
+        OpEntry(
+            "kl_div",
+            args(arr(4, 5), prob(4, 5)),
+            fn=lambda lib, x, t, r=_r: lib.kl_div(x, t, r),
+            variant=f"r{_r}",
+            errors=(args(arr(4, 5), arr(3, 5)),),
+        ),
+        OpEntry(
+            "binary_cross_entropy_with_logits",
+            args(arr(4, 5), prob(4, 5)),
+            fn=lambda lib, x, t, r=_r: lib.binary_cross_entropy_with_logits(
+                x, t, None, lib.tensor([0.5, 1.0, 2.0, 3.0, 0.2], dtype=x.dtype), r
+            ),
+            variant=f"r{_r}",
+            errors=(args(arr(4, 5), prob(3, 5)),),
+        ),
+        OpEntry(
+            "cosine_embedding_loss",
+            args(arr(4, 5), arr(4, 5), signs(4)),
+            fn=lambda lib, a, b, y, r=_r: lib.cosine_embedding_loss(a, b, y, 0.1, r),
+            variant=f"r{_r}",
+        ),
+        OpEntry(
+            "hinge_embedding_loss",
+            args(away_from_zero(4, 5), signs(4, 5)),
+            fn=lambda lib, x, y, r=_r: lib.hinge_embedding_loss(x, y, 1.0, r),
+            variant=f"r{_r}",
+        ),
+        OpEntry(
+            "margin_ranking_loss",
+            args(arr(6), arr(6), signs(6)),
+            fn=lambda lib, a, b, y, r=_r: lib.margin_ranking_loss(a, b, y, 0.1, r),
+            variant=f"r{_r}",
+        ),
+        OpEntry(
+            "poisson_nll_loss",
+            args(arr(4, 5), positive(4, 5)),
+            fn=lambda lib, x, t, r=_r: lib.poisson_nll_loss(x, t, True, True, 1e-8, r),
+            variant=f"r{_r}",
+        ),
+        OpEntry(
+            "triplet_margin_loss",
+            args(arr(4, 5), arr(4, 5), arr(4, 5)),
+            fn=lambda lib, a, p, n, r=_r: lib.triplet_margin_loss(a, p, n, 1.0, 2.0, 1e-6, True, r),
+            variant=f"r{_r}",
+        ),
+    )
+
+
+def _ctc(lib, x, r):
+    log_probs = x.log_softmax(2)
+    targets = lib.tensor([[1, 2, 2], [3, 1, 0]])
+    return lib.ctc_loss(log_probs, targets, [6, 5], [3, 2], 0, r, False)
+
+
+add(
+    *(
+        OpEntry(
+            "ctc_loss",
+            args(arr(6, 2, 4)),
+            fn=lambda lib, x, r=r: _ctc(lib, x, r),
+            variant=f"r{r}",
+            gradgrad=False,
+        )
+        for r in (0, 1, 2)
+    ),
+    OpEntry("celu_", args(away_from_zero(3, 4)), fn=lambda lib, x: lib.celu_(x.clone(), 0.5)),
+    OpEntry("selu_", args(away_from_zero(3, 4)), fn=lambda lib, x: lib.selu_(x.clone())),
+    OpEntry("rrelu_", args(away_from_zero(3, 4)), fn=lambda lib, x: lib.rrelu_(x.clone())),
+    OpEntry(
+        "threshold_",
+        args(away_from_zero(3, 4)),
+        fn=lambda lib, x: lib.threshold_(x.clone(), 0.2, 9.0),
+    ),
+)
