@@ -71,6 +71,14 @@ COVERED_ELSEWHERE = {
     "Tensor.normal_": "test_inplace.py",
     "Tensor.random_": "test_inplace.py",
     "Tensor.uniform_": "test_inplace.py",
+    # tensor predicates, memory constructors, process-wide settings
+    "empty_strided": "test_breadth.py",
+    "frombuffer": "test_breadth.py",
+    "get_device": "test_breadth.py",
+    "is_inference": "test_breadth.py",
+    "is_nonzero": "test_breadth.py",
+    "is_same_size": "test_breadth.py",
+    "is_signed": "test_breadth.py",
     # shared memory across processes
     "Tensor.share_memory_": "test_surround_multiprocessing.py",
     "Tensor.is_shared": "test_surround_multiprocessing.py",

@@ -23,6 +23,7 @@ from . import (
     manipulation,
     masking,
     matrix,
+    misc,
     nn_aliases,
     pointwise,
     pooling,
@@ -43,6 +44,7 @@ from .indexing import *  # noqa: F403
 from .manipulation import *  # noqa: F403
 from .masking import *  # noqa: F403
 from .matrix import *  # noqa: F403
+from .misc import *  # noqa: F403
 from .nn_aliases import *  # noqa: F403
 from .pointwise import *  # noqa: F403
 from .random import *  # noqa: F403
@@ -57,7 +59,7 @@ from .unary import *  # noqa: F403
 # namespace (ember.linalg), not top-level names
 _FAMILIES = (
     arithmetic, blas, comparison, creation, indexing, manipulation, masking, matrix,
-    pointwise, random, reduction, nn_aliases, selection, shape, sorting, statistics, unary,
+    pointwise, random, reduction, nn_aliases, misc, selection, shape, sorting, statistics, unary,
 )  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",

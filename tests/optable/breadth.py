@@ -164,3 +164,65 @@ add(
         fn=lambda lib, x: lib.threshold_(x.clone(), 0.2, 9.0),
     ),
 )
+
+
+# ---- ops/misc.py: set membership and float/integer bit arithmetic ---------------------------
+INT = ("int64",)
+add(
+    OpEntry(
+        "isin",
+        args(ints(3, 4, low=0, high=8), ints(5, low=0, high=8)),
+        dtypes=INT,
+        grad=False,
+    ),
+    OpEntry(
+        "isin",
+        args(arr(3, 4)),
+        fn=lambda lib, x: lib.isin(x.detach().round(), x.detach().round()[0], invert=True),
+        grad=False,
+        variant="invert",
+    ),
+    OpEntry(
+        "gcd",
+        args(ints(3, 4, low=-20, high=20), ints(4, low=-20, high=20)),
+        dtypes=INT,
+        grad=False,
+        errors=(args(arr(3), arr(3)),),
+    ),
+    OpEntry(
+        "lcm",
+        args(ints(3, 4, low=-20, high=20), ints(4, low=-20, high=20)),
+        dtypes=INT,
+        grad=False,
+        errors=(args(arr(3), arr(3)),),
+    ),
+    OpEntry("ldexp", args(arr(3, 4), ints(4, low=-3, high=4))),
+    OpEntry("frexp", args(arr(3, 4)), grad=False, errors=(args(ints(3)),)),
+    OpEntry("nextafter", args(arr(3, 4), arr(3, 4)), grad=False),
+    OpEntry("sgn", args(away_from_zero(3, 4))),
+    OpEntry("sgn", args(arr(3, 4)), dtypes=("complex128",), grad=False, variant="complex"),
+)
+for _name in ("gcd", "lcm"):
+    add(
+        OpEntry(
+            f"Tensor.{_name}_",
+            args(ints(3, 4, low=-20, high=20), ints(4, low=-20, high=20)),
+            fn=lambda lib, a, b, n=_name: getattr(a.clone(), n + "_")(b),
+            dtypes=INT,
+            grad=False,
+        )
+    )
+add(
+    OpEntry(
+        "Tensor.ldexp_",
+        args(arr(3, 4), ints(4, low=-3, high=4)),
+        fn=lambda lib, a, b: a.clone().ldexp_(b),
+    ),
+    OpEntry(
+        "Tensor.nextafter_",
+        args(arr(3, 4), arr(3, 4)),
+        fn=lambda lib, a, b: a.clone().nextafter_(b),
+        grad=False,
+    ),
+    OpEntry("Tensor.sgn_", args(away_from_zero(3, 4)), fn=lambda lib, a: a.clone().sgn_()),
+)

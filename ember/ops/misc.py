@@ -1,0 +1,183 @@
+"""Small torch.* functions that fit no other family: tensor predicates (is_nonzero,
+is_same_size, is_signed, is_inference, get_device), memory constructors (empty_strided,
+frombuffer), set membership (isin) and float/integer bit arithmetic (gcd, lcm, ldexp, frexp,
+nextafter, sgn)."""
+
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from . import arithmetic as _arithmetic
+from . import creation as _creation
+from . import shape as _shape
+from . import unary as _unary
+from ._util import promote, xp_of
+
+_FrexpResult = collections.namedtuple("frexp", ["mantissa", "exponent"])
+
+
+def is_nonzero(input: Tensor) -> bool:
+    """Whether a one-element tensor is nonzero (its truth value)."""
+    if input.numel() == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if input.numel() > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input._data.reshape(()) != 0)
+
+
+def is_same_size(input: Tensor, other: Tensor) -> bool:
+    return tuple(input.shape) == tuple(other.shape)
+
+
+def is_signed(input: Tensor) -> bool:
+    """Whether the dtype holds negative values (bool and the unsigned ints do not)."""
+    return input.dtype not in (_dtype.bool_, _dtype.uint8, _dtype.uint16, _dtype.uint32,
+                               _dtype.uint64)  # fmt: skip
+
+
+def is_inference(input: Tensor) -> bool:
+    """ember does not mark tensors made under inference_mode: always False."""
+    return False
+
+
+def get_device(input: Tensor) -> int:
+    """-1 for a CPU tensor, else the device index."""
+    return input.get_device()
+
+
+def empty_strided(
+    size, stride, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:  # fmt: skip
+    """An uninitialised tensor with the given element strides (a view of fresh storage)."""
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape: {len(stride)} vs {len(size)}")
+    extent = 0 if 0 in size else 1 + sum((n - 1) * s for n, s in zip(size, stride))
+    storage = _creation.empty(extent, dtype=dtype, device=device)
+    out = _shape.as_strided(storage, size, stride)
+    out = Tensor._make(out._data)
+    return out.requires_grad_(True) if requires_grad else out
+
+
+def frombuffer(
+    buffer, *, dtype, count: int = -1, offset: int = 0, requires_grad: bool = False
+) -> Tensor:
+    """A 1-D tensor sharing memory with an object of the buffer protocol."""
+    np_dtype = np.dtype(_dtype.to_numpy_dtype(dtype))
+    total = memoryview(buffer).nbytes
+    if count == 0 or (count < 0 and total - offset < np_dtype.itemsize):
+        raise ValueError(
+            f"both buffer length ({total}) and count ({count}) must not be 0"
+            if total == 0 or count == 0
+            else f"offset ({offset} bytes) must be non-negative and no greater than buffer length "
+            f"({total} bytes) minus 1"
+        )
+    array = np.frombuffer(buffer, dtype=np_dtype, count=count, offset=offset)
+    out = Tensor._make(array)
+    return out.requires_grad_(True) if requires_grad else out
+
+
+def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool = False):
+    """Elementwise: whether each of ``elements`` is among ``test_elements`` (a bool tensor)."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin() received an invalid combination of arguments: no tensor given")
+    e = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
+    t = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    xp = xp_of(e) if isinstance(elements, Tensor) else xp_of(t)
+    result = xp.isin(e, t.reshape(-1), invert=invert)
+    return Tensor._make(xp.asarray(result, dtype=bool).reshape(np.shape(e)))
+
+
+def _integer_pair(name: str, input: Tensor, other: Tensor):
+    a, b = promote(input, other)
+    if a.dtype.is_floating_point or a.dtype.is_complex or a.dtype == _dtype.bool_:
+        raise NotImplementedError(
+            f"\"{name}_cpu\" not implemented for '{_dtype.scalar_type_name(a.dtype)}'"
+        )
+    return a, b
+
+
+def gcd(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise greatest common divisor of integer tensors (non-negative)."""
+    a, b = _integer_pair("gcd", input, other)
+    return Tensor._make(xp_of(a._data).gcd(a._data, b._data))
+
+
+def lcm(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise least common multiple of integer tensors (non-negative)."""
+    a, b = _integer_pair("lcm", input, other)
+    return Tensor._make(xp_of(a._data).lcm(a._data, b._data))
+
+
+class _Ldexp(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, exponent):
+        xp = xp_of(x)
+        ctx.factor = (
+            xp.ldexp(xp.ones((), x.dtype), exponent) if exponent.dtype.kind in "iub" else None
+        )
+        if ctx.factor is not None:
+            # torch's gradient is grad * pow(2, other) in the exponent's integer dtype: zero for
+            # negative exponents
+            ctx.factor = xp.where(exponent < 0, 0, ctx.factor).astype(x.dtype)
+        return xp.ldexp(x, exponent) if ctx.factor is not None else x * xp.exp2(exponent)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * Tensor._make(ctx.factor), None
+
+
+def ldexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """``input * 2 ** other`` in the promoted float dtype."""
+    if other.dtype.is_floating_point:
+        result = _arithmetic.mul(input, _arithmetic.pow(2.0, other))
+    else:
+        x = input if input.dtype.is_floating_point else input.to(_dtype.get_default_dtype())
+        result = _Ldexp.apply(x, other)
+    if out is not None:
+        out.copy_(result)
+        return out
+    return result
+
+
+def frexp(input: Tensor):
+    """``(mantissa, exponent)`` with ``input = mantissa * 2 ** exponent``, |mantissa| in
+    [0.5, 1); the exponent is int32."""
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            "torch.frexp() only supports floating-point dtypes, but got "
+            + _dtype.scalar_type_name(input.dtype)
+        )
+    xp = xp_of(input._data)
+    mantissa, exponent = xp.frexp(input._data)
+    return _FrexpResult(Tensor._make(mantissa), Tensor._make(exponent.astype(np.int32)))
+
+
+class _NextAfter(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, y):
+        return xp_of(x).nextafter(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None, None
+
+
+def nextafter(input: Tensor, other: Tensor) -> Tensor:
+    """The next float after ``input`` towards ``other`` (not differentiable)."""
+    a, b = promote(input, other)
+    return _NextAfter.apply(a, b)
+
+
+def sgn(input: Tensor) -> Tensor:
+    """``sign`` for real tensors; ``z / |z|`` (0 at 0) for complex ones."""
+    if not input.dtype.is_complex:
+        return _unary.sign(input)
+    magnitude = _unary.abs(input)
+    return input / magnitude.masked_fill(magnitude == 0, 1.0) * (magnitude != 0)

@@ -1,0 +1,108 @@
+"""torch.* utilities checked against torch: tensor predicates, memory constructors and the
+process-wide settings (recorded and read back)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+
+def both(fn):
+    return fn(torch), fn(ember)
+
+
+def test_predicates():
+    for make in (
+        lambda lib: lib.is_nonzero(lib.tensor([2.0])),
+        lambda lib: lib.is_nonzero(lib.tensor(0)),
+        lambda lib: lib.is_same_size(lib.ones(2, 3), lib.ones(2, 3)),
+        lambda lib: lib.is_same_size(lib.ones(2, 3), lib.ones(3, 2)),
+        lambda lib: [
+            lib.is_signed(lib.ones(1, dtype=d))
+            for d in (lib.uint8, lib.int8, lib.bool, lib.float32)
+        ],
+        lambda lib: lib.get_device(lib.ones(2)),
+        lambda lib: lib.is_inference(lib.ones(2)),
+        lambda lib: lib.typename(lib.ones(2, dtype=lib.float64)),
+        lambda lib: lib.typename(lib.ones(2, dtype=lib.int64)),
+        lambda lib: lib.typename(np.ones(2)),
+        lambda lib: lib.typename(3),
+    ):
+        t, e = both(make)
+        assert t == e
+    for bad in (lambda lib: lib.is_nonzero(lib.ones(2)), lambda lib: lib.is_nonzero(lib.ones(0))):
+        with pytest.raises(RuntimeError):
+            bad(torch)
+        with pytest.raises(RuntimeError):
+            bad(ember)
+
+
+def test_empty_strided():
+    t, e = both(lambda lib: lib.empty_strided((2, 3), (1, 2), dtype=lib.float64))
+    assert (
+        e.stride() == t.stride() and tuple(e.shape) == tuple(t.shape) and e.dtype == ember.float64
+    )
+    e = ember.empty_strided((0, 4), (4, 1))
+    assert tuple(e.shape) == (0, 4)
+    with pytest.raises(RuntimeError):
+        ember.empty_strided((2, 3), (1,))
+    with pytest.raises(RuntimeError):
+        torch.empty_strided((2, 3), (1,))
+
+
+def test_frombuffer_shares_memory():
+    buf = bytearray(np.arange(6, dtype=np.float32).tobytes())
+    t = torch.frombuffer(bytearray(buf), dtype=torch.float32, count=3, offset=4)
+    e = ember.frombuffer(buf, dtype=ember.float32, count=3, offset=4)
+    np.testing.assert_array_equal(e.numpy(), t.numpy())
+    e[0] = 10.0
+    assert np.frombuffer(buf, dtype=np.float32)[1] == 10.0
+    with pytest.raises(ValueError):
+        ember.frombuffer(bytearray(), dtype=ember.float32)
+    with pytest.raises(ValueError):
+        torch.frombuffer(bytearray(), dtype=torch.float32)
+
+
+def test_settings_round_trip():
+    threads = ember.get_num_threads()
+    ember.set_num_threads(1)
+    assert ember.get_num_threads() == 1
+    ember.set_num_threads(threads)
+    with pytest.raises(RuntimeError):
+        ember.set_num_threads(0)
+    ember.set_num_interop_threads(3)
+    assert ember.get_num_interop_threads() == 3
+    assert ember.are_deterministic_algorithms_enabled() is False
+    ember.use_deterministic_algorithms(True, warn_only=True)
+    assert ember.are_deterministic_algorithms_enabled()
+    assert ember.is_deterministic_algorithms_warn_only_enabled()
+    ember.use_deterministic_algorithms(False)
+    assert not ember.is_deterministic_algorithms_warn_only_enabled()
+    with pytest.raises(TypeError):
+        ember.use_deterministic_algorithms(1)
+    assert ember.get_float32_matmul_precision() == torch.get_float32_matmul_precision()
+    ember.set_float32_matmul_precision("high")
+    assert ember.get_float32_matmul_precision() == "high"
+    with pytest.warns(UserWarning):
+        ember.set_float32_matmul_precision("fast")
+    assert ember.get_float32_matmul_precision() == "high"
+    ember.set_float32_matmul_precision("highest")
+    assert ember.is_warn_always_enabled() is False
+    ember.set_warn_always(True)
+    assert ember.is_warn_always_enabled()
+    ember.set_warn_always(False)
+
+
+def test_set_default_tensor_type():
+    with pytest.warns(UserWarning):
+        ember.set_default_tensor_type("torch.DoubleTensor")
+    try:
+        assert ember.get_default_dtype() == ember.float64
+        assert ember.tensor([1.0]).dtype == ember.float64
+    finally:
+        ember.set_default_dtype(ember.float32)
+    with pytest.raises(TypeError), pytest.warns(UserWarning):
+        ember.set_default_tensor_type("torch.IntTensor")
