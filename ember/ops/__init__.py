@@ -16,6 +16,7 @@ from . import (
     conv,
     conversion,
     creation,
+    gamma,
     indexing,
     linalg,
     linalg_functions,
@@ -40,6 +41,7 @@ from .arithmetic import *  # noqa: F403
 from .blas import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .creation import *  # noqa: F403
+from .gamma import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .manipulation import *  # noqa: F403
 from .masking import *  # noqa: F403
@@ -59,7 +61,8 @@ from .unary import *  # noqa: F403
 # namespace (ember.linalg), not top-level names
 _FAMILIES = (
     arithmetic, blas, comparison, creation, indexing, manipulation, masking, matrix,
-    pointwise, random, reduction, nn_aliases, misc, selection, shape, sorting, statistics, unary,
+    pointwise, random, reduction, selection, shape, sorting, statistics, unary,
+    nn_aliases, misc, gamma,
 )  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",

@@ -28,6 +28,7 @@ from . import (
     shape,
     unary,
 )
+from . import gamma as _gamma
 from ._util import type_name
 
 # Tensor methods that are exactly the ember.* function of the same name.
@@ -61,10 +62,11 @@ FUNCTION_METHODS = (
     "unique_consecutive bincount histc cross ravel split_with_sizes unsafe_split unsafe_chunk "
     "narrow_copy hsplit vsplit dsplit slice_scatter select_scatter diagonal_scatter index_reduce "
     "histogram nonzero_static as_strided_scatter unsafe_split_with_sizes "
-    "sgn gcd lcm ldexp frexp nextafter "
+    "sgn gcd lcm ldexp frexp nextafter lgamma digamma mvlgamma i0 "
 ).split()  # (as_strided_scatter, unravel_index and the *_copy forms are functions only)
 
 METHOD_ONLY = {
+    "polygamma": lambda self, n: _gamma.polygamma(n, self),
     "to": conversion.to,
     "type": conversion.type_,
     "type_as": conversion.type_as,

@@ -226,3 +226,77 @@ add(
     ),
     OpEntry("Tensor.sgn_", args(away_from_zero(3, 4)), fn=lambda lib, a: a.clone().sgn_()),
 )
+
+
+# ---- ops/gamma.py ---------------------------------------------------------------------------
+add(
+    OpEntry("lgamma", args(arr(3, 4, low=-4.0, high=6.0))),
+    OpEntry(
+        "lgamma",
+        args(positive(20, low=0.5, high=30.0)),
+        variant="positive",
+        rtol=1e-8,
+        atol=1e-9,
+        dtypes=("float64",),
+    ),  # fmt: skip
+    OpEntry("lgamma", args(ints(5, low=1, high=9)), dtypes=INT, grad=False, variant="int"),
+    OpEntry("digamma", args(arr(3, 4, low=-4.0, high=6.0))),
+    OpEntry(
+        "digamma",
+        args(positive(20, low=0.5, high=30.0)),
+        variant="positive",
+        rtol=1e-8,
+        atol=1e-9,
+        dtypes=("float64",),
+    ),  # fmt: skip
+    OpEntry(
+        "mvlgamma", args(positive(3, 4, low=1.6, high=5.0)), fn=lambda lib, x: lib.mvlgamma(x, 3)
+    ),
+    OpEntry("i0", args(arr(3, 4, low=-6.0, high=6.0))),
+    OpEntry(
+        "i0",
+        args(arr(10, low=-40.0, high=40.0)),
+        variant="wide",
+        dtypes=("float64",),
+        rtol=1e-8,
+        atol=0,
+    ),  # fmt: skip
+    OpEntry("Tensor.lgamma_", args(positive(3, 4)), fn=lambda lib, x: x.clone().lgamma_()),
+    OpEntry("Tensor.digamma_", args(positive(3, 4)), fn=lambda lib, x: x.clone().digamma_()),
+    OpEntry("Tensor.i0_", args(arr(3, 4)), fn=lambda lib, x: x.clone().i0_()),
+    OpEntry(
+        "Tensor.mvlgamma_",
+        args(positive(3, 4, low=1.6, high=5.0)),
+        fn=lambda lib, x: x.clone().mvlgamma_(2),
+    ),
+    OpEntry(
+        "Tensor.polygamma",
+        args(positive(3, 4, low=0.3, high=5.0)),
+        fn=lambda lib, x: x.polygamma(1),
+        dtypes=("float64",),
+        rtol=1e-8,
+        atol=1e-9,
+    ),
+)
+add(
+    OpEntry(
+        "polygamma",
+        args(positive(3, 4, low=0.3, high=6.0)),
+        fn=lambda lib, x: lib.polygamma(2, x),
+        dtypes=("float32",),
+        variant="f32",
+    )
+)
+for _n in (0, 1, 2, 3):
+    add(
+        OpEntry(
+            "polygamma",
+            args(positive(3, 4, low=0.3, high=6.0)),
+            fn=lambda lib, x, n=_n: lib.polygamma(n, x),
+            variant=f"n{_n}",
+            dtypes=("float64",),
+            rtol=1e-8,  # torch's trigamma is good to ~5e-10 relative
+            atol=1e-9,
+            errors=(args(arr(3), -1),),  # a negative order
+        )
+    )
