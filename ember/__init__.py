@@ -91,7 +91,7 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-from . import accelerator, amp, cuda, hub, onnx, optim, serialization  # noqa: E402
+from . import accelerator, amp, cuda, hub, onnx, optim, serialization, special  # noqa: E402
 from ._compile import compile  # noqa: E402,A004
 from ._config import (  # noqa: E402
     are_deterministic_algorithms_enabled,

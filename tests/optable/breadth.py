@@ -300,3 +300,63 @@ for _n in (0, 1, 2, 3):
             errors=(args(arr(3), -1),),  # a negative order
         )
     )
+
+
+# ---- ember.special ----------------------------------------------------------------------------
+def S(name):
+    return f"special.{name}"
+
+
+add(
+    *(
+        OpEntry(S(n), args(arr(3, 4)))
+        for n in ("erf", "erfc", "expit", "exp2", "expm1", "sinc", "ndtr", "i0", "i1", "round")
+    ),
+    OpEntry(S("erfinv"), args(arr(3, 4, low=-0.9, high=0.9))),
+    OpEntry(S("ndtri"), args(prob(3, 4))),
+    OpEntry(S("logit"), args(prob(3, 4))),
+    OpEntry(S("log1p"), args(positive(3, 4))),
+    OpEntry(S("entr"), args(positive(3, 4))),
+    OpEntry(S("entr"), args(arr(3, 4)), grad=False, variant="signs"),
+    OpEntry(S("log_ndtr"), args(arr(3, 4, low=-30.0, high=5.0)), dtypes=("float64",)),
+    # torch's float32 second derivative is itself off by a few percent in the left tail
+    OpEntry(
+        S("log_ndtr"),
+        args(arr(3, 4, low=-30.0, high=5.0)),
+        dtypes=("float32",),
+        gradgrad=False,
+        variant="f32",
+    ),
+    OpEntry(S("gammaln"), args(positive(3, 4))),
+    OpEntry(S("digamma"), args(positive(3, 4))),
+    OpEntry(S("psi"), args(positive(3, 4))),
+    OpEntry(
+        S("polygamma"),
+        args(positive(3, 4)),
+        fn=lambda lib, x: lib.special.polygamma(1, x),
+        dtypes=("float64",),
+        rtol=1e-8,
+        atol=1e-9,
+    ),  # fmt: skip
+    OpEntry(
+        S("multigammaln"),
+        args(positive(3, 4, low=1.6, high=5.0)),
+        fn=lambda lib, x: lib.special.multigammaln(x, 2),
+    ),
+    OpEntry(S("xlogy"), args(positive(3, 4), positive(4))),
+    OpEntry(S("xlog1py"), args(arr(3, 4), positive(4))),
+    OpEntry(
+        S("xlog1py"),
+        args(positive(3, 4)),
+        fn=lambda lib, y: lib.special.xlog1py(lib.zeros(3, 4, dtype=y.dtype), y),
+        variant="zero",
+    ),
+    OpEntry(S("softmax"), args(arr(3, 4)), fn=lambda lib, x: lib.special.softmax(x, 1)),
+    OpEntry(S("log_softmax"), args(arr(3, 4)), fn=lambda lib, x: lib.special.log_softmax(x, 0)),
+    OpEntry(
+        S("logsumexp"),
+        args(arr(3, 4)),
+        fn=lambda lib, x: lib.special.logsumexp(x, 1, keepdim=True),
+        errors=(args(arr(3)),),
+    ),
+)
