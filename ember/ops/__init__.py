@@ -30,12 +30,14 @@ from . import (
     pooling,
     random,
     reduction,
+    sample_stats,
     sampling,
     selection,
     shape,
     sorting,
     statistics,
     unary,
+    windows,
 )
 from .arithmetic import *  # noqa: F403
 from .blas import *  # noqa: F403
@@ -51,18 +53,20 @@ from .nn_aliases import *  # noqa: F403
 from .pointwise import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
+from .sample_stats import *  # noqa: F403
 from .selection import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .sorting import *  # noqa: F403
 from .statistics import *  # noqa: F403
 from .unary import *  # noqa: F403
+from .windows import *  # noqa: F403
 
 # conversion holds Tensor methods only (torch has no torch.to); linalg is torch.linalg's
 # namespace (ember.linalg), not top-level names
 _FAMILIES = (
     arithmetic, blas, comparison, creation, indexing, manipulation, masking, matrix,
     pointwise, random, reduction, selection, shape, sorting, statistics, unary,
-    nn_aliases, misc, gamma,
+    nn_aliases, misc, gamma, sample_stats, windows,
 )  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",

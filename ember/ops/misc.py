@@ -14,9 +14,10 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import arithmetic as _arithmetic
 from . import creation as _creation
+from . import manipulation as _manipulation
 from . import shape as _shape
 from . import unary as _unary
-from ._util import promote, xp_of
+from ._util import promote, wrap_dim, xp_of
 
 _FrexpResult = collections.namedtuple("frexp", ["mantissa", "exponent"])
 
@@ -181,3 +182,64 @@ def sgn(input: Tensor) -> Tensor:
         return _unary.sign(input)
     magnitude = _unary.abs(input)
     return input / magnitude.masked_fill(magnitude == 0, 1.0) * (magnitude != 0)
+
+
+def _spacing(y: Tensor, x, dx, dim: int, name: str):
+    """The sample spacing along ``dim``: a number, or a tensor broadcasting against y's n - 1
+    intervals."""
+    if x is None:
+        return 1.0 if dx is None else dx
+    if not isinstance(x, Tensor):
+        return x
+    n = y.shape[dim]
+    if x.dim() == 1:
+        if x.shape[0] != n:
+            raise RuntimeError(f"{name}: There must be one `x` value for each sample point")
+        shape = [1] * y.dim()
+        shape[dim] = n - 1 if n else 0
+        return _manipulation.diff(x).reshape(shape)
+    return _manipulation.diff(x, dim=dim)
+
+
+def trapezoid(y: Tensor, x=None, *, dx=None, dim: int = -1) -> Tensor:
+    """The integral of ``y`` along ``dim`` by the trapezoidal rule, at sample points ``x`` (a
+    tensor) or spacing ``dx`` (x may also be a number, the spacing)."""
+    if x is not None and dx is not None:
+        raise TypeError("trapezoid() received an invalid combination of arguments")
+    d = wrap_dim(dim, max(y.dim(), 1))
+    if y.dim() == 0:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})"
+        )
+    n = y.shape[d]
+    if n == 0:
+        return (y.sum(d) * 0).to(_float_result(y))
+    spacing = _spacing(y, x, dx, d, "trapezoid")
+    y = y if y.dtype.is_floating_point or y.dtype.is_complex else y.to(_float_result(y))
+    pair = y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)
+    return (pair * spacing).sum(d) / 2
+
+
+def trapz(y: Tensor, x=None, *, dx=None, dim: int = -1) -> Tensor:
+    """The old name of :func:`trapezoid`."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y: Tensor, x=None, *, dx=None, dim: int = -1) -> Tensor:
+    """The running trapezoidal integral along ``dim`` (one fewer element than y there)."""
+    if x is not None and dx is not None:
+        raise TypeError("cumulative_trapezoid() received an invalid combination of arguments")
+    d = wrap_dim(dim, max(y.dim(), 1))
+    n = y.shape[d]
+    y = y if y.dtype.is_floating_point or y.dtype.is_complex else y.to(_float_result(y))
+    if n == 0:
+        return y.narrow(d, 0, 0)
+    spacing = _spacing(y, x, dx, d, "cumulative_trapezoid")
+    pair = y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)
+    return _manipulation.cumsum(pair * spacing / 2, d)
+
+
+def _float_result(y: Tensor):
+    return (
+        y.dtype if y.dtype.is_floating_point or y.dtype.is_complex else _dtype.get_default_dtype()
+    )

@@ -3,6 +3,7 @@ math of ops/misc.py and ops/special.py."""
 
 from __future__ import annotations
 
+import numpy as np
 from oracle import OpEntry
 
 from .makers import args, arr, away_from_zero, ints, positive
@@ -358,5 +359,119 @@ add(
         args(arr(3, 4)),
         fn=lambda lib, x: lib.special.logsumexp(x, 1, keepdim=True),
         errors=(args(arr(3)),),
+    ),
+)
+
+
+# ---- ops/sample_stats.py, trapezoid (ops/misc.py), ops/windows.py ---------------------------
+def _with_nan(*shape):
+    def make(rng, dtype):
+        a = rng.uniform(-2, 2, shape).astype(dtype)
+        a.reshape(-1)[1] = np.nan
+        return a
+
+    return make
+
+
+for _interp in ("linear", "lower", "higher", "midpoint", "nearest"):
+    add(
+        OpEntry(
+            "quantile",
+            args(arr(4, 5)),
+            fn=lambda lib, x, i=_interp: lib.quantile(
+                x,
+                lib.tensor([0.0, 0.3, 0.5, 1.0], dtype=x.dtype),
+                dim=1,
+                keepdim=True,
+                interpolation=i,
+            ),  # fmt: skip
+            variant=_interp,
+        ),
+        OpEntry(
+            "nanquantile",
+            args(_with_nan(4, 5)),
+            fn=lambda lib, x, i=_interp: lib.nanquantile(x, 0.4, dim=0, interpolation=i),
+            variant=_interp,
+        ),
+    )
+add(
+    OpEntry(
+        "quantile",
+        args(arr(3, 4), 0.7),
+        variant="all",
+        errors=(args(arr(4, 5), 1.5), args(ints(4, 5), 0.5)),
+    ),
+    OpEntry(
+        "quantile",
+        args(_with_nan(3, 4)),
+        fn=lambda lib, x: lib.quantile(x, 0.5, dim=1),
+        variant="nan",
+    ),  # fmt: skip
+    OpEntry("nanquantile", args(arr(3, 4), 0.25), variant="all"),
+    OpEntry("cov", args(arr(3, 6)), errors=(args(arr(2, 2, 2)),)),
+    OpEntry("cov", args(arr(6)), variant="1d"),
+    OpEntry(
+        "cov",
+        args(arr(3, 6), ints(6, low=0, high=4), positive(6)),
+        fn=lambda lib, x, f, a: lib.cov(x, correction=0, fweights=f, aweights=a.detach()),
+        variant="weights",
+    ),
+    OpEntry("corrcoef", args(arr(3, 6)), errors=(args(arr(2, 2, 2)),)),
+    OpEntry("trapezoid", args(arr(3, 5))),
+    OpEntry(
+        "trapezoid",
+        args(arr(3, 5), positive(5)),
+        fn=lambda lib, y, x: lib.trapezoid(y, x.detach().cumsum(0)),
+        variant="x",
+        errors=(args(arr(3, 5), positive(4)),),
+    ),
+    OpEntry(
+        "trapezoid",
+        args(arr(5, 3)),
+        fn=lambda lib, y: lib.trapezoid(y, dx=0.3, dim=0),
+        variant="dx",
+    ),  # fmt: skip
+    OpEntry("trapz", args(arr(3, 5), arr(3, 5))),
+    OpEntry("cumulative_trapezoid", args(arr(3, 5))),
+    OpEntry(
+        "cumulative_trapezoid",
+        args(arr(3, 5), positive(5)),
+        fn=lambda lib, y, x: lib.cumulative_trapezoid(y, x.detach().cumsum(0)),
+        variant="x",
+        errors=(args(arr(3, 5), positive(4)),),
+    ),
+)
+
+
+def _dtype_of(rng, dtype):
+    return [dtype]
+
+
+for _w in ("hann_window", "hamming_window", "blackman_window", "bartlett_window"):
+    for _p in (True, False):
+        add(
+            OpEntry(
+                _w,
+                _dtype_of,
+                fn=lambda lib, d, w=_w, p=_p: getattr(lib, w)(9, p, dtype=getattr(lib, d)),
+                grad=False,
+                variant=f"periodic={_p}",
+                errors=(lambda rng, dtype: ["int64"],),
+            )
+        )
+add(
+    OpEntry(
+        "kaiser_window",
+        _dtype_of,
+        fn=lambda lib, d: lib.kaiser_window(8, False, 5.0, dtype=getattr(lib, d)),
+        grad=False,
+        errors=(lambda rng, dtype: ["int64"],),
+    ),
+    OpEntry(
+        "kaiser_window",
+        _dtype_of,
+        fn=lambda lib, d: lib.kaiser_window(7, dtype=getattr(lib, d)),
+        grad=False,
+        variant="periodic",
     ),
 )
