@@ -109,6 +109,7 @@ from ._config import (  # noqa: E402
     use_deterministic_algorithms,
 )
 from ._default_device import get_default_device, set_default_device  # noqa: E402
+from ._vmap import vmap  # noqa: E402
 from .amp import autocast  # noqa: E402
 from .amp.autocast_mode import (  # noqa: E402
     get_autocast_dtype,

@@ -140,3 +140,36 @@ def test_lgamma_digamma_accuracy():
             getattr(torch, fn)(torch.from_numpy(special)).numpy(),
             rtol=1e-14,
         )
+
+
+def _close(e, t):
+    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_vmap_matches_torch():
+    rng = np.random.default_rng(0)
+    a, b, w = rng.normal(size=(4, 3)), rng.normal(size=(3, 4)), rng.normal(size=(3, 3))
+
+    def run(lib):
+        ta = lib.tensor(a, requires_grad=True)
+        tb, tw = lib.tensor(b), lib.tensor(w)
+        outs = [
+            lib.vmap(lambda x: (x * x).sum())(ta),
+            lib.vmap(lambda x, y: x @ y, in_dims=(0, 1))(ta, tb),
+            lib.vmap(lambda x, m: m @ x, in_dims=(0, None), out_dims=1)(ta, tw),
+            lib.vmap(lambda x: (x.exp(), x.sum()), out_dims=(1, 0))(ta)[0],
+            lib.vmap(lib.vmap(lambda x: x.sin()))(ta),
+            lib.vmap(lambda p: p[0] * p[1], in_dims=((0, 1),))((ta, tb)),
+        ]
+        grad = lib.autograd.grad(sum(o.sum() for o in outs), ta)[0]
+        return outs + [grad]
+
+    for e, t in zip(run(ember), run(torch)):
+        assert tuple(e.shape) == tuple(t.shape)
+        _close(e, t)
+    with pytest.raises(ValueError):
+        ember.vmap(lambda x, y: x + y)(ember.ones(2, 3), ember.ones(3, 3))
+    with pytest.raises(ValueError):
+        ember.vmap(lambda x: x, in_dims=None)(ember.ones(2, 3))
+    with pytest.raises(ValueError):
+        ember.vmap(lambda x: 3.0)(ember.ones(2, 3))
