@@ -8,14 +8,24 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from . import activation as _activation
+from . import comparison as _comparison
 from . import ctc as _ctc
 from . import dropout as _dropout
 from . import embedding as _embedding
+from . import linalg as _linalg
 from . import loss as _loss
 from . import manipulation as _manipulation
 from . import normalization as _norm
+from . import sampling as _sampling
+from ._util import wrap_dim
 
 _REDUCTION_NAMES = ("none", "mean", "sum")
+
+
+def _check_p(p: float) -> None:
+    # aten's dropout raises RuntimeError (nn.functional's own check raises ValueError)
+    if not 0.0 <= p <= 1.0:
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
 def _reduction(reduction) -> str:
@@ -68,16 +78,19 @@ def rms_norm(input: Tensor, normalized_shape, weight=None, eps: float | None = N
 
 def dropout(input: Tensor, p: float, train: bool) -> Tensor:
     """``torch.dropout(input, p, train)``."""
+    _check_p(p)
     return _dropout.dropout(input, p, train)
 
 
 def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
     """``torch.alpha_dropout(input, p, train)``."""
+    _check_p(p)
     return _dropout.alpha_dropout(input, p, train)
 
 
 def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
     """``torch.feature_alpha_dropout(input, p, train)``."""
+    _check_p(p)
     return _dropout.feature_alpha_dropout(input, p, train)
 
 
@@ -176,3 +189,61 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, traini
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
     """In-place threshold."""
     return _activation.threshold(input, threshold, value, inplace=True)
+
+
+def dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    """In-place ``torch.dropout``."""
+    _check_p(p)
+    return _dropout.dropout(input, p, train, inplace=True)
+
+
+def alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    """In-place ``torch.alpha_dropout``."""
+    _check_p(p)
+    return _dropout.alpha_dropout(input, p, train, inplace=True)
+
+
+def feature_alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    """In-place ``torch.feature_alpha_dropout``."""
+    _check_p(p)
+    return _dropout.feature_alpha_dropout(input, p, train, inplace=True)
+
+
+def _feature_dropout(input: Tensor, p: float, train: bool, inplace: bool) -> Tensor:
+    _check_p(p)
+    if not train or p == 0.0:
+        return input
+    shape = tuple(input.shape)
+    return _dropout._masked(input, p, shape[:2] + (1,) * (len(shape) - 2), inplace)
+
+
+def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """Dropout of whole channels (dim 1) of (N, C, ...) input."""
+    return _feature_dropout(input, p, train, False)
+
+
+def feature_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    """In-place :func:`feature_dropout`."""
+    return _feature_dropout(input, p, train, True)
+
+
+def constant_pad_nd(input: Tensor, pad, value=0) -> Tensor:
+    """Pad with a constant: ``pad`` lists (before, after) pairs from the last dim backwards."""
+    return _sampling.pad(input, pad, "constant", value)
+
+
+def renorm(input: Tensor, p, dim: int, maxnorm) -> Tensor:
+    """Each slice along ``dim`` whose p-norm exceeds maxnorm, scaled to norm maxnorm."""
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if input.dim() <= 1:
+        raise RuntimeError(
+            f"renorm: input needs at least 2 dimensions, got {input.dim()} dimensions"
+        )
+    d = wrap_dim(dim, input.dim())
+    others = [k for k in range(input.dim()) if k != d]
+    norms = _linalg.vector_norm(input, p, others, keepdim=True)
+    factor = _comparison.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0).to(input.dtype)
+    return input * factor

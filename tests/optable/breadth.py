@@ -475,3 +475,64 @@ add(
         variant="periodic",
     ),
 )
+
+
+# ---- torch.* in-place functions, dropout forms, renorm, constant_pad_nd ----------------------
+def _ip(name, *extra):
+    """``lib.name(x.clone(), *rest, *extra)``; a dropout form's error maker passes p in rest."""
+
+    def call(lib, x, *rest):
+        tail = (rest[0], True) if rest and name.endswith("dropout_") else (*rest, *extra)
+        return getattr(lib, name)(x.clone(), *tail)
+
+    return call
+
+
+add(
+    OpEntry(
+        "gcd_",
+        args(ints(3, 4, low=-9, high=9), ints(4, low=-9, high=9)),
+        fn=_ip("gcd_"),
+        dtypes=INT,
+        grad=False,
+    ),  # fmt: skip
+    OpEntry(
+        "lcm_",
+        args(ints(3, 4, low=-9, high=9), ints(4, low=-9, high=9)),
+        fn=_ip("lcm_"),
+        dtypes=INT,
+        grad=False,
+    ),  # fmt: skip
+    OpEntry("ldexp_", args(arr(3, 4), ints(4, low=-3, high=4)), fn=_ip("ldexp_")),
+    OpEntry("i0_", args(arr(3, 4)), fn=_ip("i0_")),
+    OpEntry("xlogy_", args(arr(3, 4), positive(4)), fn=_ip("xlogy_")),
+    OpEntry("sinc_", args(away_from_zero(3, 4)), fn=_ip("sinc_")),
+    OpEntry("deg2rad_", args(arr(3, 4)), fn=_ip("deg2rad_")),
+    OpEntry("rad2deg_", args(arr(3, 4)), fn=_ip("rad2deg_")),
+    OpEntry(
+        "constant_pad_nd",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, x: lib.constant_pad_nd(x, [1, 2, 0, 1], 0.5),
+        errors=(args(arr(2)),),
+    ),
+)
+add(
+    *(
+        OpEntry(n, args(arr(2, 3, 4)), fn=_ip(n, 0.4, False), errors=(args(arr(2, 3), 1.5),))
+        for n in ("dropout_", "alpha_dropout_", "feature_alpha_dropout_", "feature_dropout_")
+    ),
+    OpEntry(
+        "feature_dropout", args(arr(2, 3, 4)), fn=lambda lib, x: lib.feature_dropout(x, 0.4, False)
+    ),
+)
+for _p, _dim in ((2, 0), (1, 1), (3.0, -1)):
+    add(
+        OpEntry(
+            "renorm",
+            args(arr(3, 4, 2)),
+            fn=lambda lib, x, p=_p, d=_dim: lib.renorm(x, p, d, 1.5),
+            variant=f"p{_p}-dim{_dim}",
+            errors=(args(arr(4)),),
+        )
+    )
+add(OpEntry("Tensor.renorm_", args(arr(3, 4)), fn=lambda lib, x: x.clone().renorm_(2, 0, 1.0)))
