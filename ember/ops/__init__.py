@@ -12,6 +12,7 @@ from . import (
     activation,
     arithmetic,
     blas,
+    cells,
     comparison,
     conv,
     conversion,
@@ -41,6 +42,7 @@ from . import (
 )
 from .arithmetic import *  # noqa: F403
 from .blas import *  # noqa: F403
+from .cells import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .creation import *  # noqa: F403
 from .gamma import *  # noqa: F403
@@ -66,7 +68,7 @@ from .windows import *  # noqa: F403
 _FAMILIES = (
     arithmetic, blas, comparison, creation, indexing, manipulation, masking, matrix,
     pointwise, random, reduction, selection, shape, sorting, statistics, unary,
-    nn_aliases, misc, gamma, sample_stats, windows,
+    nn_aliases, misc, gamma, sample_stats, windows, cells,
 )  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",

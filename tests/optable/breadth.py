@@ -536,3 +536,28 @@ for _p, _dim in ((2, 0), (1, 1), (3.0, -1)):
         )
     )
 add(OpEntry("Tensor.renorm_", args(arr(3, 4)), fn=lambda lib, x: x.clone().renorm_(2, 0, 1.0)))
+
+
+# ---- ops/cells.py ----------------------------------------------------------------------------
+for _name, _g in (("rnn_tanh_cell", 1), ("rnn_relu_cell", 1), ("gru_cell", 3)):
+    add(
+        OpEntry(
+            _name,
+            args(arr(2, 3), arr(2, 4), arr(4 * _g, 3), arr(4 * _g, 4), arr(4 * _g), arr(4 * _g)),
+            errors=(
+                args(arr(2, 5), arr(2, 4), arr(4 * _g, 3), arr(4 * _g, 4)),
+                args(arr(3), arr(4), arr(4 * _g, 3), arr(4 * _g, 4)),  # unbatched
+            ),
+        ),
+        OpEntry(
+            _name, args(arr(2, 3), arr(2, 4), arr(4 * _g, 3), arr(4 * _g, 4)), variant="nobias"
+        ),
+    )
+add(
+    OpEntry(
+        "lstm_cell",
+        args(arr(2, 3), arr(2, 4), arr(2, 4), arr(16, 3), arr(16, 4), arr(16), arr(16)),
+        fn=lambda lib, x, h, c, wi, wh, bi, bh: lib.lstm_cell(x, (h, c), wi, wh, bi, bh),
+        errors=(args(arr(2, 5), arr(2, 4), arr(2, 4), arr(16, 3), arr(16, 4), arr(16), arr(16)),),
+    )
+)
