@@ -243,3 +243,86 @@ def _float_result(y: Tensor):
     return (
         y.dtype if y.dtype.is_floating_point or y.dtype.is_complex else _dtype.get_default_dtype()
     )
+
+
+def _gradient_along(f: Tensor, d: int, h, edge_order: int) -> Tensor:
+    """numpy.gradient's second-order differences along dim d: uniform spacing h (a number) or
+    coordinates h (a 1-D array)."""
+    n = f.shape[d]
+
+    def part(start, length):
+        return f.narrow(d, start, length)
+
+    def along(values):  # a 1-D array of coefficients, laid along dim d
+        shape = [1] * f.dim()
+        shape[d] = -1
+        return Tensor._make(np.asarray(values, dtype=f._data.dtype).reshape(shape))
+
+    if np.ndim(h) == 0:
+        h = float(h)
+        interior = (part(2, n - 2) - part(0, n - 2)) / (2 * h)
+        if edge_order == 1:
+            first = (part(1, 1) - part(0, 1)) / h
+            last = (part(n - 1, 1) - part(n - 2, 1)) / h
+        else:
+            first = (-1.5 * part(0, 1) + 2 * part(1, 1) - 0.5 * part(2, 1)) / h
+            last = (0.5 * part(n - 3, 1) - 2 * part(n - 2, 1) + 1.5 * part(n - 1, 1)) / h
+    else:
+        dx = np.diff(np.asarray(h, dtype=np.float64))
+        d1, d2 = dx[:-1], dx[1:]
+        a, b, c = -d2 / (d1 * (d1 + d2)), (d2 - d1) / (d1 * d2), d1 / (d2 * (d1 + d2))
+        interior = along(a) * part(0, n - 2) + along(b) * part(1, n - 2) + along(c) * part(2, n - 2)
+        if edge_order == 1:
+            first = (part(1, 1) - part(0, 1)) / float(dx[0])
+            last = (part(n - 1, 1) - part(n - 2, 1)) / float(dx[-1])
+        else:
+            p, q = dx[0], dx[1]
+            first = (-(2 * p + q) / (p * (p + q)) * part(0, 1) + (p + q) / (p * q) * part(1, 1)
+                     - p / (q * (p + q)) * part(2, 1))  # fmt: skip
+            p, q = dx[-2], dx[-1]
+            last = (q / (p * (p + q)) * part(n - 3, 1) - (p + q) / (p * q) * part(n - 2, 1)
+                    + (2 * q + p) / (q * (p + q)) * part(n - 1, 1))  # fmt: skip
+    return _shape.cat([first, interior, last], d)
+
+
+def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1):
+    """Estimates of the partial derivatives along each of ``dim`` (all dims when None) by
+    central differences inside and one-sided ones at the edges (of ``edge_order`` 1 or 2).
+    ``spacing``: a number, one number per dim, or one coordinate tensor per dim."""
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    if dim is None:
+        dims = list(range(input.dim()))
+    elif isinstance(dim, int):
+        dims = [wrap_dim(dim, input.dim())]
+    else:
+        dims = [wrap_dim(d, input.dim()) for d in dim]
+    if isinstance(spacing, (tuple, list)):
+        if len(spacing) != len(dims):
+            raise RuntimeError(
+                f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing and "
+                f"dim arguments to have the same length, but got a spacing argument of length "
+                f"{len(spacing)} and a dim argument of length {len(dims)}."
+            )
+        steps = [s._data if isinstance(s, Tensor) and s.dim() else
+                 (float(s._data) if isinstance(s, Tensor) else s) for s in spacing]  # fmt: skip
+    else:
+        steps = [float(spacing._data) if isinstance(spacing, Tensor) else spacing] * len(dims)
+    f = (
+        input
+        if input.dtype.is_floating_point or input.dtype.is_complex
+        else input.to(_dtype.get_default_dtype())
+    )
+    outs = []
+    for d, h in zip(dims, steps):
+        if f.shape[d] < edge_order + 1:
+            raise RuntimeError(
+                "torch.gradient expected each dimension size to be at least edge_order+1"
+            )
+        if np.ndim(h) and len(h) != f.shape[d]:
+            raise RuntimeError(
+                f"torch.gradient expected each tensor to be on the same device and to have as "
+                f"many values as the input along dim {d}"
+            )
+        outs.append(_gradient_along(f, d, h, edge_order))
+    return tuple(outs)

@@ -561,3 +561,35 @@ add(
         errors=(args(arr(2, 5), arr(2, 4), arr(2, 4), arr(16, 3), arr(16, 4), arr(16), arr(16)),),
     )
 )
+
+
+# ---- gradient (ops/misc.py) -----------------------------------------------------------------
+def _coords(n):
+    def make(rng, dtype):
+        return np.sort(rng.uniform(0, 3, n)).astype(dtype) + np.arange(n, dtype=dtype)
+
+    return make
+
+
+add(
+    OpEntry("gradient", args(arr(4, 5)), errors=(args(arr(1, 5)),)),
+    OpEntry(
+        "gradient",
+        args(arr(4, 5)),
+        fn=lambda lib, f: lib.gradient(f, spacing=[0.5, 2.0], edge_order=2),
+        variant="scalars-edge2",
+        errors=(args(arr(2, 5)),),
+    ),
+    OpEntry(
+        "gradient",
+        args(arr(4, 5), _coords(5)),
+        fn=lambda lib, f, x: lib.gradient(f, spacing=[x.detach()], dim=1),
+        variant="coords",
+    ),
+    OpEntry(
+        "gradient",
+        args(arr(4, 5), _coords(4)),
+        fn=lambda lib, f, x: lib.gradient(f, spacing=(x.detach(),), dim=0, edge_order=2),
+        variant="coords-edge2",
+    ),
+)
