@@ -93,6 +93,7 @@ def numel(input: Tensor) -> int:
 
 from . import accelerator, amp, cuda, hub, onnx, optim, serialization, special  # noqa: E402
 from ._compile import compile  # noqa: E402,A004
+from ._cond import cond  # noqa: E402
 from ._config import (  # noqa: E402
     are_deterministic_algorithms_enabled,
     get_float32_matmul_precision,

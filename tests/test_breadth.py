@@ -173,3 +173,14 @@ def test_vmap_matches_torch():
         ember.vmap(lambda x: x, in_dims=None)(ember.ones(2, 3))
     with pytest.raises(ValueError):
         ember.vmap(lambda x: 3.0)(ember.ones(2, 3))
+
+
+def test_cond():
+    x = np.arange(3.0)
+    for pred in (True, False):
+        for make in (lambda lib: lib.tensor(pred), lambda lib: pred):
+            t = torch.cond(make(torch), lambda a: a + 1, lambda a: a * 2, (torch.tensor(x),))
+            e = ember.cond(make(ember), lambda a: a + 1, lambda a: a * 2, (ember.tensor(x),))
+            _close(e, t)
+    with pytest.raises(RuntimeError):
+        ember.cond(ember.tensor([True, False]), lambda: 1, lambda: 2)

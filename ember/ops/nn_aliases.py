@@ -6,9 +6,11 @@ nn.functional op of its family."""
 
 from __future__ import annotations
 
+from .. import _dtype
 from .._tensor import Tensor
 from . import activation as _activation
 from . import comparison as _comparison
+from . import creation as _creation
 from . import ctc as _ctc
 from . import dropout as _dropout
 from . import embedding as _embedding
@@ -247,3 +249,30 @@ def renorm(input: Tensor, p, dim: int, maxnorm) -> Tensor:
     norms = _linalg.vector_norm(input, p, others, keepdim=True)
     factor = _comparison.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0).to(input.dtype)
     return input * factor
+
+
+def native_channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """The same as :func:`channel_shuffle`."""
+    return _embedding.channel_shuffle(input, groups)
+
+
+def native_dropout(input: Tensor, p: float, train):
+    """``(output, keep_mask)``: dropout that also returns its boolean mask (all True, and the
+    output a copy of input, when not training)."""
+    if train is False:
+        return input * 1, _creation.full_like(input, True, dtype=_dtype.bool_)
+    if not 0.0 <= p <= 1.0:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={1 - p}")
+    keep = _dropout._keep_mask(input, p, tuple(input.shape))
+    mask = Tensor._make(keep)
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    return input * mask.to(input.dtype) * scale, mask.to(_dtype.bool_)
+
+
+def native_layer_norm(input: Tensor, normalized_shape, weight, bias, eps: float):
+    """``(output, mean, rstd)``, the statistics over the normalised dims kept as size 1."""
+    out = _norm.layer_norm(input, normalized_shape, weight, bias, eps)
+    axes = _norm._normalized_axes(input, normalized_shape)
+    mean = input.detach().mean(axes, keepdim=True)
+    var = input.detach().var(axes, correction=0, keepdim=True)
+    return out, mean, (var + eps).rsqrt()

@@ -593,3 +593,40 @@ add(
         variant="coords-edge2",
     ),
 )
+
+
+# ---- native_* forms ------------------------------------------------------------------------
+add(
+    OpEntry(
+        "native_channel_shuffle",
+        args(arr(2, 6, 3)),
+        fn=lambda lib, x: lib.native_channel_shuffle(x, 2),
+        grad=False,  # torch has no derivative for it,
+    ),
+    OpEntry(
+        "native_dropout",
+        args(arr(3, 4)),
+        fn=lambda lib, x, p=0.3, train=False: lib.native_dropout(x, p, train)[0],
+        errors=(args(arr(3, 4), 1.5, True),),
+    ),
+    OpEntry(
+        "native_dropout",
+        args(arr(3, 4)),
+        fn=lambda lib, x: lib.native_dropout(x, 0.3, False)[1],
+        grad=False,
+        variant="mask",
+    ),
+    OpEntry(
+        "native_layer_norm",
+        args(arr(3, 4), arr(4), arr(4)),
+        fn=lambda lib, x, w, b: lib.native_layer_norm(x, [4], w, b, 1e-5)[0],
+    ),
+    OpEntry(
+        "native_layer_norm",
+        args(arr(2, 3, 4)),
+        fn=lambda lib, x: lib.native_layer_norm(x.detach(), [3, 4], None, None, 1e-5)[1:],
+        grad=False,
+        variant="stats",
+        errors=(args(arr(2, 3, 5)),),
+    ),
+)
