@@ -178,7 +178,7 @@ def test_vmap_matches_torch():
 def test_cond():
     x = np.arange(3.0)
     for pred in (True, False):
-        for make in (lambda lib: lib.tensor(pred), lambda lib: pred):
+        for make in (lambda lib, p=pred: lib.tensor(p), lambda lib, p=pred: p):
             t = torch.cond(make(torch), lambda a: a + 1, lambda a: a * 2, (torch.tensor(x),))
             e = ember.cond(make(ember), lambda a: a + 1, lambda a: a * 2, (ember.tensor(x),))
             _close(e, t)
