@@ -33,6 +33,8 @@ psi = _gamma.digamma
 polygamma = _gamma.polygamma
 multigammaln = _gamma.mvlgamma
 i0 = _gamma.i0
+gammainc = _gamma.igamma
+gammaincc = _gamma.igammac
 xlogy = _pointwise.xlogy
 logsumexp = _reduction.logsumexp
 

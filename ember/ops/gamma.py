@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import math
 
+from .._dtype import scalar_type_name
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..backends import gamma as _kernels
 from . import comparison as _comparison
-from ._util import float_input, handle_out
+from ._util import float_input, handle_out, promote, sum_to_shape
 
 
 class Lgamma(ArrayFunction):
@@ -105,3 +106,45 @@ def mvlgamma(input: Tensor, p: int, *, out=None) -> Tensor:
 def i0(input: Tensor, *, out=None) -> Tensor:
     """The modified Bessel function of the first kind of order 0."""
     return handle_out(I0.apply(float_input(input)), out)
+
+
+class Igamma(ArrayFunction):
+    """The regularized incomplete gamma functions P(a, x) (``upper=False``) and Q(a, x);
+    math: d/dx P(a, x) = x^(a-1) e^(-x) / Gamma(a) = -d/dx Q(a, x)"""
+
+    @staticmethod
+    def forward(ctx, a, x, upper):
+        ctx.save_for_backward(a, x)
+        ctx.upper = upper
+        return (_kernels.igammac if upper else _kernels.igamma)(a, x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, x = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError("the derivative for 'igamma: input' is not implemented.")
+        a = a.detach()
+        density = ((a - 1) * x.log() - x - lgamma(a)).exp()
+        return None, sum_to_shape(grad * (-density if ctx.upper else density), x.shape), None
+
+
+def _igamma_args(input, other):
+    a, x = promote(input, other)
+    if not a.dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"igamma_cpu\" not implemented for '{scalar_type_name(a.dtype)}'"
+        )
+    return a, x
+
+
+def igamma(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """The regularized lower incomplete gamma function P(input, other)."""
+    a, x = _igamma_args(input, other)
+    result = Igamma.apply(a, x, False)
+    return handle_out(result, out)
+
+
+def igammac(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """The regularized upper incomplete gamma function Q(input, other) = 1 - P."""
+    a, x = _igamma_args(input, other)
+    return handle_out(Igamma.apply(a, x, True), out)

@@ -630,3 +630,31 @@ add(
         errors=(args(arr(2, 3, 5)),),
     ),
 )
+
+
+# ---- igamma / igammac (ops/gamma.py) ---------------------------------------------------------
+for _name in ("igamma", "igammac", "special.gammainc", "special.gammaincc"):
+    add(
+        OpEntry(
+            _name,
+            args(positive(3, 4, low=0.2, high=8.0), positive(3, 4, low=0.05, high=12.0)),
+            fn=lambda lib, a, x, n=_name: getattr(
+                lib.special if n.startswith("special.") else lib, n.split(".")[-1]
+            )(a.detach(), x),
+            errors=(args(ints(3, low=1, high=4), ints(3, low=1, high=4)),),
+        )
+    )
+add(
+    OpEntry(
+        "Tensor.igamma_",
+        args(positive(3, 4), positive(3, 4)),
+        fn=lambda lib, a, x: a.detach().clone().igamma_(x.detach()),
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.igammac_",
+        args(positive(3, 4), positive(3, 4)),
+        fn=lambda lib, a, x: a.detach().clone().igammac_(x.detach()),
+        grad=False,
+    ),
+)
