@@ -184,3 +184,25 @@ def test_cond():
             _close(e, t)
     with pytest.raises(RuntimeError):
         ember.cond(ember.tensor([True, False]), lambda: 1, lambda: 2)
+
+
+def test_binomial():
+    ember.manual_seed(0)
+    count = ember.full((20000,), 10.0)
+    draws = ember.binomial(count, ember.full((20000,), 0.3))
+    assert draws.dtype == ember.float32 and tuple(draws.shape) == (20000,)
+    values = draws.numpy()
+    assert values.min() >= 0 and values.max() <= 10 and np.all(values == np.round(values))
+    assert abs(values.mean() - 3.0) < 0.05 and abs(values.var() - 2.1) < 0.1
+    edge = ember.binomial(ember.tensor([5.0, 5.0, 0.0]), ember.tensor([0.0, 1.5, 0.5]))
+    np.testing.assert_array_equal(
+        edge.numpy(), torch.binomial(torch.tensor([5.0, 5.0, 0.0]), torch.tensor([0.0, 1.5, 0.5]))
+    )
+    ember.manual_seed(1)
+    a = ember.binomial(count[:5], ember.full((5,), 0.5))
+    ember.manual_seed(1)
+    np.testing.assert_array_equal(
+        a.numpy(), ember.binomial(count[:5], ember.full((5,), 0.5)).numpy()
+    )
+    with pytest.raises(ValueError):
+        ember.binomial(ember.tensor([3]), ember.tensor([0.5]))

@@ -72,6 +72,7 @@ COVERED_ELSEWHERE = {
     "Tensor.random_": "test_inplace.py",
     "Tensor.uniform_": "test_inplace.py",
     # tensor predicates, memory constructors, process-wide settings
+    "binomial": "test_breadth.py",
     "empty_strided": "test_breadth.py",
     "frombuffer": "test_breadth.py",
     "get_device": "test_breadth.py",

@@ -326,3 +326,18 @@ def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1):
             )
         outs.append(_gradient_along(f, d, h, edge_order))
     return tuple(outs)
+
+
+def binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
+    """Binomial draws: successes in ``count`` trials of probability ``prob`` (float counts, in
+    count's dtype; prob is clipped to [0, 1])."""
+    if not count.dtype.is_floating_point:
+        raise ValueError(
+            f"binomial only supports floating-point dtypes for count, got: "
+            f"{_dtype.scalar_type_name(count.dtype)}"
+        )
+    from .random import _rng
+
+    n, p = np.broadcast_arrays(count._host(), prob._host())
+    draws = _rng(generator).binomial(n.astype(np.int64), np.clip(p, 0.0, 1.0))
+    return Tensor._make(draws.astype(count._data.dtype))
