@@ -206,3 +206,29 @@ def test_binomial():
     )
     with pytest.raises(ValueError):
         ember.binomial(ember.tensor([3]), ember.tensor([0.5]))
+
+
+def test_histogramdd():
+    rng = np.random.default_rng(0)
+    x, w = rng.uniform(size=(20, 2)), rng.uniform(size=20)
+    for kw in (
+        dict(bins=[3, 4]),
+        dict(bins=3, range=[0.0, 1.0, 0.0, 2.0], density=True),
+        dict(bins="edges", weight="w"),
+    ):
+        results = []
+        for lib in (ember, torch):
+            k = dict(kw)
+            if k["bins"] == "edges":
+                k["bins"] = [lib.tensor([0.0, 0.5, 1.0], dtype=lib.float64),
+                             lib.tensor([0.0, 0.2, 1.0], dtype=lib.float64)]  # fmt: skip
+            if k.get("weight") == "w":
+                k["weight"] = lib.from_numpy(w)
+            results.append(lib.histogramdd(lib.from_numpy(x), **k))
+        e, t = results
+        _close(e.hist, t.hist)
+        assert len(e.bin_edges) == len(t.bin_edges)
+        for a, b in zip(e.bin_edges, t.bin_edges):
+            _close(a, b)
+    with pytest.raises(NotImplementedError):
+        ember.histogramdd(ember.ones(3, 2, dtype=ember.int32), bins=2)

@@ -5,6 +5,7 @@ nextafter, sgn)."""
 
 from __future__ import annotations
 
+import builtins
 import collections
 
 import numpy as np
@@ -341,3 +342,43 @@ def binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
     n, p = np.broadcast_arrays(count._host(), prob._host())
     draws = _rng(generator).binomial(n.astype(np.int64), np.clip(p, 0.0, 1.0))
     return Tensor._make(draws.astype(count._data.dtype))
+
+
+_HistogramddResult = collections.namedtuple("histogramdd", ["hist", "bin_edges"])
+
+
+def histogramdd(input: Tensor, bins=10, *, range=None, weight=None, density: bool = False):
+    """The D-dimensional histogram of the points in the rows of ``input`` (..., D); bins: a
+    count for every dim, one count per dim, or one 1-D tensor of edges per dim. Returns
+    ``(hist, bin_edges)`` with a list of edge tensors."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"histogramdd\" not implemented for '{_dtype.scalar_type_name(input.dtype)}'"
+        )
+    data = input._host()
+    points = data.reshape(-1, data.shape[-1]) if data.ndim else data.reshape(1, 1)
+    dims = points.shape[1]
+    if isinstance(bins, Tensor) and bins.dim() == 0:
+        bins = int(bins._data)
+    if isinstance(bins, int):
+        bins = [bins] * dims
+    edges = [b._host() if isinstance(b, Tensor) else int(b) for b in bins]
+    if len(edges) != dims:
+        raise RuntimeError(
+            f"histogramdd: expected {dims} sequences of bin edges for each dimension, but got "
+            f"{len(edges)}"
+        )
+    ranges = None
+    if range is not None:
+        if len(range) != 2 * dims:
+            raise RuntimeError(
+                f"histogramdd: for a {dims}-dimensional histogram range should have "
+                f"{2 * dims} elements, but got {len(range)}"
+            )
+        ranges = [(range[2 * k], range[2 * k + 1]) for k in builtins.range(dims)]
+    w = weight._host().reshape(-1) if weight is not None else None
+    hist, bin_edges = np.histogramdd(points, bins=edges, range=ranges, weights=w, density=density)
+    dtype = data.dtype
+    return _HistogramddResult(
+        Tensor._make(hist.astype(dtype)), [Tensor._make(e.astype(dtype)) for e in bin_edges]
+    )
