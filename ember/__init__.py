@@ -110,6 +110,16 @@ from ._config import (  # noqa: E402
     use_deterministic_algorithms,
 )
 from ._default_device import get_default_device, set_default_device  # noqa: E402
+from ._sym import (  # noqa: E402
+    sym_float,
+    sym_int,
+    sym_ite,
+    sym_max,
+    sym_min,
+    sym_not,
+    sym_sqrt,
+    sym_sum,
+)
 from ._vmap import vmap  # noqa: E402
 from .amp import autocast  # noqa: E402
 from .amp.autocast_mode import (  # noqa: E402

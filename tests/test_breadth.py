@@ -232,3 +232,19 @@ def test_histogramdd():
             _close(a, b)
     with pytest.raises(NotImplementedError):
         ember.histogramdd(ember.ones(3, 2, dtype=ember.int32), bins=2)
+
+
+def test_sym_helpers():
+    cases = [
+        ("sym_float", (3,)),
+        ("sym_int", (-2.7,)),
+        ("sym_max", (3, 5.5)),
+        ("sym_min", (3, 5.5)),
+        ("sym_not", (0,)),
+        ("sym_sqrt", (2.0,)),
+        ("sym_sum", ([1, 2, 3.5],)),
+        ("sym_ite", (False, 1, 2)),
+    ]
+    for name, call_args in cases:
+        t, e = getattr(torch, name)(*call_args), getattr(ember, name)(*call_args)
+        assert t == e and type(t) is type(e), name
