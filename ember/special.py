@@ -9,6 +9,8 @@ import math
 
 from . import _dtype
 from ._tensor import Tensor
+from .autograd.function import ArrayFunction
+from .backends import gamma as _kernels
 from .ops import activation as _activation
 from .ops import comparison as _comparison
 from .ops import gamma as _gamma
@@ -94,3 +96,46 @@ def log_ndtr(input: Tensor, *, out=None) -> Tensor:
     series = 1 - inv2 * (1 - inv2 * (3 - inv2 * (15 - inv2 * (105 - inv2 * 945))))
     asym = -0.5 * z * z - _unary.log(-z * math.sqrt(2 * math.pi)) + _unary.log(series)
     return handle_out(_comparison.where(tail, asym, direct).to(x.dtype), out)
+
+
+class _I0e(ArrayFunction):
+    """math: d/dx i0e x = i1e x - sgn(x) i0e x"""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = _kernels.i0e(x)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        return grad * (_I1e.apply(x) - _unary.sign(x) * out)
+
+
+class _I1e(ArrayFunction):
+    """math: d/dx i1e x = i0e x - i1e x (sgn(x) + 1/x), 1/2 at 0"""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = _kernels.i1e(x)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        zero = x == 0
+        safe = _comparison.where(zero, 1.0, x).to(x.dtype)
+        slope = _I0e.apply(x) - out * (_unary.sign(x) + 1 / safe)
+        return grad * _comparison.where(zero, 0.5, slope).to(x.dtype)
+
+
+def i0e(input: Tensor, *, out=None) -> Tensor:
+    """The exponentially scaled Bessel function ``i0(x) e^(-|x|)``."""
+    return handle_out(_I0e.apply(float_input(input)), out)
+
+
+def i1e(input: Tensor, *, out=None) -> Tensor:
+    """The exponentially scaled Bessel function ``i1(x) e^(-|x|)``."""
+    return handle_out(_I1e.apply(float_input(input)), out)

@@ -157,8 +157,8 @@ def polygamma(n: int, x):
     return out.astype(x.dtype, copy=False)
 
 
-def _bessel(xp, x, order: int):
-    """I0 or I1 of |x| (I1 made odd by the caller)."""
+def _bessel(xp, x, order: int, scaled: bool = False):
+    """I0 or I1 of |x| (I1 made odd by the caller); ``scaled``: times e^(-|x|)."""
     a = xp.abs(_as64(x))
     small = a < 30.0
     s = xp.where(small, a, 0.0)
@@ -176,7 +176,9 @@ def _bessel(xp, x, order: int):
         term = -term * (mu - (2 * k - 1) ** 2) / (k * 8.0 * b)
         asym = asym + term
     with np.errstate(over="ignore", invalid="ignore"):
-        asym = xp.exp(b) / xp.sqrt(2 * math.pi * b) * asym
+        asym = (1.0 if scaled else xp.exp(b)) / xp.sqrt(2 * math.pi * b) * asym
+    if scaled:
+        acc = acc * xp.exp(-s)
     return xp.where(small, acc, asym)
 
 
@@ -185,6 +187,21 @@ def i0(x):
     xp = array_module(x)
     out = _bessel(xp, x, 0)
     return xp.where(xp.isinf(x), math.nan, out).astype(x.dtype, copy=False)
+
+
+def i0e(x):
+    """``i0(x) e^(-|x|)``, without overflow."""
+    xp = array_module(x)
+    out = _bessel(xp, x, 0, scaled=True)
+    return xp.where(xp.isinf(x), 0.0, out).astype(x.dtype, copy=False)
+
+
+def i1e(x):
+    """``i1(x) e^(-|x|)``, without overflow."""
+    xp = array_module(x)
+    out = _bessel(xp, x, 1, scaled=True)
+    out = xp.where(xp.isinf(x), 0.0, out)
+    return xp.where(x < 0, -out, out).astype(x.dtype, copy=False)
 
 
 def i1(x):

@@ -311,9 +311,24 @@ def S(name):
 add(
     *(
         OpEntry(S(n), args(arr(3, 4)))
-        for n in ("erf", "erfc", "expit", "exp2", "expm1", "sinc", "ndtr", "i0", "i1", "round")
+        for n in (
+            "erf",
+            "erfc",
+            "expit",
+            "exp2",
+            "expm1",
+            "sinc",
+            "ndtr",
+            "i0",
+            "i1",
+            "round",
+            "i0e",
+            "i1e",
+        )  # fmt: skip
     ),
     OpEntry(S("erfinv"), args(arr(3, 4, low=-0.9, high=0.9))),
+    OpEntry(S("i0e"), args(arr(3, 4, low=-60.0, high=60.0)), variant="wide"),
+    OpEntry(S("i1e"), args(arr(3, 4, low=-60.0, high=60.0)), variant="wide"),
     OpEntry(S("ndtri"), args(prob(3, 4))),
     OpEntry(S("logit"), args(prob(3, 4))),
     OpEntry(S("log1p"), args(positive(3, 4))),
