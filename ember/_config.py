@@ -140,3 +140,33 @@ def typename(obj) -> str:
     if module in ("builtins", "__builtin__", None, ""):
         return qualname
     return f"{module}.{qualname}"
+
+
+_DEBUG_MODES = {"default": 0, "warn": 1, "error": 2}
+
+
+def set_deterministic_debug_mode(debug_mode) -> None:
+    """0 / ``'default'``: off; 1 / ``'warn'``: deterministic algorithms, warn only; 2 /
+    ``'error'``: deterministic algorithms."""
+    if isinstance(debug_mode, str):
+        if debug_mode not in _DEBUG_MODES:
+            raise RuntimeError(
+                f"invalid value of debug_mode, expected one of `default`, `warn`, `error`, but "
+                f"got {debug_mode}"
+            )
+        debug_mode = _DEBUG_MODES[debug_mode]
+    if debug_mode not in (0, 1, 2):
+        raise RuntimeError(
+            f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}"
+        )
+    use_deterministic_algorithms(debug_mode != 0, warn_only=debug_mode == 1)
+
+
+def get_deterministic_debug_mode() -> int:
+    if not _state["deterministic"]:
+        return 0
+    return 1 if _state["deterministic_warn_only"] else 2
+
+
+def init_num_threads() -> None:
+    """Nothing to do: NumPy's thread pools start themselves."""

@@ -248,3 +248,41 @@ def test_sym_helpers():
     for name, call_args in cases:
         t, e = getattr(torch, name)(*call_args), getattr(ember, name)(*call_args)
         assert t == e and type(t) is type(e), name
+
+
+def test_lazy_bits_and_layouts():
+    for name in ("is_conj", "is_neg"):
+        assert getattr(ember, name)(ember.ones(2)) == getattr(torch, name)(torch.ones(2))
+    x = ember.ones(2)
+    assert ember.resolve_conj(x) is x and ember.resolve_neg(x) is x
+    for size, layout in (((2, 3, 4), (0, 2, 1)), ((2, 3), (1, 0)), ((5,), (0,))):
+        e, t = ember.empty_permuted(size, layout), torch.empty_permuted(size, layout)
+        assert tuple(e.shape) == tuple(t.shape) and e.stride() == t.stride()
+    with pytest.raises(RuntimeError):
+        ember.empty_permuted((2, 3), (0, 0))
+
+
+def test_embedding_renorm_():
+    w = np.random.default_rng(0).normal(size=(5, 3)) * 3
+    t, e = torch.tensor(w), ember.tensor(w)
+    torch.embedding_renorm_(t, torch.tensor([0, 2, 2]), 1.0, 2.0)
+    out = ember.embedding_renorm_(e, ember.tensor([0, 2, 2]), 1.0, 2.0)
+    assert out is e
+    _close(e, t)
+
+
+def test_deterministic_debug_mode():
+    assert ember.get_deterministic_debug_mode() == 0
+    ember.set_deterministic_debug_mode("warn")
+    try:
+        assert ember.get_deterministic_debug_mode() == 1
+        assert ember.are_deterministic_algorithms_enabled()
+        assert ember.is_deterministic_algorithms_warn_only_enabled()
+        ember.set_deterministic_debug_mode(2)
+        assert ember.get_deterministic_debug_mode() == 2
+    finally:
+        ember.set_deterministic_debug_mode(0)
+    assert not ember.are_deterministic_algorithms_enabled()
+    with pytest.raises(RuntimeError):
+        ember.set_deterministic_debug_mode("loud")
+    assert ember.init_num_threads() is None

@@ -349,7 +349,7 @@ TORCH_INPLACE_FUNCTIONS = (
     "asinh_ atan_ atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ detach_ erf_ erfc_ "
     "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ index_put_ log10_ log1p_ log2_ log_ logit_ "
     "nan_to_num_ neg_ negative_ reciprocal_ resize_as_ round_ rsqrt_ sigmoid_ sin_ sinh_ sqrt_ "
-    "square_ tan_ tanh_ trunc_ zero_ gcd_ lcm_ ldexp_ i0_ xlogy_ sinc_ deg2rad_ rad2deg_"
+    "square_ tan_ tanh_ trunc_ zero_ gcd_ lcm_ ldexp_ i0_ xlogy_ sinc_ deg2rad_ rad2deg_ addmv_"
 ).split()
 
 

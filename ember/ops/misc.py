@@ -15,6 +15,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import arithmetic as _arithmetic
 from . import creation as _creation
+from . import embedding as _embedding
 from . import manipulation as _manipulation
 from . import shape as _shape
 from . import unary as _unary
@@ -382,3 +383,49 @@ def histogramdd(input: Tensor, bins=10, *, range=None, weight=None, density: boo
     return _HistogramddResult(
         Tensor._make(hist.astype(dtype)), [Tensor._make(e.astype(dtype)) for e in bin_edges]
     )
+
+
+def is_conj(input: Tensor) -> bool:
+    """ember has no lazy conjugate bit: always False."""
+    return False
+
+
+def is_neg(input: Tensor) -> bool:
+    """ember has no lazy negative bit: always False."""
+    return False
+
+
+def resolve_conj(input: Tensor) -> Tensor:
+    """``input`` itself (no conjugate bit to resolve)."""
+    return input
+
+
+def resolve_neg(input: Tensor) -> Tensor:
+    """``input`` itself (no negative bit to resolve)."""
+    return input
+
+
+def empty_permuted(
+    size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:  # fmt: skip
+    """An uninitialised tensor of logical ``size`` whose dims lie in memory in the order
+    ``physical_layout`` (outermost first)."""
+    size, order = tuple(int(s) for s in size), tuple(int(d) for d in physical_layout)
+    if sorted(order) != list(builtins.range(len(size))):
+        raise RuntimeError(
+            f"Number of dimensions in size does not match the length of the physical_layout; "
+            f"or physical_layout is not a permutation: {list(size)} vs {list(order)}"
+        )
+    strides = [0] * len(size)
+    step = 1
+    for d in reversed(order):
+        strides[d] = step
+        step *= max(size[d], 1)
+    return empty_strided(size, strides, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def embedding_renorm_(weight: Tensor, indices: Tensor, max_norm: float, norm_type: float):
+    """Scale the rows ``indices`` of ``weight`` in place to norm at most max_norm."""
+    _embedding._renorm_rows(weight, indices._data, max_norm, norm_type)
+    return weight

@@ -673,3 +673,10 @@ add(
         grad=False,
     ),
 )
+add(
+    OpEntry(
+        "addmv_",
+        args(arr(3), arr(3, 4), arr(4)),
+        fn=lambda lib, b, m, v: lib.addmv_(b.clone(), m, v, beta=0.5, alpha=2.0),
+    )
+)
