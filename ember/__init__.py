@@ -106,6 +106,7 @@ from ._config import (  # noqa: E402
     set_default_tensor_type,
     set_deterministic_debug_mode,
     set_float32_matmul_precision,
+    set_flush_denormal,
     set_num_interop_threads,
     set_num_threads,
     set_warn_always,

@@ -170,3 +170,9 @@ def get_deterministic_debug_mode() -> int:
 
 def init_num_threads() -> None:
     """Nothing to do: NumPy's thread pools start themselves."""
+
+
+def set_flush_denormal(mode: bool) -> bool:
+    """NumPy cannot flush denormals to zero: False (unsupported), as torch answers on CPUs
+    without the feature; ``set_flush_denormal(False)`` is a no-op and True."""
+    return not mode

@@ -286,3 +286,20 @@ def test_deterministic_debug_mode():
     with pytest.raises(RuntimeError):
         ember.set_deterministic_debug_mode("loud")
     assert ember.init_num_threads() is None
+
+
+def test_from_file(tmp_path):
+    path = str(tmp_path / "data.bin")
+    np.arange(6, dtype=np.float32).tofile(path)
+    _close(
+        ember.from_file(path, size=4, dtype=ember.float32),
+        torch.from_file(path, size=4, dtype=torch.float32),
+    )
+    shared = ember.from_file(path, shared=True, size=6, dtype=ember.float32)
+    shared[0] = 9.0
+    shared._data.flush()
+    assert np.fromfile(path, dtype=np.float32)[0] == 9.0
+    assert tuple(ember.from_file(path).shape) == (0,)
+    with pytest.raises(RuntimeError):
+        ember.from_file(path, size=10, dtype=ember.float32)
+    assert ember.set_flush_denormal(False) is True

@@ -77,6 +77,7 @@ COVERED_ELSEWHERE = {
     "embedding_renorm_": "test_breadth.py",
     "empty_permuted": "test_breadth.py",
     "empty_strided": "test_breadth.py",
+    "from_file": "test_breadth.py",
     "frombuffer": "test_breadth.py",
     "get_device": "test_breadth.py",
     "is_conj": "test_breadth.py",

@@ -429,3 +429,27 @@ def embedding_renorm_(weight: Tensor, indices: Tensor, max_norm: float, norm_typ
     """Scale the rows ``indices`` of ``weight`` in place to norm at most max_norm."""
     _embedding._renorm_rows(weight, indices._data, max_norm, norm_type)
     return weight
+
+
+def from_file(
+    filename, shared=None, size: int = 0, *, dtype=None, layout=None, device=None,
+    pin_memory: bool = False,
+) -> Tensor:  # fmt: skip
+    """The first ``size`` elements of a binary file as a 1-D tensor: memory-mapped (writes go
+    to the file) when ``shared``, else read into memory."""
+    dtype = _dtype.get_default_dtype() if dtype is None else dtype
+    np_dtype = np.dtype(_dtype.to_numpy_dtype(dtype))
+    needed = size * np_dtype.itemsize
+    import os
+
+    available = os.path.getsize(filename)
+    if available < needed:
+        raise RuntimeError(
+            f"file <{filename}> size <{available}> is smaller than the required mapping size "
+            f"<{needed}>"
+        )
+    if size == 0:
+        return Tensor._make(np.empty(0, np_dtype))
+    if shared:
+        return Tensor._make(np.memmap(filename, dtype=np_dtype, mode="r+", shape=(size,)))
+    return Tensor._make(np.fromfile(filename, dtype=np_dtype, count=size))
