@@ -91,9 +91,40 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-from . import accelerator, amp, cuda, hub, onnx, optim, serialization  # noqa: E402
+from . import accelerator, amp, cuda, hub, onnx, optim, serialization, special  # noqa: E402
 from ._compile import compile  # noqa: E402,A004
+from ._cond import cond  # noqa: E402
+from ._config import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    get_deterministic_debug_mode,
+    get_float32_matmul_precision,
+    get_num_interop_threads,
+    get_num_threads,
+    init_num_threads,
+    is_deterministic_algorithms_warn_only_enabled,
+    is_warn_always_enabled,
+    set_default_tensor_type,
+    set_deterministic_debug_mode,
+    set_float32_matmul_precision,
+    set_flush_denormal,
+    set_num_interop_threads,
+    set_num_threads,
+    set_warn_always,
+    typename,
+    use_deterministic_algorithms,
+)
 from ._default_device import get_default_device, set_default_device  # noqa: E402
+from ._sym import (  # noqa: E402
+    sym_float,
+    sym_int,
+    sym_ite,
+    sym_max,
+    sym_min,
+    sym_not,
+    sym_sqrt,
+    sym_sum,
+)
+from ._vmap import vmap  # noqa: E402
 from .amp import autocast  # noqa: E402
 from .amp.autocast_mode import (  # noqa: E402
     get_autocast_dtype,

@@ -12,10 +12,12 @@ from . import (
     activation,
     arithmetic,
     blas,
+    cells,
     comparison,
     conv,
     conversion,
     creation,
+    gamma,
     indexing,
     linalg,
     linalg_functions,
@@ -23,39 +25,50 @@ from . import (
     manipulation,
     masking,
     matrix,
+    misc,
+    nn_aliases,
     pointwise,
     pooling,
     random,
     reduction,
+    sample_stats,
     sampling,
     selection,
     shape,
     sorting,
     statistics,
     unary,
+    windows,
 )
 from .arithmetic import *  # noqa: F403
 from .blas import *  # noqa: F403
+from .cells import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .creation import *  # noqa: F403
+from .gamma import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .manipulation import *  # noqa: F403
 from .masking import *  # noqa: F403
 from .matrix import *  # noqa: F403
+from .misc import *  # noqa: F403
+from .nn_aliases import *  # noqa: F403
 from .pointwise import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
+from .sample_stats import *  # noqa: F403
 from .selection import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .sorting import *  # noqa: F403
 from .statistics import *  # noqa: F403
 from .unary import *  # noqa: F403
+from .windows import *  # noqa: F403
 
 # conversion holds Tensor methods only (torch has no torch.to); linalg is torch.linalg's
 # namespace (ember.linalg), not top-level names
 _FAMILIES = (
     arithmetic, blas, comparison, creation, indexing, manipulation, masking, matrix,
     pointwise, random, reduction, selection, shape, sorting, statistics, unary,
+    nn_aliases, misc, gamma, sample_stats, windows, cells,
 )  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",
@@ -135,6 +148,14 @@ from .pooling import (  # noqa: E402
 __all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
             "conv_transpose3d", "adaptive_avg_pool1d", "avg_pool1d",
             "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d"]  # fmt: skip
+
+# nn.functional ops whose torch.* form has the same signature (the rest, with aten's
+# signatures, are in nn_aliases)
+from .distance import pdist  # noqa: E402
+from .embedding import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402
+from .linear import bilinear  # noqa: E402
+
+__all__ += ["pdist", "channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "bilinear"]
 
 from . import _methods  # noqa: E402  (binds Tensor methods; needs the names above)
 

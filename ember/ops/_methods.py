@@ -28,6 +28,7 @@ from . import (
     shape,
     unary,
 )
+from . import gamma as _gamma
 from ._util import type_name
 
 # Tensor methods that are exactly the ember.* function of the same name.
@@ -61,9 +62,12 @@ FUNCTION_METHODS = (
     "unique_consecutive bincount histc cross ravel split_with_sizes unsafe_split unsafe_chunk "
     "narrow_copy hsplit vsplit dsplit slice_scatter select_scatter diagonal_scatter index_reduce "
     "histogram nonzero_static as_strided_scatter unsafe_split_with_sizes "
+    "sgn gcd lcm ldexp frexp nextafter lgamma digamma mvlgamma i0 quantile nanquantile cov "
+    "corrcoef renorm igamma igammac "
 ).split()  # (as_strided_scatter, unravel_index and the *_copy forms are functions only)
 
 METHOD_ONLY = {
+    "polygamma": lambda self, n: _gamma.polygamma(n, self),
     "to": conversion.to,
     "type": conversion.type_,
     "type_as": conversion.type_as,
@@ -345,7 +349,7 @@ TORCH_INPLACE_FUNCTIONS = (
     "asinh_ atan_ atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ detach_ erf_ erfc_ "
     "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ index_put_ log10_ log1p_ log2_ log_ logit_ "
     "nan_to_num_ neg_ negative_ reciprocal_ resize_as_ round_ rsqrt_ sigmoid_ sin_ sinh_ sqrt_ "
-    "square_ tan_ tanh_ trunc_ zero_"
+    "square_ tan_ tanh_ trunc_ zero_ gcd_ lcm_ ldexp_ i0_ xlogy_ sinc_ deg2rad_ rad2deg_ addmv_"
 ).split()
 
 
