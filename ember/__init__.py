@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import _dtype, autograd, backends, linalg, nn, utils
+from . import _dtype, autograd, backends, linalg
 from ._device import device
 from ._dtype import (
     bfloat16,
@@ -91,7 +91,7 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-from . import accelerator, amp, cuda, hub, onnx, optim, serialization, special  # noqa: E402
+from . import accelerator, amp, cuda, onnx, serialization, special  # noqa: E402
 from ._compile import compile  # noqa: E402,A004
 from ._cond import cond  # noqa: E402
 from ._config import (  # noqa: E402
@@ -135,15 +135,19 @@ from .amp.autocast_mode import (  # noqa: E402
 )
 from .serialization import load, save  # noqa: E402
 
+# torch.nn, torch.optim, torch.utils... are attributes of torch after `import torch`; here they
+# load on first use (`ember.nn.Linear`, `import ember.nn` both work)
+_LAZY_SUBMODULES = {"nn", "optim", "utils", "hub", "distributed", "multiprocessing", "vision"}
+
 
 def __getattr__(name: str):
     # torch names ember has not written yet say so, instead of a bare AttributeError
     if name.startswith("__"):
         raise AttributeError(name)
-    if name == "multiprocessing":  # imported on first use: it loads the stdlib's multiprocessing
+    if name in _LAZY_SUBMODULES:  # imported on first use, to keep `import ember` fast
         import importlib
 
-        return importlib.import_module(".multiprocessing", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(
         f"module 'ember' has no attribute '{name}': ember does not implement torch.{name} yet"
     )
