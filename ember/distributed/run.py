@@ -59,6 +59,11 @@ def main(argv=None) -> int:
         MASTER_PORT=str(ns.master_port),
         OMPI_MCA_btl_vader_single_copy_mechanism="none",
     )
+    if ns.nproc_per_node > 1:
+        # as torchrun: one BLAS/OpenMP thread per rank unless asked otherwise, so that N ranks
+        # do not oversubscribe the cores
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         env.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
         env.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
