@@ -81,10 +81,11 @@ def _piecewise(input: Tensor, out, slope, inplace: bool) -> Tensor:
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """Rectified linear unit: ``max(x, 0)``."""
+    """Rectified linear unit: ``max(x, 0)`` (NaN stays NaN, as in torch)."""
     x = input._data
-    positive = x > 0
-    return _piecewise(input, xp_of(x).where(positive, x, 0), positive, inplace)
+    # the bool mask is the slope: the gradient is multiplied by it without a float copy
+    result = PiecewiseLinear.apply(input, xp_of(x).maximum(x, x.dtype.type(0)), x > 0)
+    return _result(input, result, inplace)
 
 
 def relu_(input: Tensor) -> Tensor:

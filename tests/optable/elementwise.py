@@ -502,3 +502,7 @@ add(
     OpEntry("pow", args(int_like(4)), fn=lambda lib, x: lib.pow(x, -2), dtypes=(),
             errors=(args(ints(4, low=0, high=5, dtype="uint8")),), variant="uint8-negative"),
 )  # fmt: skip
+
+# relu keeps NaN (max(NaN, 0) is NaN in torch)
+add(OpEntry("relu", args(arr(4)), fn=lambda lib, x: lib.relu(x * float("nan")), grad=False,
+            variant="nan"))
