@@ -13,6 +13,23 @@ from ..parameter import Parameter
 from .module import Module
 
 
+def _register_affine(module: Module, shape, affine: bool, bias: bool, kw: dict) -> None:
+    """The affine ``weight`` (and ``bias``) of ``shape``, or both registered as None."""
+    weight = Parameter(ops.empty(shape, **kw)) if affine else None
+    module.register_parameter("weight", weight)
+    module.register_parameter(
+        "bias", Parameter(ops.empty(shape, **kw)) if affine and bias else None
+    )
+
+
+def _reset_affine(module: Module) -> None:
+    """Weight 1 and bias 0: the normalisation layers start as the identity map."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class _NormBase(Module):
     """Per-channel affine parameters and running statistics (BatchNorm and InstanceNorm)."""
 
@@ -37,15 +54,7 @@ class _NormBase(Module):
         self.track_running_stats = track_running_stats
         self.use_bias = affine and bias
         kw = {"device": device, "dtype": dtype}
-        if affine:
-            self.weight = Parameter(ops.empty(num_features, **kw))
-            if bias:
-                self.bias = Parameter(ops.empty(num_features, **kw))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, num_features, affine, bias, kw)
         if track_running_stats:
             self.register_buffer("running_mean", ops.zeros(num_features, **kw))
             self.register_buffer("running_var", ops.ones(num_features, **kw))
@@ -66,10 +75,7 @@ class _NormBase(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError
@@ -238,22 +244,11 @@ class LayerNorm(Module):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         kw = {"device": device, "dtype": dtype}
-        if elementwise_affine:
-            self.weight = Parameter(ops.empty(self.normalized_shape, **kw))
-            if bias:
-                self.bias = Parameter(ops.empty(self.normalized_shape, **kw))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, self.normalized_shape, elementwise_affine, bias, kw)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -286,22 +281,11 @@ class GroupNorm(Module):
         self.eps = eps
         self.affine = affine
         kw = {"device": device, "dtype": dtype}
-        if affine:
-            self.weight = Parameter(ops.empty(num_channels, **kw))
-            if bias:
-                self.bias = Parameter(ops.empty(num_channels, **kw))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, num_channels, affine, bias, kw)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
