@@ -103,7 +103,11 @@ def test_sdpa_double_backward_and_dropout():
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-8, atol=1e-10)
     x = ember.ones(1, 200, 200)
     out = ember.nn.functional.scaled_dot_product_attention(x, x, x, dropout_p=0.5)
-    assert 0.3 < (out.numpy() == 0).mean() < 0.7 or np.allclose(out.numpy().mean(), 1, atol=0.2)
+    # without dropout every output is exactly 1 (uniform weights over ones); with it each is
+    # a rescaled mean of ~100 kept weights: it varies, and is 1 in expectation
+    values = out.numpy()
+    assert values.std() > 0.02
+    assert abs(values.mean() - 1) < 0.02
 
 
 MHA_CASES = list(itertools.product([False, True], [False, True], [False, True], [False, True]))
