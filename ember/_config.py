@@ -1,8 +1,9 @@
 """Process-wide settings torch keeps at top level: thread counts, deterministic algorithms,
 float32 matmul precision, warn-always, the legacy default tensor type, and ``typename``.
 
-ember computes with NumPy, whose BLAS picks its own thread count: the thread settings are
-recorded and reported back (as torch does), and passed to threadpoolctl when it is installed.
+ember computes with NumPy: ``set_num_threads`` sets OpenBLAS's thread count and the threads
+ember's batch-split kernels use (with another BLAS it is passed to threadpoolctl when that is
+installed), and is reported back as torch does.
 The other flags change nothing ember computes (NumPy's results are already deterministic and
 full precision); they are kept so that programs which set and read them run unchanged.
 """
@@ -13,6 +14,7 @@ import os
 import warnings
 
 from . import _dtype
+from .backends import parallel
 
 _state = {
     "num_threads": os.cpu_count() or 1,
@@ -33,8 +35,12 @@ def _check_positive(n, what: str) -> int:
 
 
 def set_num_threads(int: int) -> None:  # noqa: A002 - torch's parameter name
-    """Record the intra-op thread count (and hand it to threadpoolctl when installed)."""
+    """Set the intra-op thread count: OpenBLAS's threads and the threads kernels split a batch
+    over (``backends.parallel``); with another BLAS, threadpoolctl's limit when installed."""
     _state["num_threads"] = _check_positive(int, "set_num_threads")
+    parallel.set_threads(int)
+    if parallel.blas() is not None:
+        return
     try:
         import threadpoolctl
     except ImportError:

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import ember
-from ember.backends import im2col
+from ember.backends import im2col, parallel
 
 CASES = {
     # name: (functional, input shape, weight shape, keyword arguments)
@@ -37,9 +37,26 @@ def _run(lib, name, x, w, kwargs, dtype):
     return [t.detach().numpy() for t in (y, gx, gw) + tuple(gg)]
 
 
+@pytest.fixture(params=["whole", "split"])
+def batch_split(request, monkeypatch):
+    """'split': every kernel splits its batch over up to 3 threads, however small; yields the
+    list of slice counts each split call made."""
+    counts = []
+    if request.param == "split":
+        if parallel.blas() is None:
+            pytest.skip("NumPy's BLAS is not OpenBLAS: kernels never split the batch")
+        monkeypatch.setattr(parallel, "MIN_WORK", 0)
+        monkeypatch.setitem(parallel._state, "threads", 3)
+        real = parallel.over_batch
+        monkeypatch.setattr(
+            parallel, "over_batch", lambda *a: counts.append(len(r := real(*a))) or r
+        )
+    yield request.param, counts
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_flat_path_matches_torch(case, dtype, monkeypatch):
+def test_flat_path_matches_torch(case, dtype, monkeypatch, batch_split):
     name, xs, ws, kwargs = CASES[case]
     calls = []
     for kernel in ("_flat_forward", "_flat_weight_grad", "_flat_input_grad"):
@@ -59,6 +76,9 @@ def test_flat_path_matches_torch(case, dtype, monkeypatch):
     if case in ("conv2d-pad1", "conv2d-1x1", "conv1d-valid"):  # grids at most 1.25x the output
         expected.add("_flat_forward")
     assert expected <= set(calls)
+    mode, counts = batch_split
+    if mode == "split":  # each flat kernel ran on one slice per image (batch 2 or 3)
+        assert counts and all(c == xs[0] for c in counts)
 
 
 def test_empty_batch():

@@ -37,4 +37,6 @@ def array_module(array):
     return np
 
 
-from . import cpu, cuda, cudnn, mps  # noqa: E402  (torch.backends.* flag modules)
+from . import cpu, cuda, cudnn, memory, mps  # noqa: E402  (torch.backends.* flag modules)
+
+memory.tune()

@@ -19,6 +19,8 @@ import math
 
 import numpy as np
 
+from . import parallel
+
 
 def _xp(a):
     if type(a) is np.ndarray:
@@ -295,16 +297,16 @@ def _window_product(src, kernel, steps, mat, rows, total):
     c = src.shape[1]
     it = src.itemsize
     rows = max(rows, 0)  # an empty batch
-    view = _as_strided(
-        xp,
-        src,
-        (rows,) + tuple(kernel) + (c,),
-        (c * it,) + tuple(st * c * it for st in steps) + (it,),
-    )
+    shape = (rows,) + tuple(kernel) + (c,)
+    strides = (c * it,) + tuple(st * c * it for st in steps) + (it,)
+    if steps[-1] == 1:  # a kernel row's cells are adjacent: one run of k*C values
+        shape = shape[:-2] + (kernel[-1] * c,)
+        strides = strides[:-2] + (it,)
+    view = _as_strided(xp, src, shape, strides)
     out = xp.empty((total, mat.shape[1]), dtype=src.dtype)
     out[rows:] = 0
     block = max(64, _BLOCK_BYTES // (it * mat.shape[0]))
-    buf = xp.empty((min(block, rows),) + tuple(kernel) + (c,), dtype=src.dtype)
+    buf = xp.empty((min(block, rows),) + shape[1:], dtype=src.dtype)
     for start in range(0, rows, block):
         stop = min(rows, start + block)
         part = buf[: stop - start]
@@ -313,55 +315,77 @@ def _window_product(src, kernel, steps, mat, rows, total):
     return out
 
 
-def _crop_planes(flat, n, padded, lows, size):
-    """The ``(N, C, *size)`` array held at ``lows`` in the channels-last ``(N*P, C)`` planes:
-    one transposing copy."""
+def _crop_planes(flat, padded, lows, into):
+    """Write the ``(n, C, *size)`` array ``into`` from where it lies (at ``lows``) in the
+    channels-last planes ``(n*P, C)``: one transposing copy."""
     xp = _xp(flat)
-    c = flat.shape[1]
+    n, c = into.shape[:2]
     planes = flat[: n * math.prod(padded)].reshape((n,) + padded + (c,))
-    inner = tuple(slice(lo, lo + e) for lo, e in zip(lows, size))
-    return xp.ascontiguousarray(xp.moveaxis(planes[(slice(None),) + inner], -1, 1))
+    inner = tuple(slice(lo, lo + e) for lo, e in zip(lows, into.shape[2:]))
+    into[...] = xp.moveaxis(planes[(slice(None),) + inner], -1, 1)
+
+
+def _over_batch(xp, n, work, size):
+    """``work(lo, hi)`` over slices of the batch, one per CPU thread (see ``parallel``)."""
+    if xp is not np:
+        return [work(0, n)]
+    return parallel.over_batch(n, work, size)
 
 
 def _flat_forward(x, w, pads, dilation):
-    """``conv_forward`` for stride 1, one group, no bias."""
+    """``conv_forward`` for stride 1, one group, no bias; the batch split over threads."""
     xp = _xp(x)
-    n, c = x.shape[:2]
+    n = x.shape[0]
     o = w.shape[0]
     kernel = w.shape[2:]
-    size = x.shape[2:]
     nd = len(kernel)
-    padded, steps, top = _flat_layout(size, kernel, pads, dilation)
-    out = _out_shape(size, kernel, (1,) * nd, pads, dilation)
-    plane = _plane(x, padded, [lo for lo, _ in pads])  # (N*P, C)
+    padded, steps, top = _flat_layout(x.shape[2:], kernel, pads, dilation)
+    out = _out_shape(x.shape[2:], kernel, (1,) * nd, pads, dilation)
     mat = xp.ascontiguousarray(w.transpose(tuple(range(2, 2 + nd)) + (1, 0))).reshape(-1, o)
-    rows = plane.shape[0] - top  # every cell of the output grid lies below
-    y = _window_product(plane, kernel, steps, mat, rows, plane.shape[0])  # (N*P, O)
-    return _crop_planes(y, n, padded, (0,) * nd, out)
+    y = xp.empty((n, o) + out, dtype=x.dtype)
+
+    def images(lo, hi):
+        plane = _plane(x[lo:hi], padded, [low for low, _ in pads])  # (n*P, C)
+        rows = plane.shape[0] - top  # every cell of the output grid lies below
+        product = _window_product(plane, kernel, steps, mat, rows, plane.shape[0])
+        _crop_planes(product, padded, (0,) * nd, y[lo:hi])
+
+    _over_batch(xp, n, images, n * math.prod(padded) * mat.size)
+    return y
 
 
 def _flat_weight_grad(x, g, w_shape, pads, dilation):
-    """``conv_weight_grad`` for stride 1, one group: one product per kernel offset."""
+    """``conv_weight_grad`` for stride 1, one group: one product per kernel offset, summed
+    over the threads' slices of the batch."""
     xp = _xp(x)
     o, c = w_shape[:2]
     kernel = tuple(w_shape[2:])
-    n = x.shape[0]
     padded, steps, top = _flat_layout(x.shape[2:], kernel, pads, dilation)
     shifts = [
         sum(i * st for i, st in zip(offset, steps))
         for offset in itertools.product(*(range(k) for k in kernel))
     ]
-    plane = _plane(x, padded, [lo for lo, _ in pads])  # (N*P, C)
-    grad = _plane(g, padded, (0,) * len(kernel))  # (N*P, O), zero off the output grid
-    rows = n * math.prod(padded) - top
-    gw = xp.empty((len(shifts), c, o), dtype=x.dtype)
-    for k, s in enumerate(shifts):
-        xp.matmul(plane[s : s + rows].T, grad[:rows], out=gw[k])
+
+    def images(lo, hi):
+        plane = _plane(x[lo:hi], padded, [low for low, _ in pads])  # (n*P, C)
+        grad = _plane(g[lo:hi], padded, (0,) * len(kernel))  # (n*P, O), zero off the grid
+        rows = (hi - lo) * math.prod(padded) - top
+        gw = xp.zeros((len(shifts), c, o), dtype=x.dtype)
+        if rows > 0:
+            for k, s in enumerate(shifts):
+                xp.matmul(plane[s : s + rows].T, grad[:rows], out=gw[k])
+        return gw
+
+    n = x.shape[0]
+    parts = _over_batch(xp, n, images, n * math.prod(padded) * math.prod(w_shape))
+    gw = parts[0]
+    for part in parts[1:]:
+        gw += part
     return xp.ascontiguousarray(gw.transpose(2, 1, 0)).reshape(w_shape)
 
 
 def _flat_input_grad(g, w, size, pads, dilation):
-    """``conv_input_grad`` for stride 1, one group."""
+    """``conv_input_grad`` for stride 1, one group; the batch split over threads."""
     xp = _xp(g)
     n = g.shape[0]
     o, c = w.shape[:2]
@@ -369,13 +393,21 @@ def _flat_input_grad(g, w, size, pads, dilation):
     nd = len(kernel)
     padded, steps, top = _flat_layout(size, kernel, pads, dilation)
     # the gradient on the wide grid after ``top`` zero rows: dx[q] = sum_k g[q - s_k] w_k, that
-    # is the windows of the shifted gradient times the kernel flipped
-    grad = _plane(g, padded, (0,) * nd, rows_before=top)  # (top + N*P, O)
+    # is the windows of the shifted gradient times the kernel flipped (an image's windows reach
+    # back into the previous plane only where its gradient is zero)
     flipped = w[(slice(None), slice(None)) + (slice(None, None, -1),) * nd]
     mat = xp.ascontiguousarray(flipped.transpose(tuple(range(2, 2 + nd)) + (0, 1)))
-    rows = n * math.prod(padded)
-    dx = _window_product(grad, kernel, steps, mat.reshape(-1, c), rows, rows)
-    return _crop_planes(dx, n, padded, [lo for lo, _ in pads], size)
+    mat = mat.reshape(-1, c)
+    dx = xp.empty((n, c) + tuple(size), dtype=g.dtype)
+
+    def images(lo, hi):
+        grad = _plane(g[lo:hi], padded, (0,) * nd, rows_before=top)  # (top + n*P, O)
+        rows = (hi - lo) * math.prod(padded)
+        product = _window_product(grad, kernel, steps, mat, rows, rows)
+        _crop_planes(product, padded, [low for low, _ in pads], dx[lo:hi])
+
+    _over_batch(xp, n, images, n * math.prod(padded) * mat.size)
+    return dx
 
 
 def unfold(x, kernel, stride, pads, dilation):

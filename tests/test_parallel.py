@@ -1,0 +1,111 @@
+"""backends.parallel (batch slices on threads) and backends.memory (glibc's thresholds)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+
+import ember
+from ember.backends import memory, parallel
+
+needs_openblas = pytest.mark.skipif(
+    parallel.blas() is None, reason="NumPy's BLAS is not OpenBLAS: kernels never split"
+)
+
+
+@pytest.fixture
+def three_threads(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_WORK", 0)
+    monkeypatch.setitem(parallel._state, "threads", 3)
+
+
+@needs_openblas
+def test_slices_cover_the_batch_in_order(three_threads):
+    parts = parallel.over_batch(7, lambda lo, hi: (lo, hi, threading.current_thread().name), 1)
+    assert [p[:2] for p in parts] == [(0, 2), (2, 4), (4, 7)]
+    # the caller runs the first slice, the pool the others
+    assert parts[0][2] == threading.current_thread().name
+    assert all(p[2].startswith("ember-kernel") for p in parts[1:])
+
+
+@needs_openblas
+def test_small_work_and_one_thread_run_inline(three_threads, monkeypatch):
+    assert parallel.over_batch(5, lambda lo, hi: (lo, hi), parallel.MIN_WORK - 1) == [(0, 5)]
+    monkeypatch.setattr(parallel, "MIN_WORK", 100)
+    assert parallel.over_batch(5, lambda lo, hi: (lo, hi), 99) == [(0, 5)]
+    assert parallel.over_batch(5, lambda lo, hi: (lo, hi), 100) != [(0, 5)]
+    monkeypatch.setitem(parallel._state, "threads", 1)
+    assert parallel.over_batch(5, lambda lo, hi: (lo, hi), 1 << 40) == [(0, 5)]
+
+
+@needs_openblas
+def test_a_split_inside_a_worker_runs_inline(three_threads):
+    inner = parallel.over_batch(
+        4, lambda lo, hi: parallel.over_batch(hi - lo, lambda a, b: (a, b), 1), 1
+    )
+    assert inner[1:] == [[(0, 1)], [(0, 2)]]  # the pool threads did not split again
+
+
+@needs_openblas
+def test_an_error_in_a_slice_reaches_the_caller(three_threads):
+    def work(lo, hi):
+        if lo > 0:
+            raise ValueError(f"slice {lo}:{hi} failed")
+        return lo
+
+    with pytest.raises(ValueError, match="slice 1:2 failed"):
+        parallel.over_batch(3, work, 1)
+
+
+@needs_openblas
+def test_set_num_threads_reaches_openblas():
+    before = ember.get_num_threads()
+    try:
+        ember.set_num_threads(1)
+        assert parallel.threads() == 1 and parallel.blas().get_global() == 1
+        assert parallel.over_batch(4, lambda lo, hi: (lo, hi), 1 << 40) == [(0, 4)]
+    finally:
+        ember.set_num_threads(before)
+    assert parallel.blas().get_global() == before
+
+
+def _tuned_in_child(env):
+    code = "import ember.backends.memory as m; print(m.state['tuned'])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip()
+
+
+@pytest.mark.skipif(not hasattr(os, "confstr"), reason="no confstr")
+def test_malloc_tuning_and_its_switch():
+    try:
+        glibc = bool(os.confstr("CS_GNU_LIBC_VERSION"))
+    except (ValueError, OSError):
+        glibc = False
+    env = dict(os.environ)
+    env.pop("EMBER_MALLOC_TUNING", None)
+    assert _tuned_in_child(env) == str(glibc)
+    assert memory.state["tuned"] == (glibc and os.environ.get("EMBER_MALLOC_TUNING") != "0")
+    env["EMBER_MALLOC_TUNING"] = "0"
+    assert _tuned_in_child(env) == "False"
+
+
+@needs_openblas
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_a_forked_child_gets_its_own_threads(three_threads):
+    parallel.over_batch(3, lambda lo, hi: lo, 1)  # the parent's pool exists
+    pid = os.fork()
+    if pid == 0:  # the child: a split must not wait on the parent's (absent) threads
+        signal.alarm(20)  # a hang kills the child (exit status -SIGALRM)
+        try:
+            ok = parallel.over_batch(3, lambda lo, hi: (lo, hi), 1) == [(0, 1), (1, 2), (2, 3)]
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
