@@ -22,6 +22,9 @@ if any(v in os.environ for v in _BLAS_VARS) and __name__ == "__main__":
     env = {k: v for k, v in os.environ.items() if k not in _BLAS_VARS}
     os.execve(sys.executable, [sys.executable, "-m", "bench"] + sys.argv[1:], env)
 
+# ember first, as in a program that starts with `import ember as torch`: it sets OpenBLAS's
+# thread spin time, which NumPy's OpenBLAS reads when it loads (see ember/_blas_env.py)
+import ember  # noqa: E402, F401, I001
 import numpy as np  # noqa: E402
 
 from bench.workloads import WORKLOADS  # noqa: E402
@@ -68,6 +71,12 @@ def _loaded_libraries():
         return []
 
 
+# Both libraries' BLAS/OpenMP threads spin for a while after their last parallel call; a
+# pause before each timing lets the other library's threads go to sleep, so that neither
+# library's timing runs with a core taken by the other's spinning threads.
+SETTLE = 0.3
+
+
 def _time(step, n: int) -> float:
     start = time.perf_counter()
     for _ in range(n):
@@ -77,8 +86,6 @@ def _time(step, n: int) -> float:
 
 def measure(name: str, rounds: int, instances: int, warmup: int):
     import torch
-
-    import ember
 
     torch.set_num_threads(os.cpu_count() or 1)
     libs = {"ember": ember, "torch": torch}
@@ -94,7 +101,9 @@ def measure(name: str, rounds: int, instances: int, warmup: int):
     ratios = []
     for r in range(rounds):
         i = r % instances
+        time.sleep(SETTLE)
         e = _time(steps["ember"][i], reps)
+        time.sleep(SETTLE)
         t = _time(steps["torch"][i], reps)
         per_step["ember"].append(e)
         per_step["torch"].append(t)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from . import _blas_env  # noqa: F401, I001  (first: it must run before NumPy loads)
 from . import _dtype, autograd, backends, linalg
 from ._device import device
 from ._dtype import (

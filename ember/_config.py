@@ -1,8 +1,8 @@
 """Process-wide settings torch keeps at top level: thread counts, deterministic algorithms,
 float32 matmul precision, warn-always, the legacy default tensor type, and ``typename``.
 
-ember computes with NumPy: ``set_num_threads`` sets OpenBLAS's thread count and the threads
-ember's batch-split kernels use (with another BLAS it is passed to threadpoolctl when that is
+ember computes with NumPy: ``set_num_threads`` sets the threads ember splits its products and
+convolutions over (with another BLAS than OpenBLAS it is passed to threadpoolctl when that is
 installed), and is reported back as torch does.
 The other flags change nothing ember computes (NumPy's results are already deterministic and
 full precision); they are kept so that programs which set and read them run unchanged.
@@ -17,7 +17,7 @@ from . import _dtype
 from .backends import parallel
 
 _state = {
-    "num_threads": os.cpu_count() or 1,
+    "num_threads": None,  # not set: ember's kernel threads (see backends.parallel)
     "num_interop_threads": os.cpu_count() or 1,
     "deterministic": False,
     "deterministic_warn_only": False,
@@ -35,8 +35,9 @@ def _check_positive(n, what: str) -> int:
 
 
 def set_num_threads(int: int) -> None:  # noqa: A002 - torch's parameter name
-    """Set the intra-op thread count: OpenBLAS's threads and the threads kernels split a batch
-    over (``backends.parallel``); with another BLAS, threadpoolctl's limit when installed."""
+    """Set the intra-op thread count: the threads ember splits its kernels over
+    (``backends.parallel``; OpenBLAS itself runs one thread in each); with another BLAS,
+    threadpoolctl's limit when installed."""
     _state["num_threads"] = _check_positive(int, "set_num_threads")
     parallel.set_threads(int)
     if parallel.blas() is not None:
@@ -49,7 +50,10 @@ def set_num_threads(int: int) -> None:  # noqa: A002 - torch's parameter name
 
 
 def get_num_threads() -> int:
-    """The intra-op thread count last set (the CPU count at start)."""
+    """The intra-op thread count last set; at start, the threads ember's kernels use (the CPU
+    count where NumPy's BLAS is not OpenBLAS)."""
+    if _state["num_threads"] is None:
+        return parallel.threads() if parallel.blas() is not None else os.cpu_count() or 1
     return _state["num_threads"]
 
 

@@ -22,6 +22,10 @@ needs_openblas = pytest.mark.skipif(
 def three_threads(monkeypatch):
     monkeypatch.setattr(parallel, "MIN_WORK", 0)
     monkeypatch.setitem(parallel._state, "threads", 3)
+    yield
+    monkeypatch.undo()
+    if parallel.blas() is not None:  # a split set OpenBLAS back to 3 threads
+        parallel.blas().set_threads(parallel.threads())
 
 
 @needs_openblas
@@ -63,15 +67,43 @@ def test_an_error_in_a_slice_reaches_the_caller(three_threads):
 
 
 @needs_openblas
-def test_set_num_threads_reaches_openblas():
+def test_set_num_threads_sets_openblas_and_the_split():
     before = ember.get_num_threads()
     try:
         ember.set_num_threads(1)
-        assert parallel.threads() == 1 and parallel.blas().get_global() == 1
+        assert parallel.threads() == 1 and parallel.blas().get_threads() == 1
+        assert ember.get_num_threads() == 1
         assert parallel.over_batch(4, lambda lo, hi: (lo, hi), 1 << 40) == [(0, 4)]
+        ember.set_num_threads(3)
+        assert parallel.threads() == 3 and parallel.blas().get_threads() == 3
     finally:
         ember.set_num_threads(before)
-    assert parallel.blas().get_global() == before
+    assert parallel.blas().get_threads() == before
+
+
+@needs_openblas
+def test_openblas_runs_one_thread_during_a_split_only(three_threads):
+    parallel.blas().set_threads(3)
+    try:
+        during = parallel.over_batch(3, lambda lo, hi: parallel.blas().get_threads(), 1)
+        assert during == [1, 1, 1]
+        assert parallel.blas().get_threads() == 3
+        with pytest.raises(ZeroDivisionError):
+            parallel.over_batch(3, lambda lo, hi: 1 / 0, 1)
+        assert parallel.blas().get_threads() == 3  # restored after a failure too
+    finally:
+        parallel.blas().set_threads(ember.get_num_threads())
+
+
+def test_blas_thread_count_from_the_environment_becomes_embers():
+    code = "import ember; print(ember.get_num_threads())"
+    for value in ("1", "2"):
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=value)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        if parallel.blas() is not None:
+            assert int(out.stdout) == min(int(value), len(os.sched_getaffinity(0)))
 
 
 def _tuned_in_child(env):
@@ -109,3 +141,20 @@ def test_a_forked_child_gets_its_own_threads(three_threads):
             os._exit(0 if ok else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize(
+    "setup, want",
+    [
+        ("", "20"),  # ember first: OpenBLAS's threads stop spinning after ~0.4 ms
+        ("import numpy;", "unset"),  # too late to matter: ember leaves it alone
+        ("import os; os.environ['OPENBLAS_THREAD_TIMEOUT'] = '25';", "25"),  # the user's
+    ],
+)
+def test_openblas_spin_time_is_set_only_before_numpy(setup, want):
+    code = f"{setup}import os, ember; print(os.environ.get('OPENBLAS_THREAD_TIMEOUT', 'unset'))"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == want

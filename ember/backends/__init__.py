@@ -37,6 +37,7 @@ def array_module(array):
     return np
 
 
-from . import cpu, cuda, cudnn, memory, mps  # noqa: E402  (torch.backends.* flag modules)
+from . import cpu, cuda, cudnn, memory, mps, parallel  # noqa: E402  (cpu..mps: torch's flags)
 
 memory.tune()
+parallel.claim()

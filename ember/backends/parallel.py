@@ -1,16 +1,17 @@
-"""Batch-parallel kernels: one slice of the batch per CPU thread, BLAS single-threaded in each.
+"""Batch-parallel kernels: one slice of the batch per CPU thread, OpenBLAS one thread in each.
 
-NumPy copies run on one core, and OpenBLAS threads a product only inside one call. A
+NumPy's copies run on one core, and OpenBLAS threads a product only inside one call. A
 convolution made of many small (cache-sized) copies and products therefore leaves the other
-cores idle for much of its time, and waking OpenBLAS's threads for each small product costs
-more. Splitting the batch instead keeps every core busy for the whole kernel: each thread
-runs the serial kernel on its images, with OpenBLAS set to one thread for that thread only
-(``openblas_set_num_threads_local``). NumPy's copies and products release the GIL, so the
-threads run in parallel.
+cores idle for much of its time, and wakes OpenBLAS's threads for each small product. Splitting
+the batch instead keeps every core busy for the whole kernel: each thread of a small pool runs
+the serial kernel on its images, and OpenBLAS is set to one thread while they run (its count is
+process-wide), then set back. NumPy's copies and products release the GIL, so the slices run in
+parallel. Plain products (``matmul``, ``linear``) are left to OpenBLAS's own threads, which
+are faster at handing out one product.
 
-Only NumPy arrays are split, and only where OpenBLAS's per-thread setting is found (NumPy's
-bundled OpenBLAS 0.3.27 or later); elsewhere (MKL, Accelerate, Pyodide, CuPy) the kernel runs
-once on the whole batch, and the BLAS threads itself as before.
+Only NumPy arrays are split, and only where NumPy's BLAS is OpenBLAS (its thread count can then
+be set); elsewhere (MKL, Accelerate, Pyodide, CuPy) the kernel runs whole and the BLAS threads
+itself. ``ember.set_num_threads`` sets both counts.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ import threading
 
 import numpy as np
 
-_state = {"blas": None, "searched": False, "threads": None, "pool": None, "pool_pid": None}
+_state = {"blas": None, "searched": False, "threads": 1, "pool": None, "pool_pid": None}
 _lock = threading.Lock()
+_worker = threading.local()
 
 # below this many multiply-adds per call, handing work to a thread costs more than it saves
-MIN_WORK = 1 << 23
+MIN_WORK = 1 << 22
 
 
 def _candidate_libraries():
@@ -42,62 +44,72 @@ def _candidate_libraries():
 
 
 class _Blas:
-    """OpenBLAS's thread controls, found by symbol (NumPy's wheels prefix them)."""
+    """OpenBLAS's thread count, set and read through its exported functions (NumPy's wheels
+    prefix and suffix their names)."""
 
-    def __init__(self, handle):
-        self.set_local = handle.openblas_set_num_threads_local
-        self.set_local.argtypes = [ctypes.c_int]
-        self.set_local.restype = ctypes.c_int
-        self.set_global = self.get_global = None
+    def __init__(self, setter, getter):
+        setter.argtypes = [ctypes.c_int]
+        getter.restype = ctypes.c_int
+        self.set_threads, self.get_threads = setter, getter
+
+
+def _find_blas():
+    for path in _candidate_libraries():
+        try:
+            handle = ctypes.CDLL(path)
+        except OSError:
+            continue
         for suffix in ("64_", "_64_", ""):
             for prefix in ("scipy_openblas", "openblas"):
                 setter = getattr(handle, f"{prefix}_set_num_threads{suffix}", None)
                 getter = getattr(handle, f"{prefix}_get_num_threads{suffix}", None)
-                if setter is not None and getter is not None and self.set_global is None:
-                    setter.argtypes = [ctypes.c_int]
-                    getter.restype = ctypes.c_int
-                    self.set_global, self.get_global = setter, getter
+                if setter is not None and getter is not None:
+                    return _Blas(setter, getter)
+    return None
 
 
 def blas():
     """OpenBLAS's thread controls, or None where NumPy's BLAS is another library."""
     if not _state["searched"]:
         _state["searched"] = True
-        for path in _candidate_libraries():
-            try:
-                handle = ctypes.CDLL(path)
-                if hasattr(handle, "openblas_set_num_threads_local"):
-                    _state["blas"] = _Blas(handle)
-                    break
-            except (OSError, AttributeError):
-                continue
+        _state["blas"] = _find_blas()
     return _state["blas"]
 
 
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no sched_getaffinity (macOS)
+        return os.cpu_count() or 1
+
+
+def claim() -> None:
+    """Take OpenBLAS's thread count (which ``OPENBLAS_NUM_THREADS``/``OMP_NUM_THREADS`` set)
+    as the count of batch slices. Done once, at import."""
+    lib = blas()
+    if lib is not None:
+        _state["threads"] = max(1, min(lib.get_threads(), _cpus()))
+
+
 def threads() -> int:
-    """The threads a kernel may split its batch over: BLAS's own thread count (which
-    ``OPENBLAS_NUM_THREADS``/``OMP_NUM_THREADS`` set) unless ``set_threads`` chose one."""
-    if _state["threads"] is None:
-        lib = blas()
-        count = lib.get_global() if lib is not None and lib.get_global is not None else 1
-        try:
-            count = min(count, len(os.sched_getaffinity(0)))
-        except AttributeError:  # no sched_getaffinity (macOS)
-            count = min(count, os.cpu_count() or 1)
-        _state["threads"] = max(1, count)
+    """The threads a kernel splits its batch over (1 where NumPy's BLAS is not OpenBLAS)."""
     return _state["threads"]
 
 
 def set_threads(count: int) -> None:
-    """Use ``count`` threads for batch-split kernels and for BLAS itself."""
+    """Use ``count`` threads for OpenBLAS and for batch-split kernels."""
     lib = blas()
-    if lib is not None and lib.set_global is not None:
-        lib.set_global(count)
     with _lock:
-        _state["threads"] = count
+        if lib is not None:
+            lib.set_threads(count)
+        _state["threads"] = count if lib is not None else 1
         pool, _state["pool"] = _state["pool"], None
     if pool is not None and _state["pool_pid"] == os.getpid():
         pool.shutdown(wait=False)
+
+
+def _mark_worker():
+    _worker.active = True
 
 
 def _pool(workers: int):
@@ -112,31 +124,40 @@ def _pool(workers: int):
                 pool.shutdown(wait=False)
             pool = None
         if pool is None:
-            set_local = blas().set_local
             pool = ThreadPoolExecutor(
-                workers, thread_name_prefix="ember-kernel", initializer=lambda: set_local(1)
+                workers, thread_name_prefix="ember-kernel", initializer=_mark_worker
             )
             _state["pool"], _state["pool_pid"] = pool, pid
         return pool
 
 
-def _in_worker() -> bool:
-    return threading.current_thread().name.startswith("ember-kernel")
+def _slices(n: int, size: float) -> int:
+    """How many slices to cut ``n`` items of ``size`` multiply-adds in all into."""
+    if size < MIN_WORK or getattr(_worker, "active", False):
+        return 1
+    return max(1, min(threads(), n))
+
+
+def _run(cuts, work):
+    count = len(cuts) - 1
+    lib = blas()
+    lib.set_threads(1)  # each slice's products on its own thread
+    try:
+        futures = [_pool(count - 1).submit(work, cuts[i], cuts[i + 1]) for i in range(1, count)]
+        try:
+            first = work(cuts[0], cuts[1])
+        finally:
+            rest = [f.result() for f in futures]  # wait for all, even when the first failed
+    finally:
+        lib.set_threads(_state["threads"])
+    return [first] + rest
 
 
 def over_batch(n: int, work, size: float):
     """``[work(lo, hi), ...]`` over consecutive slices of ``range(n)``, one per thread: in
     parallel when the kernel is large (``size`` multiply-adds) and there is more than one
     thread, else ``[work(0, n)]`` on the calling thread."""
-    count = min(threads(), n)
-    if count < 2 or size < MIN_WORK or blas() is None or _in_worker():
+    count = _slices(n, size)
+    if count < 2:
         return [work(0, n)]
-    cuts = [n * i // count for i in range(count + 1)]
-    futures = [_pool(count - 1).submit(work, cuts[i], cuts[i + 1]) for i in range(1, count)]
-    set_local = blas().set_local
-    previous = set_local(1)
-    try:
-        first = work(cuts[0], cuts[1])
-    finally:
-        set_local(previous)
-    return [first] + [f.result() for f in futures]
+    return _run([n * i // count for i in range(count + 1)], work)

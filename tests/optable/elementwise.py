@@ -504,5 +504,12 @@ add(
 )  # fmt: skip
 
 # relu keeps NaN (max(NaN, 0) is NaN in torch)
-add(OpEntry("relu", args(arr(4)), fn=lambda lib, x: lib.relu(x * float("nan")), grad=False,
-            variant="nan"))
+add(
+    OpEntry(
+        "relu",
+        args(arr(4)),
+        fn=lambda lib, x: lib.relu(x * float("nan")),
+        grad=False,
+        variant="nan",
+    )
+)
