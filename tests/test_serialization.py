@@ -376,6 +376,7 @@ def test_module_and_optimizer_state_dicts_move_both_ways(tmp_path):
         em(ember.from_numpy(x)).detach().numpy(),
         tm(torch.from_numpy(x)).detach().numpy(),
         rtol=1e-6,
+        atol=1e-6,  # the weights are unseeded: an output can land near 0
     )
     ember.save({"model": em.state_dict(), "opt": eopt.state_dict()}, path)
     back = torch.load(path, weights_only=True)

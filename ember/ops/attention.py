@@ -11,6 +11,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state
+from ..backends import products
 from ._util import sum_to_shape, xp_of
 
 
@@ -32,7 +33,7 @@ class ScaledDotProductAttention(ArrayFunction):
     @staticmethod
     def forward(ctx, q, k, v, bias, scale, keep):
         xp = xp_of(q)
-        scores = xp.matmul(q, xp.swapaxes(k, -1, -2)) * q.dtype.type(scale)
+        scores = products.matmul(q, xp.swapaxes(k, -1, -2)) * q.dtype.type(scale)
         if bias is not None:
             scores = scores + bias
         with np.errstate(invalid="ignore"):
@@ -41,7 +42,7 @@ class ScaledDotProductAttention(ArrayFunction):
         ctx.save_for_backward(q, k, v, bias)
         ctx.p, ctx.keep, ctx.scale = p, keep, scale
         ctx.bias_shape = None if bias is None else bias.shape
-        return xp.matmul(weights, v)
+        return products.matmul(weights, v)
 
     @staticmethod
     def backward(ctx, grad):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
+from ..backends import products
 from . import blas
 from ._util import sum_to_shape, type_name
 
@@ -21,7 +22,7 @@ class Linear(ArrayFunction):
     def forward(ctx, x, weight, bias=None):
         ctx.save_for_backward(x, weight)
         ctx.bias_shape = bias.shape if bias is not None else None
-        out = x @ weight.T
+        out = products.matmul(x, weight.T)
         if bias is not None:
             out += bias
         return out
@@ -50,7 +51,7 @@ def _linear_grads_on_arrays(ctx, grad, x, weight, need_x, need_w, need_b):
     rows = g.reshape(-1, g.shape[-1])
     gx = gw = gb = None
     if need_x:
-        gx = Tensor._make(g @ weight._data)
+        gx = Tensor._make(products.matmul(g, weight._data))
     if need_w:
         gw = Tensor._make(rows.T @ x._data.reshape(-1, x._data.shape[-1]))
     if need_b:
