@@ -8,10 +8,11 @@ import subprocess
 import sys
 import threading
 
+import numpy as np
 import pytest
 
 import ember
-from ember.backends import memory, parallel
+from ember.backends import memory, parallel, products
 
 needs_openblas = pytest.mark.skipif(
     parallel.blas() is None, reason="NumPy's BLAS is not OpenBLAS: kernels never split"
@@ -158,3 +159,36 @@ def test_openblas_spin_time_is_set_only_before_numpy(setup, want):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == want
+
+
+PRODUCT_SHAPES = [
+    ((4, 5, 6), (6, 3)),  # folded into one (20, 6) @ (6, 3)
+    ((2, 3, 5, 6), (6, 3)),
+    ((0, 5, 6), (6, 3)),  # empty batch
+    ((4, 5, 0), (0, 3)),  # empty inner dim
+    ((6, 5, 4), (6, 4, 3)),  # a stack: split over threads
+    ((2, 3, 5, 4), (2, 3, 4, 7)),
+    ((1, 5, 4), (6, 4, 3)),  # broadcast: NumPy's own loop
+    ((5, 4), (6, 4, 3)),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+@pytest.mark.parametrize("shapes", PRODUCT_SHAPES, ids=str)
+def test_products_equal_numpy_matmul(shapes, dtype, three_threads):
+    rng = np.random.default_rng(2)
+    a, b = (rng.integers(-3, 4, s).astype(dtype) for s in shapes)
+    got = products.matmul(a, b)
+    want = np.matmul(a, b)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)  # small integers: exact in every dtype
+
+
+@needs_openblas
+def test_a_large_stack_is_split(three_threads, monkeypatch):
+    calls = []
+    real = parallel.over_batch
+    monkeypatch.setattr(parallel, "over_batch", lambda *a: calls.append(a[0]) or real(*a))
+    a = np.ones((6, 5, 4), np.float32)
+    assert products.matmul(a, np.ones((6, 4, 3), np.float32)).sum() == 6 * 5 * 3 * 4
+    assert calls == [6]
