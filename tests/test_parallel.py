@@ -192,3 +192,19 @@ def test_a_large_stack_is_split(three_threads, monkeypatch):
     a = np.ones((6, 5, 4), np.float32)
     assert products.matmul(a, np.ones((6, 4, 3), np.float32)).sum() == 6 * 5 * 3 * 4
     assert calls == [6]
+
+
+@needs_openblas
+def test_special_functions_share_their_blocks_out(three_threads):
+    from ember.backends import special
+
+    x = np.linspace(-6, 6, 3 * special._BLOCK + 5).astype(np.float32)
+    got = special.erf(x)
+    monkey_whole = parallel._state["threads"]
+    parallel._state["threads"] = 1
+    try:
+        whole = special.erf(x)
+    finally:
+        parallel._state["threads"] = monkey_whole
+    np.testing.assert_array_equal(got, whole)
+    assert got.dtype == np.float32 and abs(float(got[-1]) - 1) < 1e-7

@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from . import array_module
+from . import array_module, parallel
 
 # fmt: off
 ERF_SMALL_64 = (
@@ -191,8 +191,9 @@ def _coefficients(w):
 def _elementwise(kernel, x, work_dtype):
     """``kernel(xp, w)`` on x cast to ``work_dtype``, with the result cast back to x's dtype.
 
-    On the CPU, large arrays go through in blocks: the page faults of a dozen fresh
-    full-size temporaries would cost more than the arithmetic.
+    On the CPU, large arrays go through in blocks (the page faults of a dozen fresh full-size
+    temporaries would cost more than the arithmetic), the blocks shared out over ember's
+    threads.
     """
     xp = array_module(x)
     w = x.astype(work_dtype, copy=False)
@@ -200,9 +201,14 @@ def _elementwise(kernel, x, work_dtype):
         return kernel(xp, w).astype(x.dtype, copy=False)
     flat = w.reshape(-1)
     out = np.empty(flat.shape, x.dtype)
-    for start in range(0, flat.size, _BLOCK):
-        block = slice(start, start + _BLOCK)
-        out[block] = kernel(np, flat[block])
+
+    def blocks(lo, hi):
+        for start in range(lo * _BLOCK, min(hi * _BLOCK, flat.size), _BLOCK):
+            block = slice(start, start + _BLOCK)
+            out[block] = kernel(np, flat[block])
+
+    # a kernel is a few dozen passes: as much work per element as a 64-wide dot product
+    parallel.over_batch(-(-flat.size // _BLOCK), blocks, 64 * flat.size)
     return out.reshape(x.shape)
 
 
