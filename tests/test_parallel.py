@@ -208,3 +208,51 @@ def test_special_functions_share_their_blocks_out(three_threads):
         parallel._state["threads"] = monkey_whole
     np.testing.assert_array_equal(got, whole)
     assert got.dtype == np.float32 and abs(float(got[-1]) - 1) < 1e-7
+
+
+NORM_CASES = {
+    # name: (input shape, call on (lib, x, weight, bias))
+    "batch_norm": (
+        (4, 6, 5, 5),
+        lambda lib, x, w, b: lib.nn.functional.batch_norm(x, None, None, w, b, training=True),
+    ),
+    "batch_norm-no-affine": (
+        (4, 6, 5),
+        lambda lib, x, w, b: lib.nn.functional.batch_norm(x, None, None, training=True),
+    ),
+    "layer_norm-affine": (  # the weight is broadcast along the rows: not cut
+        (6, 4, 7),
+        lambda lib, x, w, b: lib.nn.functional.layer_norm(
+            x, (4, 7), w[:1].reshape(1, 1).expand(4, 7)
+        ),
+    ),
+    "layer_norm": ((6, 4, 7), lambda lib, x, w, b: lib.nn.functional.layer_norm(x, (7,))),
+    "group_norm": ((4, 6, 5), lambda lib, x, w, b: lib.nn.functional.group_norm(x, 3, w, b)),
+    "instance_norm": ((4, 6, 5), lambda lib, x, w, b: lib.nn.functional.instance_norm(x)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NORM_CASES))
+def test_normalisations_cut_into_slices_match_torch(case, three_threads, monkeypatch):
+    import torch
+
+    shape, call = NORM_CASES[case]
+    cuts = []
+    real = parallel.over_batch
+    monkeypatch.setattr(parallel, "over_batch", lambda *a: cuts.append(len(r := real(*a))) or r)
+    rng = np.random.default_rng(3)
+    arrays = [rng.standard_normal(shape), rng.standard_normal(6), rng.standard_normal(6)]
+    results = {}
+    for lib in (ember, torch):
+        x, w, b = (lib.tensor(a, dtype=lib.float64, requires_grad=True) for a in arrays)
+        y = call(lib, x, w, b)
+        up = lib.tensor(np.linspace(-1, 1, y.numel()).reshape(tuple(y.shape)))
+        grads = lib.autograd.grad((y * up).sum(), (x, w, b), allow_unused=True)
+        results[lib.__name__] = [y] + [g for g in grads]
+    for got, want in zip(results["ember"], results["torch"]):
+        if want is None:
+            assert got is None
+            continue
+        np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), atol=1e-10)
+    if parallel.blas() is not None and case != "layer_norm-affine":
+        assert cuts and max(cuts) > 1  # the work was cut, forward and backward

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
+from ..backends import parallel
 from . import reduction, shape
 from ._util import xp_of
 
@@ -32,12 +35,18 @@ class Normalize(ArrayFunction):
     @staticmethod
     def forward(ctx, x, weight, bias, axes, eps, stats=None):
         xp = xp_of(x)
-        mean = x.mean(axis=axes, keepdims=True)
-        xhat = x - mean
-        out = xhat * xhat  # a scratch buffer first, the output at the end (fewer allocations)
-        var = out.mean(axis=axes, keepdims=True)
-        invstd = 1.0 / xp.sqrt(var + eps)
-        xhat *= invstd
+        axes = tuple(a % x.ndim for a in axes)
+        out = xp.empty(x.shape, dtype=x.dtype)
+        xhat = xp.empty(x.shape, dtype=x.dtype)
+
+        def part(cut):
+            return _standardize(
+                xp, _take(x, cut), _take(weight, cut), _take(bias, cut), axes, eps,
+                _take(out, cut), _take(xhat, cut),
+            )  # fmt: skip
+
+        params = (_shape(weight), _shape(bias))
+        mean, var, invstd = _by_slices(xp, x, axes, params, part, passes=8)
         if stats is not None:
             stats["mean"] = mean
             stats["var"] = var
@@ -45,12 +54,6 @@ class Normalize(ArrayFunction):
         ctx.eps = eps
         ctx.bias_shape = bias.shape if bias is not None else None
         ctx.save_for_backward(x, weight, xhat, invstd)
-        if weight is not None:
-            xp.multiply(xhat, weight, out=out)
-        else:
-            out[...] = xhat
-        if bias is not None:
-            out += bias
         return out
 
     @staticmethod
@@ -59,28 +62,137 @@ class Normalize(ArrayFunction):
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
         if _grad_state.enabled:
             return _normalize_backward_graph(ctx, grad, x, weight)
-        axes = ctx.axes
         g = grad._data
-        xh = xhat._data
-        gx = gw = gb = None
-        if need_b:
-            gb = Tensor._make(_sum_to(g, ctx.bias_shape))
-        if not (need_x or need_w):
-            return gx, gw, gb, None, None, None
-        g_xhat = g * xh
-        if need_w:
-            gw = Tensor._make(_sum_to(g_xhat, weight._data.shape))
-        if need_x:
-            w = weight._data if weight is not None else None
-            gh = g * w if w is not None else g.copy()
-            if w is not None:
-                g_xhat *= w  # now gh * xhat
-            proj = g_xhat.mean(axis=axes, keepdims=True)
-            gh -= gh.mean(axis=axes, keepdims=True)
-            gh -= xp_of(g).multiply(xh, proj, out=g_xhat)
-            gh *= invstd._data
-            gx = Tensor._make(gh)
-        return gx, gw, gb, None, None, None
+        xp = xp_of(g)
+        w = weight._data if weight is not None else None
+        bias_shape = ctx.bias_shape
+        gx = xp.empty(g.shape, dtype=g.dtype) if need_x else None
+
+        def part(cut):
+            return _standardize_grad(
+                xp, _take(g, cut), _take(xhat._data, cut), _take(w, cut),
+                _take(invstd._data, cut), ctx.axes, _take(gx, cut), need_w,
+                _cut_shape(bias_shape, cut) if need_b else None,
+            )  # fmt: skip
+
+        params = (_shape(w), bias_shape)
+        gw, gb = _by_slices(xp, g, ctx.axes, params, part, passes=10)
+        return (
+            None if gx is None else Tensor._make(gx),
+            None if gw is None else Tensor._make(gw),
+            None if gb is None else Tensor._make(gb),
+            None,
+            None,
+            None,
+        )
+
+
+def _standardize(xp, x, weight, bias, axes, eps, out, xhat):
+    """``out = (x - mean) * invstd * weight + bias`` and ``xhat`` written in place (both views
+    of one slice); the slice's mean, biased variance and invstd (keepdims)."""
+    mean = x.mean(axis=axes, keepdims=True)
+    xp.subtract(x, mean, out=xhat)
+    xp.multiply(xhat, xhat, out=out)  # a scratch buffer first, the output at the end
+    var = out.mean(axis=axes, keepdims=True)
+    invstd = 1.0 / xp.sqrt(var + eps)
+    xhat *= invstd
+    if weight is not None:
+        xp.multiply(xhat, weight, out=out)
+    else:
+        out[...] = xhat
+    if bias is not None:
+        out += bias
+    return mean, var, invstd
+
+
+def _standardize_grad(xp, g, xh, w, invstd, axes, gx, need_w, bias_shape):
+    """One slice's gradients: ``gx`` written in place (when not None), ``(dw, db)`` returned
+    (``db`` when ``bias_shape`` is given)."""
+    gw = gb = None
+    if bias_shape is not None:
+        gb = _sum_to(g, bias_shape)
+    if gx is None and not need_w:
+        return gw, gb
+    g_xhat = g * xh
+    if need_w:
+        gw = _sum_to(g_xhat, w.shape)
+    if gx is not None:
+        if w is not None:
+            xp.multiply(g, w, out=gx)
+            g_xhat *= w  # now gh * xhat
+        else:
+            gx[...] = g
+        proj = g_xhat.mean(axis=axes, keepdims=True)
+        gx -= gx.mean(axis=axes, keepdims=True)
+        gx -= xp.multiply(xh, proj, out=g_xhat)
+        gx *= invstd
+    return gw, gb
+
+
+# ---- cutting a normalisation into independent slices, one per thread -----------------------
+#
+# A cut is ``(dim, lo, hi, ndim)``: the slice ``lo:hi`` of dim ``dim`` of an ``ndim``-dim array.
+# Parameter and statistics arrays broadcast against that array from the right: theirs is the
+# dim ``ndim - dim`` places from their end, cut only where they have the full extent.
+
+
+def _shape(a):
+    return None if a is None else a.shape
+
+
+def _at(shape, cut):
+    """The dim of a broadcastable ``shape`` that lines up with the cut dim, or None where it is
+    missing or of extent 1 (broadcast along the cut)."""
+    dim, _, _, ndim = cut
+    at = len(shape) - (ndim - dim)
+    return at if at >= 0 and shape[at] != 1 else None
+
+
+def _take(a, cut):
+    """``a``'s part for one slice (all of ``a`` where it is broadcast along the cut)."""
+    if a is None or cut is None:
+        return a
+    at = _at(a.shape, cut)
+    return a if at is None else a[(slice(None),) * at + (slice(cut[1], cut[2]),)]
+
+
+def _cut_shape(shape, cut):
+    at = None if cut is None else _at(shape, cut)
+    if at is None:
+        return shape
+    return shape[:at] + (cut[2] - cut[1],) + shape[at + 1 :]
+
+
+def _by_slices(xp, x, axes, params, part, passes):
+    """``part(cut)`` over slices of ``x`` along a dim it is not normalised over (and along which
+    every parameter shape is full), one slice per thread, the results joined along that dim;
+    ``part(None)`` once where there is no such dim or the work is small. ``passes``: how many
+    whole-array passes a part makes."""
+    dim = None
+    if xp is np:
+        for d in range(x.ndim):
+            if d in axes or x.shape[d] < 2:
+                continue
+            cut = (d, 0, 1, x.ndim)
+            if any(s is not None and _at(s, cut) is None for s in params):
+                continue
+            if dim is None or x.shape[d] > x.shape[dim]:
+                dim = d
+    if dim is None:
+        return part(None)
+    parts = parallel.over_batch(
+        x.shape[dim], lambda lo, hi: part((dim, lo, hi, x.ndim)), passes * x.size
+    )
+    if len(parts) == 1:
+        return parts[0]
+    joined = []
+    for pieces in zip(*parts):
+        if pieces[0] is None:
+            joined.append(None)
+        else:
+            at = pieces[0].ndim - (x.ndim - dim)
+            joined.append(np.concatenate(pieces, axis=at))
+    return tuple(joined)
 
 
 def _sum_to(array, shape: tuple):
