@@ -31,6 +31,11 @@ def _sigmoid_(x, xp):
     return x
 
 
+def _rows(a):
+    """``(steps, batch, n)`` as one ``(steps * batch, n)`` matrix."""
+    return a.reshape(-1, a.shape[-1])
+
+
 class _Recurrence(ArrayFunction):
     """Shared backward fallback: rebuild the graph with ember ops when create_graph is on."""
 
@@ -101,13 +106,12 @@ class LSTMSequence(_Recurrence):
         dh_next = d_hn._data.copy()
         dc_next = d_cn._data.copy()
         d_xs = xp.empty_like(xs._data)
-        d_w_hh = xp.zeros_like(w_hh_a)
-        d_w_hr = None if w_hr_a is None else xp.zeros_like(w_hr_a)
+        d_hs = None if w_hr_a is None else xp.empty(d_outs_a.shape, dtype=d_outs_a.dtype)
         for t in range(len(ctx.steps) - 1, -1, -1):
             i, f, g, o, c_prev, tc, hr, h_prev = ctx.steps[t]
             dh = d_outs_a[t] + dh_next
             if w_hr_a is not None:
-                d_w_hr += dh.T @ hr
+                d_hs[t] = dh
                 dh = dh @ w_hr_a
             dc = dc_next + dh * o * (1 - tc * tc)
             d_gates = d_xs[t]
@@ -116,9 +120,14 @@ class LSTMSequence(_Recurrence):
             d_gates[:, hidden : 2 * hidden] = dc * c_prev * f * (1 - f)
             d_gates[:, 2 * hidden : 3 * hidden] = dc * i * (1 - g * g)
             d_gates[:, 3 * hidden :] = dh * tc * o * (1 - o)
-            d_w_hh += d_gates.T @ h_prev
             dh_next = d_gates @ w_hh_a
             dc_next = dc * f
+        # the weight gradients summed over the steps: one product each, the steps folded into
+        # its inner dim (a product per step would be 64 thin ones, each added in)
+        d_w_hh = _rows(d_xs).T @ _rows(xp.stack([s[7] for s in ctx.steps]))
+        d_w_hr = None
+        if w_hr_a is not None:
+            d_w_hr = _rows(d_hs).T @ _rows(xp.stack([s[6] for s in ctx.steps]))
         d_b = None if b_hh is None else Tensor._make(d_xs.sum(axis=(0, 1)))
         return (
             Tensor._make(d_xs),
