@@ -1,9 +1,11 @@
-"""``python -m bench``: ember against torch on the same training workloads, in one process.
+"""``python -m bench``: ember against torch on the same training workloads, in one run.
 
-Each workload is built as several instances per library (one instance's speed depends on where
-its buffers landed), warmed up, then timed in short alternating rounds (ember, torch, ember,
-...). The table gives median milliseconds per step and the median of the per-round ratios
-ember/torch. Peak memory is measured per library in a fresh subprocess (max RSS growth).
+Each library runs in its own worker process (``bench.worker``), as a program would. Each
+workload is built as several instances per library (one instance's speed depends on where its
+buffers landed), warmed up, then timed in short alternating rounds (ember, torch, ember, ...),
+with a pause before each. The table gives median milliseconds per step and the median of the
+per-round ratios ember/torch. Peak memory is measured per library in a fresh subprocess (max
+RSS growth).
 """
 
 from __future__ import annotations
@@ -22,9 +24,6 @@ if any(v in os.environ for v in _BLAS_VARS) and __name__ == "__main__":
     env = {k: v for k, v in os.environ.items() if k not in _BLAS_VARS}
     os.execve(sys.executable, [sys.executable, "-m", "bench"] + sys.argv[1:], env)
 
-# ember first, as in a program that starts with `import ember as torch`: it sets OpenBLAS's
-# thread spin time, which NumPy's OpenBLAS reads when it loads (see ember/_blas_env.py)
-import ember  # noqa: E402, F401, I001
 import numpy as np  # noqa: E402
 
 from bench.workloads import WORKLOADS  # noqa: E402
@@ -71,43 +70,66 @@ def _loaded_libraries():
         return []
 
 
-# Both libraries' BLAS/OpenMP threads spin for a while after their last parallel call; a
-# pause before each timing lets the other library's threads go to sleep, so that neither
-# library's timing runs with a core taken by the other's spinning threads.
+# A pause before each timing lets the other library's threads go to sleep: OpenBLAS's spin
+# for a while after their last product, and the two processes share the machine's cores.
 SETTLE = 0.3
 
 
-def _time(step, n: int) -> float:
-    start = time.perf_counter()
-    for _ in range(n):
-        step()
-    return (time.perf_counter() - start) / n
+class _Worker:
+    """A library's workload instances in their own process (``bench.worker``)."""
+
+    def __init__(self, lib: str, name: str, instances: int, warmup: int):
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = {k: v for k, v in os.environ.items() if k not in _BLAS_VARS}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.worker", lib, name, str(instances), str(warmup)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=root,
+            env=env,
+        )
+        if self.proc.stdout.readline().strip() != "ready":
+            self.close()
+            raise RuntimeError(f"{lib} could not run workload {name!r}")
+
+    def time(self, instance: int, reps: int) -> float:
+        """Mean seconds per step of ``reps`` steps of one instance."""
+        self.proc.stdin.write(f"{instance} {reps}\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the worker process died")
+        return float(line)
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
 
 
 def measure(name: str, rounds: int, instances: int, warmup: int):
-    import torch
+    """Median ms per step for each library and the median per-round ratio.
 
-    torch.set_num_threads(os.cpu_count() or 1)
-    libs = {"ember": ember, "torch": torch}
-    steps = {
-        lib: [WORKLOADS[name](mod, seed) for seed in range(instances)] for lib, mod in libs.items()
-    }
-    per_step = {"ember": [], "torch": []}
-    for lib in libs:
-        for step in steps[lib]:
-            _time(step, warmup)
-    probe = _time(steps["torch"][0], 3)
-    reps = max(1, int(0.05 / max(probe, 1e-6)))  # each timing covers about 50 ms
-    ratios = []
-    for r in range(rounds):
-        i = r % instances
-        time.sleep(SETTLE)
-        e = _time(steps["ember"][i], reps)
-        time.sleep(SETTLE)
-        t = _time(steps["torch"][i], reps)
-        per_step["ember"].append(e)
-        per_step["torch"].append(t)
-        ratios.append(e / t)
+    Each library runs in its own process, as a program would: in one process the two share
+    the allocator (ember's glibc tuning sped torch's LSTM up by a sixth) and each other's
+    spinning threads, which made neither figure what a user of that library sees. The
+    timings still alternate in short rounds, so that both see the same machine.
+    """
+    workers = {lib: _Worker(lib, name, instances, warmup) for lib in ("ember", "torch")}
+    try:
+        probe = workers["torch"].time(0, 3)
+        reps = max(1, int(0.05 / max(probe, 1e-6)))  # each timing covers about 50 ms
+        per_step = {"ember": [], "torch": []}
+        ratios = []
+        for r in range(rounds):
+            i = r % instances
+            for lib, worker in workers.items():
+                time.sleep(SETTLE)
+                per_step[lib].append(worker.time(i, reps))
+            ratios.append(per_step["ember"][-1] / per_step["torch"][-1])
+    finally:
+        for worker in workers.values():
+            worker.close()
     return {
         "ember_ms": float(np.median(per_step["ember"]) * 1e3),
         "torch_ms": float(np.median(per_step["torch"]) * 1e3),

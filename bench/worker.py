@@ -1,0 +1,40 @@
+"""One library's side of a ``python -m bench`` run, in its own process.
+
+``python -m bench.worker LIB WORKLOAD INSTANCES WARMUP`` imports LIB (``ember`` or ``torch``)
+before NumPy, as a program does, builds INSTANCES copies of WORKLOAD, runs each WARMUP steps and
+prints ``ready``; then each input line ``INSTANCE REPS`` is answered with the mean seconds of
+REPS steps of that instance.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import time
+
+
+def main(argv) -> int:
+    lib_name, workload, instances, warmup = argv[0], argv[1], int(argv[2]), int(argv[3])
+    lib = importlib.import_module(lib_name)
+    if lib_name == "torch":
+        lib.set_num_threads(os.cpu_count() or 1)
+    from bench.workloads import WORKLOADS
+
+    steps = [WORKLOADS[workload](lib, seed) for seed in range(instances)]
+    for step in steps:
+        for _ in range(warmup):
+            step()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        instance, reps = (int(v) for v in line.split())
+        step = steps[instance]
+        start = time.perf_counter()
+        for _ in range(reps):
+            step()
+        print((time.perf_counter() - start) / reps, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

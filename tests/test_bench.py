@@ -1,0 +1,21 @@
+"""The benchmark's plumbing (not its timings): each library's worker process answers the
+timing protocol, and the table's row is built from both."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bench import __main__ as bench
+
+
+def test_workers_answer_and_measure_combines_them():
+    row = bench.measure("micro", rounds=2, instances=1, warmup=1)
+    assert set(row) == {"ember_ms", "torch_ms", "ratio"}
+    assert all(math.isfinite(v) and v > 0 for v in row.values())
+
+
+def test_a_workload_a_library_cannot_build_is_an_error():
+    with pytest.raises(RuntimeError, match="could not run workload 'nonesuch'"):
+        bench._Worker("ember", "nonesuch", 1, 1)
