@@ -23,8 +23,16 @@ def _entries():
 
     table = {}
     for e in ENTRIES:
-        row = table.setdefault(e.name, {"forward": False, "backward": False, "double": False,
-                                        "errors": False, "dtypes": set()})
+        row = table.setdefault(
+            e.name,
+            {
+                "forward": False,
+                "backward": False,
+                "double": False,
+                "errors": False,
+                "dtypes": set(),
+            },
+        )
         if e.dtypes:
             row["forward"] = True
             row["dtypes"].update(e.dtypes)
@@ -40,9 +48,11 @@ def _public(module) -> list:
 
 
 def _classes(module, base) -> list:
-    return sorted(n for n, v in vars(module).items()
-                  if inspect.isclass(v) and issubclass(v, base) and v is not base
-                  and not n.startswith("_"))
+    return sorted(
+        n
+        for n, v in vars(module).items()
+        if inspect.isclass(v) and issubclass(v, base) and v is not base and not n.startswith("_")
+    )
 
 
 def render() -> str:
@@ -69,22 +79,36 @@ def render() -> str:
     ]
     for name in sorted(table):
         r = table[name]
-        lines.append(f"| `{name}` | {mark[r['forward']]} | {mark[r['backward']]} | "
-                     f"{mark[r['double']]} | {mark[r['errors']]} | "
-                     f"{', '.join(sorted(r['dtypes']))} |")
+        lines.append(
+            f"| `{name}` | {mark[r['forward']]} | {mark[r['backward']]} | "
+            f"{mark[r['double']]} | {mark[r['errors']]} | "
+            f"{', '.join(sorted(r['dtypes']))} |"
+        )
     modules = _classes(ember.nn, ember.nn.Module) if hasattr(ember.nn, "Module") else []
-    optimizers = _classes(ember.optim, ember.optim.Optimizer) if hasattr(
-        ember.optim, "Optimizer") else []
+    optimizers = (
+        _classes(ember.optim, ember.optim.Optimizer) if hasattr(ember.optim, "Optimizer") else []
+    )
     lines += ["", f"## nn modules ({len(modules)})", "", ", ".join(f"`{m}`" for m in modules)]
-    lines += ["", f"## Optimizers ({len(optimizers)})", "",
-              ", ".join(f"`{o}`" for o in optimizers)]
-    missing = [n for n in _public(torch) if callable(getattr(torch, n, None))
-               and n[0].islower() and not hasattr(ember, n)]
+    lines += ["", f"## Optimizers ({len(optimizers)})", "", ", ".join(f"`{o}`" for o in optimizers)]
+    missing = [
+        n
+        for n in _public(torch)
+        if callable(getattr(torch, n, None)) and n[0].islower() and not hasattr(ember, n)
+    ]
     missing_nn = [n for n in _classes(torch.nn, torch.nn.Module) if not hasattr(ember.nn, n)]
-    lines += ["", f"## Not yet provided: torch functions ({len(missing)})", "",
-              ", ".join(f"`{n}`" for n in missing)]
-    lines += ["", f"## Not yet provided: torch.nn modules ({len(missing_nn)})", "",
-              ", ".join(f"`{n}`" for n in missing_nn), ""]
+    lines += [
+        "",
+        f"## Not yet provided: torch functions ({len(missing)})",
+        "",
+        ", ".join(f"`{n}`" for n in missing),
+    ]
+    lines += [
+        "",
+        f"## Not yet provided: torch.nn modules ({len(missing_nn)})",
+        "",
+        ", ".join(f"`{n}`" for n in missing_nn),
+        "",
+    ]
     return "\n".join(lines)
 
 
