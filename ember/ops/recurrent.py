@@ -73,13 +73,12 @@ class LSTMSequence(_Recurrence):
         saved = []
         h, c = h0, c0
         w_hh_t = w_hh.T
+        inputs = xs + b_hh if b_hh is not None else xs  # the bias added once, for every step
         for t in range(steps):
             gates = h @ w_hh_t
-            gates += xs[t]
-            if b_hh is not None:
-                gates += b_hh
-            i = _sigmoid_(gates[:, :hidden], xp)
-            f = _sigmoid_(gates[:, hidden : 2 * hidden], xp)
+            gates += inputs[t]
+            _sigmoid_(gates[:, : 2 * hidden], xp)  # the input and forget gates side by side
+            i, f = gates[:, :hidden], gates[:, hidden : 2 * hidden]
             g = xp.tanh(gates[:, 2 * hidden : 3 * hidden], out=gates[:, 2 * hidden : 3 * hidden])
             o = _sigmoid_(gates[:, 3 * hidden :], xp)
             c_prev, h_prev = c, h
@@ -116,10 +115,17 @@ class LSTMSequence(_Recurrence):
             dc = dc_next + dh * o * (1 - tc * tc)
             d_gates = d_xs[t]
             hidden = tc.shape[-1]
-            d_gates[:, :hidden] = dc * g * i * (1 - i)
-            d_gates[:, hidden : 2 * hidden] = dc * c_prev * f * (1 - f)
-            d_gates[:, 2 * hidden : 3 * hidden] = dc * i * (1 - g * g)
-            d_gates[:, 3 * hidden :] = dh * tc * o * (1 - o)
+            # each gate's gradient written straight into its slice of d_xs
+            d_i, d_f = d_gates[:, :hidden], d_gates[:, hidden : 2 * hidden]
+            d_g, d_o = d_gates[:, 2 * hidden : 3 * hidden], d_gates[:, 3 * hidden :]
+            xp.multiply(dc, g, out=d_i)
+            d_i *= i * (1 - i)
+            xp.multiply(dc, c_prev, out=d_f)
+            d_f *= f * (1 - f)
+            xp.multiply(dc, i, out=d_g)
+            d_g *= 1 - g * g
+            xp.multiply(dh, tc, out=d_o)
+            d_o *= o * (1 - o)
             dh_next = d_gates @ w_hh_a
             dc_next = dc * f
         # the weight gradients summed over the steps: one product each, the steps folded into
