@@ -91,3 +91,29 @@ def test_empty_batch():
     y.sum().backward()
     assert tuple(y.shape) == (0, 8, 20, 20) and tuple(x.grad.shape) == (0, 8, 20, 20)
     assert float(w.grad.abs().sum()) == 0.0
+
+
+IM2COL_CASES = {
+    # the paths that copy windows (im2col): few channels, strides, groups
+    "conv2d-1-channel": ("conv2d", (3, 1, 17, 17), (4, 1, 3, 3), dict(padding=1)),
+    "conv2d-3-channels-stride2": ("conv2d", (3, 3, 16, 20), (5, 3, 3, 3), dict(stride=2)),
+    "conv2d-groups": ("conv2d", (2, 4, 9, 9), (6, 2, 3, 3), dict(groups=2, padding=1)),
+    "conv1d-stride3": ("conv1d", (3, 2, 40), (4, 2, 5), dict(stride=3, padding=2)),
+    "conv3d-stride2": ("conv3d", (2, 2, 7, 8, 9), (3, 2, 3, 3, 3), dict(stride=2)),
+    "conv2d-wide-image": ("conv2d", (2, 2, 20, 20), (3, 2, 3, 3), dict(stride=1)),  # >= 256
+}
+
+
+@pytest.mark.parametrize("case", sorted(IM2COL_CASES))
+def test_im2col_paths_match_torch(case, batch_split):
+    name, xs, ws, kwargs = IM2COL_CASES[case]
+    rng = np.random.default_rng(1)
+    x, w = rng.uniform(-1, 1, xs), rng.uniform(-1, 1, ws)
+    got = _run(ember, name, x, w, kwargs, "float64")
+    want = _run(torch, name, x, w, kwargs, "float64")
+    for g, e in zip(got, want):
+        assert g.shape == e.shape
+        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-10 * np.abs(e).max())
+    mode, counts = batch_split
+    if mode == "split":
+        assert counts and max(counts) == min(3, xs[0])

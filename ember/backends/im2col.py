@@ -152,6 +152,8 @@ def conv_forward(x, w, b, stride, pads, dilation, groups):
         if b is not None:
             y += b.reshape((o,) + (1,) * len(out))
         return y
+    if groups == 1:
+        return _forward_per_image(x, w, b, stride, pads, dilation, out)
     cols, out = _columns(x, w.shape[2:], stride, pads, dilation, groups)
     y = xp.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, O/G, N*L)
     y = y.reshape((o, n) + out).swapaxes(0, 1)
@@ -163,15 +165,61 @@ def conv_forward(x, w, b, stride, pads, dilation, groups):
     return result
 
 
+# below this many output positions per image, a product per image is too thin: the weight
+# gradient then folds the batch into one product (measured)
+_PER_IMAGE_MIN_LENGTH = 256
+
+
+def _forward_per_image(x, w, b, stride, pads, dilation, out):
+    """``conv_forward`` with one group, as ``W (O, C*K) @ cols[n] (C*K, L)`` for each image:
+    the products land in (N, O, L) order, the result's own, so nothing is transposed after;
+    the batch split over threads."""
+    xp = _xp(x)
+    n, o = x.shape[0], w.shape[0]
+    length = math.prod(out)
+    weight = w.reshape(o, -1)
+    padded = pad(x, pads)
+    y = xp.empty((n, o) + tuple(out), dtype=x.dtype)
+
+    def images(lo, hi):
+        view = windows(padded[lo:hi], w.shape[2:], stride, dilation, out)
+        cols = xp.ascontiguousarray(view).reshape(hi - lo, weight.shape[1], length)
+        part = y[lo:hi].reshape(hi - lo, o, length)
+        xp.matmul(weight, cols, out=part)
+        if b is not None:
+            part += b.reshape(o, 1)
+
+    _over_batch(xp, n, images, n * length * weight.size)
+    return y
+
+
 def conv_weight_grad(x, g, w_shape, stride, pads, dilation, groups):
     """The weight gradient of ``conv_forward`` for an output gradient ``g``: one product of
     ``g`` with the columns of ``x`` per group, the batch folded into the inner dimension."""
     xp = _xp(x)
     # as fast as im2col's in the measured cases, with a smaller copy
-    if _use_flat(x.shape[2:], pads, g.shape[2:], stride, groups, _FLAT_MIN_CHANNELS, 2):
+    if _use_flat(x.shape[2:], pads, g.shape[2:], stride, groups, x.shape[1], 2):
         return _flat_weight_grad(x, g, tuple(w_shape), pads, dilation)
-    cols, _ = _columns(x, tuple(w_shape[2:]), stride, pads, dilation, groups)
-    gw = xp.matmul(_channels_first(g, groups), cols.swapaxes(1, 2))  # (G, O/G, C/G*K)
+    out = g.shape[2:]
+    length = math.prod(out)
+    o, ck = w_shape[0], math.prod(w_shape[1:])
+    per_image = groups == 1 and length >= _PER_IMAGE_MIN_LENGTH
+    padded = pad(x, pads) if per_image else None
+
+    def images(lo, hi):
+        if per_image:  # g as it lies, (n, O, L) @ (n, L, C*K): no transposing copy of g
+            view = windows(padded[lo:hi], tuple(w_shape[2:]), stride, dilation, out)
+            cols = xp.ascontiguousarray(view).reshape(hi - lo, ck, length)
+            products = xp.matmul(g[lo:hi].reshape(hi - lo, o, length), cols.swapaxes(1, 2))
+            return products.sum(axis=0)
+        cols, _ = _columns(x[lo:hi], tuple(w_shape[2:]), stride, pads, dilation, groups)
+        return xp.matmul(_channels_first(g[lo:hi], groups), cols.swapaxes(1, 2))
+
+    # a partial sum per slice of the batch: (G, O/G, C/G*K) each
+    parts = _over_batch(xp, x.shape[0], images, g.size * math.prod(w_shape[1:]))
+    gw = parts[0]
+    for part in parts[1:]:
+        gw += part
     return gw.reshape(w_shape)
 
 
@@ -183,7 +231,22 @@ def conv_input_grad(g, w, size, stride, pads, dilation, groups):
     padded_row = size[-1] + pads[-1][0] + pads[-1][1]
     # the widened grid costs (padded_row / out_row - 1) more product: worth it up to ~25%
     if all(s == 1 for s in stride) and padded_row <= 1.25 * g.shape[-1]:
-        return _conv_input_grad_unit_stride(g, w, size, pads, dilation, groups)
+        kernel = _conv_input_grad_unit_stride
+    else:
+        kernel = _conv_input_grad_columns
+    xp = _xp(g)
+    n = g.shape[0]
+    gx = xp.empty((n, w.shape[1] * groups) + tuple(size), dtype=g.dtype)
+
+    def images(lo, hi):
+        gx[lo:hi] = kernel(g[lo:hi], w, size, stride, pads, dilation, groups)
+
+    _over_batch(xp, n, images, g.size * math.prod(w.shape[1:]))
+    return gx
+
+
+def _conv_input_grad_columns(g, w, size, stride, pads, dilation, groups):
+    """``conv_input_grad`` as columns (one product) and col2im."""
     xp = _xp(g)
     nd = w.ndim - 2
     kernel = w.shape[2:]
@@ -198,7 +261,7 @@ def conv_input_grad(g, w, size, stride, pads, dilation, groups):
     return gx.reshape((n, groups * cg) + tuple(size))
 
 
-def _conv_input_grad_unit_stride(g, w, size, pads, dilation, groups):
+def _conv_input_grad_unit_stride(g, w, size, stride, pads, dilation, groups):
     """``conv_input_grad`` for stride 1, with col2im's adds made long and contiguous.
 
     The output grid is widened to the padded input's row length (its extra cells hold zero
