@@ -256,3 +256,30 @@ def test_normalisations_cut_into_slices_match_torch(case, three_threads, monkeyp
         np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), atol=1e-10)
     if parallel.blas() is not None and case != "layer_norm-affine":
         assert cuts and max(cuts) > 1  # the work was cut, forward and backward
+
+
+POOL_CASES = [
+    ("max_pool2d", (3, 2, 9, 9), dict(kernel_size=2)),
+    ("max_pool2d", (4, 3, 10, 11), dict(kernel_size=3, stride=2, padding=1, ceil_mode=True)),
+    ("max_pool2d", (3, 2, 12, 12), dict(kernel_size=2, dilation=2)),
+    ("max_pool1d", (5, 17), dict(kernel_size=3, stride=2)),  # unbatched: channels lead
+    ("max_pool3d", (3, 2, 6, 6, 6), dict(kernel_size=2)),
+]
+
+
+@pytest.mark.parametrize("name, shape, kwargs", POOL_CASES, ids=str)
+def test_max_pooling_split_over_threads_matches_torch(name, shape, kwargs, three_threads):
+    import torch
+
+    x = np.random.default_rng(4).standard_normal(shape)
+    results = {}
+    for lib in (ember, torch):
+        xt = lib.tensor(x, requires_grad=True)
+        y, idx = getattr(lib.nn.functional, name)(xt, return_indices=True, **kwargs)
+        up = lib.tensor(np.linspace(-1, 1, y.numel()).reshape(tuple(y.shape)))
+        (gx,) = lib.autograd.grad((y * up).sum(), [xt])
+        results[lib.__name__] = [t.detach().numpy() for t in (y, idx, gx)]
+    (y, idx, gx), (ty, tidx, tgx) = results["ember"], results["torch"]
+    np.testing.assert_array_equal(y, ty)
+    np.testing.assert_array_equal(idx, tidx)
+    np.testing.assert_allclose(gx, tgx, rtol=1e-12)  # overlapping windows: sums in any order

@@ -527,6 +527,20 @@ def _overlapping(kernel, stride, dilation) -> bool:
 
 
 def max_pool(x, kernel, stride, pads, dilation, out):
+    """``_max_pool`` with the leading dim (batch) split over threads."""
+    if x.ndim == len(kernel) or _xp(x) is not np:
+        return _max_pool(x, kernel, stride, pads, dilation, out)
+    parts = parallel.over_batch(
+        x.shape[0],
+        lambda lo, hi: _max_pool(x[lo:hi], kernel, stride, pads, dilation, out),
+        8 * x.size * math.prod(kernel),
+    )
+    if len(parts) == 1:
+        return parts[0]
+    return tuple(np.concatenate(p) for p in zip(*parts))
+
+
+def _max_pool(x, kernel, stride, pads, dilation, out):
     """Window maxima ``(*lead, *out)`` and the position of each maximum inside its window
     (flat over the kernel, the first one on ties; a NaN wins, as in torch).
 
@@ -562,6 +576,19 @@ def max_pool(x, kernel, stride, pads, dilation, out):
 
 
 def max_pool_grad(g, arg, size, kernel, stride, pads, dilation):
+    """``_max_pool_grad`` with the leading dim (batch) split over threads."""
+    if g.ndim == len(kernel) or _xp(g) is not np:
+        return _max_pool_grad(g, arg, size, kernel, stride, pads, dilation)
+    gx = np.empty(g.shape[: g.ndim - len(kernel)] + tuple(size), dtype=g.dtype)
+
+    def images(lo, hi):
+        gx[lo:hi] = _max_pool_grad(g[lo:hi], arg[lo:hi], size, kernel, stride, pads, dilation)
+
+    parallel.over_batch(g.shape[0], images, 4 * g.size * math.prod(kernel))
+    return gx
+
+
+def _max_pool_grad(g, arg, size, kernel, stride, pads, dilation):
     """The adjoint of ``max_pool``: each gradient goes to its window's maximum."""
     xp = _xp(g)
     out = g.shape[g.ndim - len(kernel) :]
