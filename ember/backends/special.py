@@ -12,8 +12,10 @@ Both pieces are computed for every element and the right one is selected without
 on whole arrays that is several times faster than gathering each piece's elements.
 P and Q are Chebyshev interpolants fitted by ``tools/fit_erf.py`` (which shows how they were
 derived). In float64 the error is a few ulp (under 1e-15 relative over the whole range);
-float32 input is computed in float32 with shorter polynomials (a few float32 ulp). erfinv
-refines a closed-form first guess with Halley steps on these pieces.
+float32 erfc is computed in float32 with shorter polynomials (a few float32 ulp), and float32
+erf is one rational function, ``x P(x^2) / Q(x^2)`` (3 float32 ulp, half the passes; fitted
+by ``tools/fit_erf32.py``). erfinv refines a closed-form first guess with Halley steps on
+these pieces.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ def _select(mask, a, b):
 
 # float32 erf as one rational function, ``x P(x^2) / Q(x^2)`` on |x| <= 3.95 (erf rounds to
 # +-1 beyond): 3 units of float32's epsilon at worst, in half the passes of the two-branch
-# form. Fitted by scripts/fit_erf32.py.
+# form. Fitted by tools/fit_erf32.py.
 ERF32_CLAMP = 3.95
 ERF32_P = (1.1283791065216064, 0.19140979647636414, 0.05285800248384476,
            0.0038024394307285547, 0.0002846127317752689, 2.0276984287193045e-06)  # fmt: skip
