@@ -118,7 +118,7 @@ def measure(name: str, rounds: int, instances: int, warmup: int):
     workers = {lib: _Worker(lib, name, instances, warmup) for lib in ("ember", "torch")}
     try:
         probe = workers["torch"].time(0, 3)
-        reps = max(1, int(0.05 / max(probe, 1e-6)))  # each timing covers about 50 ms
+        reps = max(2, int(0.2 / max(probe, 1e-6)))  # each timing covers about 0.2 s
         per_step = {"ember": [], "torch": []}
         ratios = []
         for r in range(rounds):

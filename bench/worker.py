@@ -3,7 +3,8 @@
 ``python -m bench.worker LIB WORKLOAD INSTANCES WARMUP`` imports LIB (``ember`` or ``torch``)
 before NumPy, as a program does, builds INSTANCES copies of WORKLOAD, runs each WARMUP steps and
 prints ``ready``; then each input line ``INSTANCE REPS`` is answered with the mean seconds of
-REPS steps of that instance.
+REPS steps of that instance, timed after one untimed step (the run pauses before each round,
+and the first step after a pause measures waking up, not training).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def main(argv) -> int:
     for line in sys.stdin:
         instance, reps = (int(v) for v in line.split())
         step = steps[instance]
+        step()  # after the pause between rounds: threads and caches awake again, untimed
         start = time.perf_counter()
         for _ in range(reps):
             step()
