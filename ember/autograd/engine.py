@@ -295,8 +295,8 @@ def _accumulate(t, g, create_graph, owners):
             t._grad = g
         elif g._data.base is None and owners.get(id(g._data), 0) <= 1 and g._grad_fn is None:
             t._grad = g.detach()
-        else:
-            t._grad = g.detach().clone()
+        else:  # a copy of its own (on arrays: no graph is built here)
+            t._grad = type(g)._make(g._data.copy())
     elif create_graph or current._requires_grad:
         t._grad = current + g
     else:

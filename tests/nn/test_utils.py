@@ -182,7 +182,8 @@ def test_functional_call_like_torch():
             lib.nn.utils.skip_init(type("NoDevice", (lib.nn.Module,), {}))
         lin = lib.nn.utils.skip_init(lib.nn.Linear, 3, 4)
         assert tuple(lin.weight.shape) == (4, 3)
-    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-5)
+    # unseeded weights: a gradient can be ~0
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(results[1][1], results[0][1], atol=1e-5)  # ~0: BN cancels it
 
 
