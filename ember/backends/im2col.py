@@ -417,6 +417,41 @@ def _flat_forward(x, w, pads, dilation):
     return y
 
 
+def _shifts(kernel, steps):
+    """Each kernel offset's flat shift (row-major over the kernel)."""
+    return [
+        sum(i * st for i, st in zip(offset, steps))
+        for offset in itertools.product(*(range(k) for k in kernel))
+    ]
+
+
+def _weight_grad_products(plane, grad, shifts, rows, c, o):
+    """``(K, C, O)``: for each kernel offset, the shifted input rows times the gradient."""
+    xp = _xp(plane)
+    gw = xp.zeros((len(shifts), c, o), dtype=plane.dtype)
+    if rows > 0:
+        for k, s in enumerate(shifts):
+            xp.matmul(plane[s : s + rows].T, grad[:rows], out=gw[k])
+    return gw
+
+
+def _summed(xp, parts, w_shape):
+    """The partial ``(K, C, O)`` weight gradients of the slices, summed, as ``(O, C, *K)``."""
+    gw = parts[0]
+    for part in parts[1:]:
+        gw += part
+    return xp.ascontiguousarray(gw.transpose(2, 1, 0)).reshape(w_shape)
+
+
+def _flipped_matrix(w):
+    """The kernel flipped, as the ``(K*O, C)`` matrix the input gradient's windows multiply."""
+    xp = _xp(w)
+    nd = w.ndim - 2
+    flipped = w[(slice(None), slice(None)) + (slice(None, None, -1),) * nd]
+    mat = xp.ascontiguousarray(flipped.transpose(tuple(range(2, 2 + nd)) + (0, 1)))
+    return mat.reshape(-1, w.shape[1])
+
+
 def _flat_weight_grad(x, g, w_shape, pads, dilation):
     """``conv_weight_grad`` for stride 1, one group: one product per kernel offset, summed
     over the threads' slices of the batch."""
@@ -424,53 +459,69 @@ def _flat_weight_grad(x, g, w_shape, pads, dilation):
     o, c = w_shape[:2]
     kernel = tuple(w_shape[2:])
     padded, steps, top = _flat_layout(x.shape[2:], kernel, pads, dilation)
-    shifts = [
-        sum(i * st for i, st in zip(offset, steps))
-        for offset in itertools.product(*(range(k) for k in kernel))
-    ]
+    shifts = _shifts(kernel, steps)
 
     def images(lo, hi):
         plane = _plane(x[lo:hi], padded, [low for low, _ in pads])  # (n*P, C)
         grad = _plane(g[lo:hi], padded, (0,) * len(kernel))  # (n*P, O), zero off the grid
-        rows = (hi - lo) * math.prod(padded) - top
-        gw = xp.zeros((len(shifts), c, o), dtype=x.dtype)
-        if rows > 0:
-            for k, s in enumerate(shifts):
-                xp.matmul(plane[s : s + rows].T, grad[:rows], out=gw[k])
-        return gw
+        return _weight_grad_products(plane, grad, shifts, (hi - lo) * math.prod(padded) - top, c, o)
 
     n = x.shape[0]
     parts = _over_batch(xp, n, images, n * math.prod(padded) * math.prod(w_shape))
-    gw = parts[0]
-    for part in parts[1:]:
-        gw += part
-    return xp.ascontiguousarray(gw.transpose(2, 1, 0)).reshape(w_shape)
+    return _summed(xp, parts, w_shape)
 
 
 def _flat_input_grad(g, w, size, pads, dilation):
     """``conv_input_grad`` for stride 1, one group; the batch split over threads."""
     xp = _xp(g)
     n = g.shape[0]
-    o, c = w.shape[:2]
+    c = w.shape[1]
     kernel = w.shape[2:]
-    nd = len(kernel)
     padded, steps, top = _flat_layout(size, kernel, pads, dilation)
     # the gradient on the wide grid after ``top`` zero rows: dx[q] = sum_k g[q - s_k] w_k, that
     # is the windows of the shifted gradient times the kernel flipped (an image's windows reach
     # back into the previous plane only where its gradient is zero)
-    flipped = w[(slice(None), slice(None)) + (slice(None, None, -1),) * nd]
-    mat = xp.ascontiguousarray(flipped.transpose(tuple(range(2, 2 + nd)) + (0, 1)))
-    mat = mat.reshape(-1, c)
+    mat = _flipped_matrix(w)
     dx = xp.empty((n, c) + tuple(size), dtype=g.dtype)
 
     def images(lo, hi):
-        grad = _plane(g[lo:hi], padded, (0,) * nd, rows_before=top)  # (top + n*P, O)
+        grad = _plane(g[lo:hi], padded, (0,) * len(kernel), rows_before=top)  # (top + n*P, O)
         rows = (hi - lo) * math.prod(padded)
         product = _window_product(grad, kernel, steps, mat, rows, rows)
         _crop_planes(product, padded, [low for low, _ in pads], dx[lo:hi])
 
     _over_batch(xp, n, images, n * math.prod(padded) * mat.size)
     return dx
+
+
+def conv_backward(x, g, w, stride, pads, dilation, groups):
+    """Both gradients of ``conv_forward`` at once, ``(dx, dw)``, where both take the stride-1
+    shifted-plane path (else None): each slice of the batch lays the gradient's plane out
+    once for the two, and the threads are handed work once."""
+    size = x.shape[2:]
+    if not _use_flat(size, pads, g.shape[2:], stride, groups, x.shape[1], 2):
+        return None
+    xp = _xp(x)
+    n = x.shape[0]
+    o, c = w.shape[:2]
+    kernel = w.shape[2:]
+    padded, steps, top = _flat_layout(size, kernel, pads, dilation)
+    shifts = _shifts(kernel, steps)
+    mat = _flipped_matrix(w)
+    lows = [low for low, _ in pads]
+    dx = xp.empty((n, c) + tuple(size), dtype=g.dtype)
+
+    def images(lo, hi):
+        grad = _plane(g[lo:hi], padded, (0,) * len(kernel), rows_before=top)  # (top + n*P, O)
+        plane = _plane(x[lo:hi], padded, lows)  # (n*P, C)
+        rows = (hi - lo) * math.prod(padded)
+        gw = _weight_grad_products(plane, grad[top:], shifts, rows - top, c, o)
+        product = _window_product(grad, kernel, steps, mat, rows, rows)
+        _crop_planes(product, padded, lows, dx[lo:hi])
+        return gw
+
+    parts = _over_batch(xp, n, images, 2 * n * math.prod(padded) * mat.size)
+    return dx, _summed(xp, parts, tuple(w.shape))
 
 
 def unfold(x, kernel, stride, pads, dilation):

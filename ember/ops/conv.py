@@ -15,6 +15,7 @@ import math
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ..autograd.grad_mode import state as _grad_state
 from ..backends import im2col
 from ._util import type_name
 
@@ -53,10 +54,16 @@ class _Conv(ArrayFunction):
         x, w = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
         gx = gw = gb = None
-        if need_x:
-            gx = _ConvInputGrad.apply(grad, w, None, size=x.shape[2:], **ctx.params)
-        if need_w:
-            gw = _ConvWeightGrad.apply(x, grad, w_shape=w.shape, **ctx.params)
+        both = None
+        if need_x and need_w and not _grad_state.enabled:  # no double backward: one pass
+            both = im2col.conv_backward(x._data, grad._data, w._data, **ctx.params)
+        if both is not None:
+            gx, gw = Tensor._make(both[0]), Tensor._make(both[1])
+        else:
+            if need_x:
+                gx = _ConvInputGrad.apply(grad, w, None, size=x.shape[2:], **ctx.params)
+            if need_w:
+                gw = _ConvWeightGrad.apply(x, grad, w_shape=w.shape, **ctx.params)
         if need_b:
             gb = grad.sum(dim=(0,) + tuple(range(2, grad.ndim)))
         return gx, gw, gb
