@@ -23,7 +23,8 @@ import threading
 
 import numpy as np
 
-_state = {"blas": None, "searched": False, "threads": 1, "pool": None, "pool_pid": None}
+_state = {"blas": None, "searched": False, "threads": 1, "pool": None, "pool_pid": None,
+          "pool_size": 0}  # fmt: skip
 _lock = threading.Lock()
 _worker = threading.local()
 
@@ -119,7 +120,7 @@ def _pool(workers: int):
 
     with _lock:
         pool, pid = _state["pool"], os.getpid()
-        if pool is not None and (_state["pool_pid"] != pid or pool._max_workers < workers):
+        if pool is not None and (_state["pool_pid"] != pid or _state["pool_size"] < workers):
             if _state["pool_pid"] == pid:
                 pool.shutdown(wait=False)
             pool = None
@@ -127,7 +128,7 @@ def _pool(workers: int):
             pool = ThreadPoolExecutor(
                 workers, thread_name_prefix="ember-kernel", initializer=_mark_worker
             )
-            _state["pool"], _state["pool_pid"] = pool, pid
+            _state["pool"], _state["pool_pid"], _state["pool_size"] = pool, pid, workers
         return pool
 
 
@@ -143,7 +144,8 @@ def _run(cuts, work):
     lib = blas()
     lib.set_threads(1)  # each slice's products on its own thread
     try:
-        futures = [_pool(count - 1).submit(work, cuts[i], cuts[i + 1]) for i in range(1, count)]
+        pool = _pool(count - 1)
+        futures = [pool.submit(work, cuts[i], cuts[i + 1]) for i in range(1, count)]
         try:
             first = work(cuts[0], cuts[1])
         finally:
