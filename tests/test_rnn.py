@@ -182,6 +182,17 @@ def test_errors_and_repr():
     lstm.flatten_parameters()
 
 
+@pytest.mark.parametrize("mode", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize(
+    "shape, batch_first", [((0, 2, 3), False), ((2, 0, 3), True), ((0, 3), False)]
+)
+def test_an_empty_sequence_is_refused_as_in_torch(mode, shape, batch_first):
+    for lib in (ember, torch):
+        layer = getattr(lib.nn, mode)(3, 4, batch_first=batch_first)
+        with pytest.raises(RuntimeError, match="sequence length to be larger than 0"):
+            layer(lib.zeros(*shape))
+
+
 def test_dropout_between_layers_only_in_training():
     em = ember.nn.GRU(3, 4, num_layers=2, dropout=0.5)
     x = ember.randn(5, 2, 3)

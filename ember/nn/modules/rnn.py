@@ -204,6 +204,8 @@ class RNNBase(Module):
                     hx = _map_state(hx, lambda h: h.unsqueeze(1))
             elif self.batch_first:
                 input = input.transpose(0, 1)
+            if input.size(0) == 0:
+                raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
             batch = input.size(1)
             sizes = None
             steps = None if self.mode == "LSTM" else list(input.unbind(0))
