@@ -211,3 +211,18 @@ def test_default_initialisation_bounds():
     values = np.concatenate([p.detach().numpy().ravel() for p in em.parameters()])
     assert values.min() >= -bound and values.max() <= bound
     assert abs(values.mean()) < 0.01 and values.std() > bound / 2
+
+
+@pytest.mark.parametrize("proj_size", [0, 2])
+def test_lstm_double_backward_matches_torch(proj_size):
+    tm, em = _pair("LSTM", "float64", 3, 4, num_layers=2, proj_size=proj_size, bidirectional=True)
+    x = np.random.default_rng(5).standard_normal((5, 2, 3))
+    grads = []
+    for lib, m in ((torch, tm), (ember, em)):
+        xt = _leaf(lib, x)
+        y, _ = m(xt)
+        (g,) = lib.autograd.grad((y * y).sum(), xt, create_graph=True)
+        params = list(m.parameters())
+        grads.append(lib.autograd.grad((g * g).sum(), [xt] + params))
+    for e, t in zip(grads[1], grads[0]):
+        np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-8, atol=1e-8)

@@ -39,7 +39,12 @@ class Matmul(ArrayFunction):
         batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
         g = grad.reshape(batch + (a2.shape[-2], b2.shape[-1]))
         grad_a = grad_b = None
-        if ga:
+        if ga and a2.ndim == 2 and b2.ndim > 2:
+            # a matrix times a stack: contract the stack and the columns in one product
+            # (the per-matrix products summed after would be a stack of a's size)
+            lead = list(range(b2.ndim - 2))
+            grad_a = tensordot(g, b2, dims=(lead + [-1], lead + [-1])).reshape(a.shape)
+        elif ga:
             grad_a = sum_to_shape(g.matmul(b2.mT), a2.shape).reshape(a.shape)
         if gb:
             if b2.ndim == 2 and a2.ndim > 2:

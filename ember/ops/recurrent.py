@@ -7,8 +7,8 @@ backpropagation through time on arrays, in reverse. When a double backward is as
 ``ember.nn.modules.rnn`` (ember ops, differentiable again) and differentiates that. GRU, RNN
 and packed sequences still run as that step-by-step graph.
 
-Inputs are already projected: ``xs[t] = x_t W_ih^T + b_ih`` for every t, one matrix product
-done by the caller.
+Inputs are already projected, ``xs[:, t] = W_ih x_t + b_ih`` for every t, by the caller, and
+feature-major, ``(4H, T, B)``: see ``LSTMSequence``.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ def _sigmoid_(x, xp):
     return x
 
 
-def _rows(a):
-    """``(steps, batch, n)`` as one ``(steps * batch, n)`` matrix."""
-    return a.reshape(-1, a.shape[-1])
+def _matrix(a):
+    """``(n, steps, batch)`` as one ``(n, steps * batch)`` matrix."""
+    return a.reshape(a.shape[0], -1)
 
 
 class _Recurrence(ArrayFunction):
@@ -62,36 +62,47 @@ class _Recurrence(ArrayFunction):
 
 
 class LSTMSequence(_Recurrence):
-    """math: i,f,g,o = s(.), s(.), tanh(.), s(.) of xs_t + h W_hh^T + b_hh
-    c_t = f c_{t-1} + i g;  h_t = (o tanh(c_t)) [W_hr^T]"""
+    """math: i,f,g,o = s(.), s(.), tanh(.), s(.) of xs_t + W_hh h_t + b_hh
+    c_t = f c_{t-1} + i g;  h_t = [W_hr] (o tanh(c_t))
+
+    Feature-major: ``xs`` is ``(4H, T, B)`` (the projected inputs ``W_ih x_t``, all steps one
+    matrix product ``W_ih X`` of the caller's) and the outputs are ``(P, T, B)``, the next
+    layer's ``X`` as it is; h_T is ``(B, P)`` and c_T ``(B, H)``. The states are features by
+    batch, so that each step's product is a wide weight times a narrow state, ``W_hh h``, the
+    shape OpenBLAS is fastest at (0.10 against 0.18 ms for 1024 gates and a 32x256 state),
+    and each gate is a block of rows."""
 
     @staticmethod
     def forward(ctx, xs, h0, c0, w_hh, b_hh, w_hr):
         xp = xp_of(xs)
-        steps, hidden = xs.shape[0], c0.shape[-1]
-        outs = xp.empty((steps,) + h0.shape, dtype=xs.dtype)
+        steps, hidden = xs.shape[1], c0.shape[-1]
+        inputs = xs + b_hh[:, None, None] if b_hh is not None else xs  # the bias added once
+        outs = xp.empty((h0.shape[1], steps, h0.shape[0]), dtype=xs.dtype)
         saved = []
-        h, c = h0, c0
-        w_hh_t = w_hh.T
-        inputs = xs + b_hh if b_hh is not None else xs  # the bias added once, for every step
+        h, c = xp.ascontiguousarray(h0.T), xp.ascontiguousarray(c0.T)
         for t in range(steps):
-            gates = h @ w_hh_t
-            gates += inputs[t]
-            _sigmoid_(gates[:, : 2 * hidden], xp)  # the input and forget gates side by side
-            i, f = gates[:, :hidden], gates[:, hidden : 2 * hidden]
-            g = xp.tanh(gates[:, 2 * hidden : 3 * hidden], out=gates[:, 2 * hidden : 3 * hidden])
-            o = _sigmoid_(gates[:, 3 * hidden :], xp)
-            c_prev, h_prev = c, h
-            c = f * c_prev + i * g
+            gates = w_hh @ h
+            gates += inputs[:, t]
+            _sigmoid_(gates[: 2 * hidden], xp)  # the input and forget gates, one block
+            i, f = gates[:hidden], gates[hidden : 2 * hidden]
+            g = xp.tanh(gates[2 * hidden : 3 * hidden], out=gates[2 * hidden : 3 * hidden])
+            o = _sigmoid_(gates[3 * hidden :], xp)
+            c_prev = c
+            c = f * c_prev
+            c += i * g
             tc = xp.tanh(c)
             hr = o * tc
-            h = hr @ w_hr.T if w_hr is not None else hr
-            outs[t] = h
-            saved.append((i, f, g, o, c_prev, tc, hr, h_prev))
+            h = outs[:, t]
+            if w_hr is not None:
+                xp.matmul(w_hr, hr, out=h)
+            else:
+                h[...] = hr
+            saved.append((i, f, g, o, c_prev, tc, hr))
         ctx.steps = saved
         ctx.step_fn = _lstm_composed
         ctx.save_for_backward(xs, h0, c0, w_hh, b_hh, w_hr)
-        return outs, h.copy(), c.copy()
+        ctx.outs = outs  # the states h_t, for the weight gradient (outs is not handed out)
+        return outs.copy(), xp.ascontiguousarray(h.T), xp.ascontiguousarray(c.T)
 
     @staticmethod
     def backward(ctx, d_outs, d_hn, d_cn):
@@ -99,25 +110,27 @@ class LSTMSequence(_Recurrence):
             return _Recurrence._composed(ctx, (d_outs, d_hn, d_cn))
         xs, h0, c0, w_hh, b_hh, w_hr = ctx.saved_tensors
         xp = xp_of(xs._data)
-        w_hh_a = w_hh._data
-        w_hr_a = None if w_hr is None else w_hr._data
+        w_hh_t = w_hh._data.T
+        w_hr_t = None if w_hr is None else w_hr._data.T
         d_outs_a = d_outs._data
-        dh_next = d_hn._data.copy()
-        dc_next = d_cn._data.copy()
-        d_xs = xp.empty_like(xs._data)
-        d_hs = None if w_hr_a is None else xp.empty(d_outs_a.shape, dtype=d_outs_a.dtype)
-        for t in range(len(ctx.steps) - 1, -1, -1):
-            i, f, g, o, c_prev, tc, hr, h_prev = ctx.steps[t]
-            dh = d_outs_a[t] + dh_next
-            if w_hr_a is not None:
-                d_hs[t] = dh
-                dh = dh @ w_hr_a
-            dc = dc_next + dh * o * (1 - tc * tc)
-            d_gates = d_xs[t]
-            hidden = tc.shape[-1]
-            # each gate's gradient written straight into its slice of d_xs
-            d_i, d_f = d_gates[:, :hidden], d_gates[:, hidden : 2 * hidden]
-            d_g, d_o = d_gates[:, 2 * hidden : 3 * hidden], d_gates[:, 3 * hidden :]
+        dh_next = xp.ascontiguousarray(d_hn._data.T)
+        dc_next = xp.ascontiguousarray(d_cn._data.T)
+        steps = len(ctx.steps)
+        d_xs = xp.empty(xs.shape, dtype=dh_next.dtype)
+        d_hs = None if w_hr_t is None else xp.empty(d_outs_a.shape, dtype=d_outs_a.dtype)
+        for t in range(steps - 1, -1, -1):
+            i, f, g, o, c_prev, tc, hr = ctx.steps[t]
+            dh = d_outs_a[:, t] + dh_next
+            if w_hr_t is not None:
+                d_hs[:, t] = dh
+                dh = w_hr_t @ dh
+            dc = dh * o * (1 - tc * tc)
+            dc += dc_next
+            d_gates = d_xs[:, t]
+            hidden = tc.shape[0]
+            # each gate's gradient written straight into its block of rows
+            d_i, d_f = d_gates[:hidden], d_gates[hidden : 2 * hidden]
+            d_g, d_o = d_gates[2 * hidden : 3 * hidden], d_gates[3 * hidden :]
             xp.multiply(dc, g, out=d_i)
             d_i *= i * (1 - i)
             xp.multiply(dc, c_prev, out=d_f)
@@ -126,19 +139,20 @@ class LSTMSequence(_Recurrence):
             d_g *= 1 - g * g
             xp.multiply(dh, tc, out=d_o)
             d_o *= o * (1 - o)
-            dh_next = d_gates @ w_hh_a
+            dh_next = w_hh_t @ d_gates
             dc_next = dc * f
         # the weight gradients summed over the steps: one product each, the steps folded into
         # its inner dim (a product per step would be 64 thin ones, each added in)
-        d_w_hh = _rows(d_xs).T @ _rows(xp.stack([s[7] for s in ctx.steps]))
+        h_prev = xp.concatenate([h0._data.T[:, None], ctx.outs[:, : steps - 1]], axis=1)
+        d_w_hh = _matrix(d_xs) @ _matrix(h_prev).T
         d_w_hr = None
-        if w_hr_a is not None:
-            d_w_hr = _rows(d_hs).T @ _rows(xp.stack([s[6] for s in ctx.steps]))
-        d_b = None if b_hh is None else Tensor._make(d_xs.sum(axis=(0, 1)))
+        if w_hr_t is not None:
+            d_w_hr = _matrix(d_hs) @ _matrix(xp.stack([s[6] for s in ctx.steps], axis=1)).T
+        d_b = None if b_hh is None else Tensor._make(d_xs.sum(axis=(1, 2)))
         return (
             Tensor._make(d_xs),
-            Tensor._make(dh_next),
-            Tensor._make(dc_next),
+            Tensor._make(xp.ascontiguousarray(dh_next.T)),
+            Tensor._make(xp.ascontiguousarray(dc_next.T)),
             Tensor._make(d_w_hh),
             d_b,
             None if d_w_hr is None else Tensor._make(d_w_hr),
@@ -146,11 +160,13 @@ class LSTMSequence(_Recurrence):
 
 
 def _lstm_composed(xs, h, c, w_hh, b_hh, w_hr):
+    """``LSTMSequence`` written with ember ops (the step functions of ``nn.modules.rnn``),
+    feature-major as it is."""
     from ..nn.modules.rnn import _lstm_step
     from .shape import stack
 
     outs = []
-    for x_t in xs.unbind(0):
-        h, c = _lstm_step(x_t, (h, c), w_hh, b_hh, w_hr)
-        outs.append(h)
-    return stack(outs, 0), h, c
+    for x_t in xs.unbind(1):
+        h, c = _lstm_step(x_t.t(), (h, c), w_hh, b_hh, w_hr)
+        outs.append(h.t())
+    return stack(outs, 1), h, c

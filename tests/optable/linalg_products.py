@@ -31,6 +31,8 @@ add(
     ),
     OpEntry("matmul", args(arr(2, 3, 4), arr(4, 5)), variant="3d-2d"),
     OpEntry("matmul", args(arr(3, 4), arr(2, 4, 5)), variant="2d-3d"),
+    OpEntry("matmul", args(arr(3, 4), arr(2, 3, 4, 5)), variant="2d-4d"),
+    OpEntry("matmul", args(arr(3, 4), arr(0, 4, 5)), variant="2d-empty-stack"),
     OpEntry("matmul", args(noncontig(3, 4), noncontig(4, 5)), variant="noncontig"),
     OpEntry("matmul", args(arr(0, 4), arr(4, 5)), variant="empty"),
     OpEntry("matmul", args(arr(3, 0), arr(0, 5)), variant="empty-k"),

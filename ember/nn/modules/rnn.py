@@ -248,24 +248,29 @@ class RNNBase(Module):
         steps = x.shape[0]
         backwards = ops.arange(steps - 1, -1, -1)
         h_last, c_last = [], []
+        batch = x.shape[1]
+        x = x.permute(2, 0, 1)  # feature-major, (F, T, B), as LSTMSequence runs
         for layer in range(self.num_layers):
             results = []
             for direction in range(directions):
                 idx = layer * directions + direction
                 w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
-                xs = ops.matmul(x, w_ih.t())
+                # every step's projection as one product: (4H, F) @ (F, T*B)
+                xs = ops.matmul(w_ih, x.reshape(x.shape[0], -1))
                 if b_ih is not None:
-                    xs = xs + b_ih
+                    xs = xs + b_ih.unsqueeze(1)
+                xs = xs.reshape(-1, steps, batch)
                 if direction:
-                    xs = xs[backwards]
+                    xs = xs[:, backwards]
                 outs, h, c = LSTMSequence.apply(xs, h0[idx], c0[idx], w_hh, b_hh, w_hr)
-                results.append(outs[backwards] if direction else outs)
+                results.append(outs[:, backwards] if direction else outs)
                 h_last.append(h)
                 c_last.append(c)
-            x = results[0] if directions == 1 else ops.cat(results, -1)
+            x = results[0] if directions == 1 else ops.cat(results, 0)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = _dropout(x, self.dropout)
-        return x, ops.stack(h_last, 0), ops.stack(c_last, 0)
+        out = x.permute(1, 2, 0).contiguous()  # (T, B, P) as torch lays it out
+        return out, ops.stack(h_last, 0), ops.stack(c_last, 0)
 
     def _run_layers(self, steps, sizes, h0, c0):
         directions = 2 if self.bidirectional else 1
