@@ -4,71 +4,29 @@
 
 Conv2d(32, 64, 3, padding=1) on 64x32x14x14 (issue 4), LSTM(128, 256, num_layers=2,
 batch_first=True) on 32x64x128 and TransformerEncoderLayer(128, 4) on 32x64x128 (issue 5).
-Each is timed in 3 alternating rounds of 10 steps; the medians are printed.
+Measured as ``python -m bench`` measures its workloads: each library in its own process,
+alternating rounds, medians printed.
 """
 
 from __future__ import annotations
 
-import time
+import os
+import sys
 
-import numpy as np
-import torch
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import ember
-
-
-def _median_ms(step, reps: int = 10) -> float:
-    for _ in range(3):
-        step()
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times) * 1e3)
-
-
-def _training_step(lib, module, shape):
-    x = lib.randn(*shape, requires_grad=True)
-
-    def step():
-        module.zero_grad()
-        x.grad = None
-        out = module(x)
-        (out[0] if isinstance(out, tuple) else out).sum().backward()
-
-    return step
-
-
-LAYERS = {
-    "Conv2d(32, 64, 3, padding=1) on 64x32x14x14": (
-        lambda lib: lib.nn.Conv2d(32, 64, 3, padding=1),
-        (64, 32, 14, 14),
-    ),
-    "LSTM(128, 256, 2, batch_first) on 32x64x128": (
-        lambda lib: lib.nn.LSTM(128, 256, num_layers=2, batch_first=True),
-        (32, 64, 128),
-    ),
-    "TransformerEncoderLayer(128, 4) on 32x64x128": (
-        lambda lib: lib.nn.TransformerEncoderLayer(d_model=128, nhead=4),
-        (32, 64, 128),
-    ),
-}
+from bench.__main__ import measure  # noqa: E402
+from bench.workloads import LAYERS  # noqa: E402
 
 
 def main() -> None:
-    for name, (build, shape) in LAYERS.items():
-        rounds = []
-        for _ in range(3):
-            rounds.append(
-                (
-                    _median_ms(_training_step(ember, build(ember), shape)),
-                    _median_ms(_training_step(torch, build(torch), shape)),
-                )
-            )
-        e = float(np.median([r[0] for r in rounds]))
-        t = float(np.median([r[1] for r in rounds]))
-        print(f"{name}: ember {e:.1f} ms, torch {t:.1f} ms, ratio {e / t:.2f}")
+    for name in LAYERS:
+        row = measure(name, rounds=8, instances=1, warmup=3)
+        print(
+            f"{name}: ember {row['ember_ms']:.1f} ms, torch {row['torch_ms']:.1f} ms, "
+            f"ratio {row['ratio']:.2f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

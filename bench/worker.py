@@ -20,9 +20,10 @@ def main(argv) -> int:
     lib = importlib.import_module(lib_name)
     if lib_name == "torch":
         lib.set_num_threads(os.cpu_count() or 1)
-    from bench.workloads import WORKLOADS
+    from bench.workloads import LAYERS, WORKLOADS
 
-    steps = [WORKLOADS[workload](lib, seed) for seed in range(instances)]
+    build = {**WORKLOADS, **LAYERS}[workload]
+    steps = [build(lib, seed) for seed in range(instances)]
     for step in steps:
         for _ in range(warmup):
             step()

@@ -189,3 +189,34 @@ WORKLOADS = {
     "lstm": build_lstm,
     "micro": build_micro,
 }
+
+
+# single layers, forward+backward of ``sum(layer(x))`` (bench/layers.py)
+def _layer_step(make, shape):
+    def build(lib, seed):
+        lib.manual_seed(seed)
+        module = make(lib)
+        x = _data(lib, shape, seed).requires_grad_(True)
+
+        def step():
+            module.zero_grad()
+            x.grad = None
+            out = module(x)
+            (out[0] if isinstance(out, tuple) else out).sum().backward()
+
+        return step
+
+    return build
+
+
+LAYERS = {
+    "Conv2d(32, 64, 3, padding=1) on 64x32x14x14": _layer_step(
+        lambda lib: lib.nn.Conv2d(32, 64, 3, padding=1), (64, 32, 14, 14)
+    ),
+    "LSTM(128, 256, 2, batch_first) on 32x64x128": _layer_step(
+        lambda lib: lib.nn.LSTM(128, 256, num_layers=2, batch_first=True), (32, 64, 128)
+    ),
+    "TransformerEncoderLayer(128, 4) on 32x64x128": _layer_step(
+        lambda lib: lib.nn.TransformerEncoderLayer(d_model=128, nhead=4), (32, 64, 128)
+    ),
+}
