@@ -25,6 +25,11 @@ def _info() -> int:
     except Exception:  # older numpy layouts: report unknown rather than fail
         pass
     print(f"blas {blas}")
+    from .backends import memory, parallel
+
+    split = "batch-split kernels" if parallel.blas() is not None else "BLAS only"
+    print(f"threads {ember.get_num_threads()} ({split})")
+    print(f"malloc thresholds {'raised' if memory.state['tuned'] else 'glibc defaults'}")
     extras = {
         "cupy": "cuda",
         "mpi4py": "distributed",

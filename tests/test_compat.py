@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -72,6 +73,16 @@ def test_info_runs():
         [sys.executable, "-m", "ember", "info"], capture_output=True, text=True, timeout=60
     )
     assert out.returncode == 0 and "numpy" in out.stdout and "ember" in out.stdout
+    assert f"threads {ember.get_num_threads()} " in out.stdout
+    assert "malloc thresholds" in out.stdout
+
+
+def test_info_reports_the_malloc_switch():
+    env = dict(os.environ, EMBER_MALLOC_TUNING="0")
+    out = subprocess.run(
+        [sys.executable, "-m", "ember", "info"], capture_output=True, text=True, env=env
+    )
+    assert "malloc thresholds glibc defaults" in out.stdout
 
 
 def test_device_queries_answer_like_a_cpu_build():
