@@ -39,10 +39,14 @@ class Normalize(ArrayFunction):
         out = xp.empty(x.shape, dtype=x.dtype)
         xhat = xp.empty(x.shape, dtype=x.dtype)
 
+        # weight and bias constant over each normalised group (batch norm's per channel): the
+        # affine map folds into one scale, and backward needs only x - mean (see below)
+        per_group = all(_constant_over(p, axes, x.ndim) for p in (weight, bias))
+
         def part(cut):
             return _standardize(
                 xp, _take(x, cut), _take(weight, cut), _take(bias, cut), axes, eps,
-                _take(out, cut), _take(xhat, cut),
+                _take(out, cut), _take(xhat, cut), per_group,
             )  # fmt: skip
 
         params = (_shape(weight), _shape(bias))
@@ -52,8 +56,9 @@ class Normalize(ArrayFunction):
             stats["var"] = var
         ctx.axes = axes
         ctx.eps = eps
+        ctx.per_group = per_group
         ctx.bias_shape = bias.shape if bias is not None else None
-        ctx.save_for_backward(x, weight, xhat, invstd)
+        ctx.save_for_backward(x, weight, xhat, invstd)  # xhat holds x - mean when per_group
         return out
 
     @staticmethod
@@ -68,8 +73,10 @@ class Normalize(ArrayFunction):
         bias_shape = ctx.bias_shape
         gx = xp.empty(g.shape, dtype=g.dtype) if need_x else None
 
+        grad_of_part = _centred_grad if ctx.per_group else _standardize_grad
+
         def part(cut):
-            return _standardize_grad(
+            return grad_of_part(
                 xp, _take(g, cut), _take(xhat._data, cut), _take(w, cut),
                 _take(invstd._data, cut), ctx.axes, _take(gx, cut), need_w,
                 _cut_shape(bias_shape, cut) if need_b else None,
@@ -87,22 +94,59 @@ class Normalize(ArrayFunction):
         )
 
 
-def _standardize(xp, x, weight, bias, axes, eps, out, xhat):
-    """``out = (x - mean) * invstd * weight + bias`` and ``xhat`` written in place (both views
-    of one slice); the slice's mean, biased variance and invstd (keepdims)."""
+def _standardize(xp, x, weight, bias, axes, eps, out, xhat, per_group):
+    """``out = (x - mean) * invstd * weight + bias`` written in place, and ``xhat``: the
+    standardised x, or with ``per_group`` (weight and bias constant over each group) x - mean,
+    the affine map then one multiply by ``invstd * weight``. Both are views of one slice;
+    returns the slice's mean, biased variance and invstd (keepdims)."""
     mean = x.mean(axis=axes, keepdims=True)
     xp.subtract(x, mean, out=xhat)
     xp.multiply(xhat, xhat, out=out)  # a scratch buffer first, the output at the end
     var = out.mean(axis=axes, keepdims=True)
     invstd = 1.0 / xp.sqrt(var + eps)
-    xhat *= invstd
-    if weight is not None:
-        xp.multiply(xhat, weight, out=out)
+    if per_group:
+        xp.multiply(xhat, invstd if weight is None else invstd * weight, out=out)
     else:
-        out[...] = xhat
+        xhat *= invstd
+        if weight is not None:
+            xp.multiply(xhat, weight, out=out)
+        else:
+            out[...] = xhat
     if bias is not None:
         out += bias
     return mean, var, invstd
+
+
+def _centred_grad(xp, g, xc, w, invstd, axes, gx, need_w, bias_shape):
+    """``_standardize_grad`` from ``xc = x - mean`` where w is constant over each group.
+
+    math: with ``a = invstd w``, ``m = mean(g)`` and ``s = mean(g xc)`` over each group,
+    ``dx = a g - a m - a invstd^2 s xc``, ``dw = invstd sum(g xc)``, ``db = sum(g)``: five
+    whole-array passes where the general form makes eight.
+    """
+    count = math.prod(g.shape[a] for a in axes)
+    sum_g = g.sum(axis=axes, keepdims=True)
+    gb = None if bias_shape is None else _sum_to(sum_g, bias_shape)
+    if gx is None and not need_w:
+        return None, gb
+    scratch = g * xc
+    sum_gxc = scratch.sum(axis=axes, keepdims=True)
+    gw = _sum_to(invstd * sum_gxc, w.shape) if need_w else None
+    if gx is not None:
+        a = invstd if w is None else invstd * w
+        xp.multiply(g, a, out=gx)
+        gx += xp.multiply(xc, a * invstd * invstd * (sum_gxc / -count), out=scratch)
+        gx += a * (sum_g / -count)
+    return gw, gb
+
+
+def _constant_over(p, axes, ndim) -> bool:
+    """Whether a parameter array broadcast against an ``ndim``-dim array has extent 1 along
+    every dim in ``axes`` (or is absent)."""
+    if p is None:
+        return True
+    lead = ndim - p.ndim
+    return all(a < lead or p.shape[a - lead] == 1 for a in axes)
 
 
 def _standardize_grad(xp, g, xh, w, invstd, axes, gx, need_w, bias_shape):
