@@ -849,3 +849,45 @@ def _run_program(lib, data, steps, outputs):
 def test_random_graphs_match_torch(seed):
     program = _random_program(seed)
     assert_same(lambda lib: _run_program(lib, *program), rtol=1e-9)
+
+
+def _grad_mode_seen_by_threads(lib):
+    """(grad mode in a new thread, in this thread while that one is inside no_grad, in a new
+    thread started from inside no_grad)"""
+    import threading
+
+    inside, started, release = [], threading.Event(), threading.Event()
+
+    def other_thread():
+        inside.append(lib.is_grad_enabled())
+        with lib.no_grad():
+            started.set()
+            release.wait(10)
+
+    t = threading.Thread(target=other_thread)
+    t.start()
+    started.wait(10)
+    try:
+        x = lib.ones(2, requires_grad=True)
+        here = lib.is_grad_enabled() and (x * 2).requires_grad
+    finally:
+        release.set()
+        t.join(10)
+    seen = []
+    with lib.no_grad():
+        t = threading.Thread(target=lambda: seen.append(lib.is_grad_enabled()))
+        t.start()
+        t.join(10)
+    return inside[0], here, seen[0]
+
+
+def test_grad_mode_is_per_thread_as_in_torch():
+    assert (
+        _grad_mode_seen_by_threads(ember)
+        == _grad_mode_seen_by_threads(torch)
+        == (
+            True,
+            True,
+            True,
+        )
+    )

@@ -283,3 +283,39 @@ def test_max_pooling_split_over_threads_matches_torch(name, shape, kwargs, three
     np.testing.assert_array_equal(y, ty)
     np.testing.assert_array_equal(idx, tidx)
     np.testing.assert_allclose(gx, tgx, rtol=1e-12)  # overlapping windows: sums in any order
+
+
+@needs_openblas
+def test_kernels_called_from_several_threads_at_once(three_threads):
+    """Two user threads sharing the pool (and OpenBLAS's count): same results, no deadlock."""
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((5, 8, 12, 12)).astype(np.float32)
+    w = rng.standard_normal((8, 8, 3, 3)).astype(np.float32)
+
+    def run():
+        xt = ember.tensor(x, requires_grad=True)
+        wt = ember.tensor(w, requires_grad=True)
+        y = ember.nn.functional.conv2d(xt, wt, padding=1)
+        y.sum().backward()
+        return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
+
+    want = run()
+    results, errors = [], []
+
+    def worker():
+        try:
+            for _ in range(3):
+                results.append(run())
+        except Exception as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads) and not errors
+    assert len(results) == 6
+    for got in results:
+        for g, e in zip(got, want):
+            np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-4)

@@ -15,6 +15,7 @@ Two kinds of functions create nodes:
 from __future__ import annotations
 
 import itertools
+import threading
 import traceback
 
 from .grad_mode import no_grad, state
@@ -297,7 +298,8 @@ def _make_node_class(cls):
 class _ForwardCtx:
     """Stands in for the node when nothing is recorded: saving is a no-op."""
 
-    needs_input_grad = ()
+    def __init__(self, needs_input_grad=()):
+        self.needs_input_grad = needs_input_grad
 
     def save_for_backward(self, *tensors):
         pass
@@ -412,8 +414,16 @@ def _is_dirty(ctx, t) -> bool:
     return any(t is d for d in ctx.__dict__.get("_dirty", ()))
 
 
-_NO_CTX = _ForwardCtx()
-_NO_GRADS = [(False,) * n for n in range(64)]
+# one stand-in per number of inputs, per thread: a forward may read needs_input_grad or set
+# attributes on its ctx, and another thread's op must not change them under it
+_NO_CTX = threading.local()
+
+
+def _no_ctx(n: int) -> _ForwardCtx:
+    by_count = getattr(_NO_CTX, "by_count", None)
+    if by_count is None:
+        by_count = _NO_CTX.by_count = [_ForwardCtx((False,) * k) for k in range(64)]
+    return by_count[n] if n < 64 else _ForwardCtx((False,) * n)
 
 
 class ArrayFunction(Function):
@@ -443,9 +453,7 @@ class ArrayFunction(Function):
                 arrays.append(a)
         record = record and state.enabled and not state.inference
         if not record:
-            n = len(args)
-            _NO_CTX.needs_input_grad = _NO_GRADS[n] if n < 64 else (False,) * n
-            out = cls.forward(_NO_CTX, *arrays, **params)
+            out = cls.forward(_no_ctx(len(args)), *arrays, **params)
             if type(out) is tuple:
                 return tuple(_wrap_plain(cls, o, args) for o in out)
             return _wrap_plain(cls, out, args)

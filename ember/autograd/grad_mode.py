@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 
 
-class _State:
-    __slots__ = ("enabled", "inference")
+class _State(threading.local):
+    """Per thread, as in PyTorch: a thread's ``no_grad`` (or a backward running in it) does not
+    change what another thread records. Every thread starts with grad mode on."""
 
     def __init__(self):
         self.enabled = True
