@@ -196,18 +196,21 @@ def test_a_large_stack_is_split(three_threads, monkeypatch):
 
 @needs_openblas
 def test_special_functions_share_their_blocks_out(three_threads):
+    import torch
+
     from ember.backends import special
 
     x = np.linspace(-6, 6, 3 * special._BLOCK + 5).astype(np.float32)
     got = special.erf(x)
-    monkey_whole = parallel._state["threads"]
+    threads = parallel._state["threads"]
     parallel._state["threads"] = 1
     try:
         whole = special.erf(x)
     finally:
-        parallel._state["threads"] = monkey_whole
-    np.testing.assert_array_equal(got, whole)
-    assert got.dtype == np.float32 and abs(float(got[-1]) - 1) < 1e-7
+        parallel._state["threads"] = threads
+    np.testing.assert_array_equal(got, whole)  # the split changes nothing
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, torch.erf(torch.from_numpy(x)).numpy(), rtol=1e-6, atol=1e-7)
 
 
 NORM_CASES = {
@@ -292,14 +295,16 @@ def test_kernels_called_from_several_threads_at_once(three_threads):
     x = rng.standard_normal((5, 8, 12, 12)).astype(np.float32)
     w = rng.standard_normal((8, 8, 3, 3)).astype(np.float32)
 
-    def run():
-        xt = ember.tensor(x, requires_grad=True)
-        wt = ember.tensor(w, requires_grad=True)
-        y = ember.nn.functional.conv2d(xt, wt, padding=1)
+    def run(lib=ember):
+        xt = lib.tensor(x, requires_grad=True)
+        wt = lib.tensor(w, requires_grad=True)
+        y = lib.nn.functional.conv2d(xt, wt, padding=1)
         y.sum().backward()
         return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
 
-    want = run()
+    import torch
+
+    want = run(torch)
     results, errors = [], []
 
     def worker():

@@ -218,10 +218,7 @@ def conv_weight_grad(x, g, w_shape, stride, pads, dilation, groups):
 
     # a partial sum per slice of the batch: (G, O/G, C/G*K) each
     parts = _over_batch(xp, x.shape[0], images, g.size * math.prod(w_shape[1:]))
-    gw = parts[0]
-    for part in parts[1:]:
-        gw += part
-    return gw.reshape(w_shape)
+    return _sum_parts(parts).reshape(w_shape)
 
 
 def conv_input_grad(g, w, size, stride, pads, dilation, groups):
@@ -396,6 +393,14 @@ def _over_batch(xp, n, work, size):
     return parallel.over_batch(n, work, size)
 
 
+def _sum_parts(parts):
+    """The slices' partial sums added into the first."""
+    total = parts[0]
+    for part in parts[1:]:
+        total += part
+    return total
+
+
 def _flat_forward(x, w, pads, dilation):
     """``conv_forward`` for stride 1, one group, no bias; the batch split over threads."""
     xp = _xp(x)
@@ -438,10 +443,7 @@ def _weight_grad_products(plane, grad, shifts, rows, c, o):
 
 def _summed(xp, parts, w_shape):
     """The partial ``(K, C, O)`` weight gradients of the slices, summed, as ``(O, C, *K)``."""
-    gw = parts[0]
-    for part in parts[1:]:
-        gw += part
-    return xp.ascontiguousarray(gw.transpose(2, 1, 0)).reshape(w_shape)
+    return xp.ascontiguousarray(_sum_parts(parts).transpose(2, 1, 0)).reshape(w_shape)
 
 
 def _flipped_matrix(w):
@@ -580,9 +582,10 @@ def _overlapping(kernel, stride, dilation) -> bool:
 
 def max_pool(x, kernel, stride, pads, dilation, out):
     """``_max_pool`` with the leading dim (batch) split over threads."""
-    if x.ndim == len(kernel) or _xp(x) is not np:
+    if x.ndim == len(kernel):
         return _max_pool(x, kernel, stride, pads, dilation, out)
-    parts = parallel.over_batch(
+    parts = _over_batch(
+        _xp(x),
         x.shape[0],
         lambda lo, hi: _max_pool(x[lo:hi], kernel, stride, pads, dilation, out),
         8 * x.size * math.prod(kernel),
@@ -629,14 +632,15 @@ def _max_pool(x, kernel, stride, pads, dilation, out):
 
 def max_pool_grad(g, arg, size, kernel, stride, pads, dilation):
     """``_max_pool_grad`` with the leading dim (batch) split over threads."""
-    if g.ndim == len(kernel) or _xp(g) is not np:
+    xp = _xp(g)
+    if g.ndim == len(kernel) or xp is not np:  # nothing to split (a copy would be wasted)
         return _max_pool_grad(g, arg, size, kernel, stride, pads, dilation)
     gx = np.empty(g.shape[: g.ndim - len(kernel)] + tuple(size), dtype=g.dtype)
 
     def images(lo, hi):
         gx[lo:hi] = _max_pool_grad(g[lo:hi], arg[lo:hi], size, kernel, stride, pads, dilation)
 
-    parallel.over_batch(g.shape[0], images, 4 * g.size * math.prod(kernel))
+    _over_batch(xp, g.shape[0], images, 4 * g.size * math.prod(kernel))
     return gx
 
 

@@ -223,28 +223,26 @@ def _elementwise(kernel, x, work_dtype, outputs=1):
     temporaries would cost more than the arithmetic), the blocks shared out over ember's
     threads.
     """
+    single = outputs == 1
+    run = (lambda xp, w: (kernel(xp, w),)) if single else kernel
     xp = array_module(x)
     w = x.astype(work_dtype, copy=False)
     if xp is not np or w.size <= _BLOCK:
-        results = kernel(xp, w)
-        if outputs == 1:
-            return results.astype(x.dtype, copy=False)
-        return tuple(r.astype(x.dtype, copy=False) for r in results)
-    flat = w.reshape(-1)
-    outs = [np.empty(flat.shape, x.dtype) for _ in range(outputs)]
+        results = tuple(r.astype(x.dtype, copy=False) for r in run(xp, w))
+    else:
+        flat = w.reshape(-1)
+        outs = [np.empty(flat.shape, x.dtype) for _ in range(outputs)]
 
-    def blocks(lo, hi):
-        for start in range(lo * _BLOCK, min(hi * _BLOCK, flat.size), _BLOCK):
-            block = slice(start, start + _BLOCK)
-            results = kernel(np, flat[block])
-            for out, result in zip(outs, results if outputs > 1 else (results,)):
-                out[block] = result
+        def blocks(lo, hi):
+            for start in range(lo * _BLOCK, min(hi * _BLOCK, flat.size), _BLOCK):
+                block = slice(start, start + _BLOCK)
+                for out, result in zip(outs, run(np, flat[block])):
+                    out[block] = result
 
-    # a kernel is a few dozen passes: as much work per element as a 64-wide dot product
-    parallel.over_batch(-(-flat.size // _BLOCK), blocks, 64 * flat.size)
-    if outputs == 1:
-        return outs[0].reshape(x.shape)
-    return tuple(out.reshape(x.shape) for out in outs)
+        # a kernel is a few dozen passes: as much work per element as a 64-wide dot product
+        parallel.over_batch(-(-flat.size // _BLOCK), blocks, 64 * flat.size)
+        results = tuple(out.reshape(x.shape) for out in outs)
+    return results[0] if single else results
 
 
 def _work_dtype(x):
