@@ -19,7 +19,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
-from ..backends import special
+from ..backends import rows, special
 from . import comparison, shape, unary
 from ._util import float_input, wrap_dim, xp_of
 
@@ -361,10 +361,12 @@ class Softmax(ArrayFunction):
     @staticmethod
     def forward(ctx, x, dim):
         xp = xp_of(x)
-        out = x - x.max(axis=dim, keepdims=True) if x.size else x.copy()
-        xp.exp(out, out=out)
-        if x.size:
-            out /= out.sum(axis=dim, keepdims=True)
+        out = _softmax_last(x) if dim == x.ndim - 1 else None
+        if out is None:
+            out = x - x.max(axis=dim, keepdims=True) if x.size else x.copy()
+            xp.exp(out, out=out)
+            if x.size:
+                out /= out.sum(axis=dim, keepdims=True)
         ctx.dim = dim
         ctx.save_for_backward(out)
         return out
@@ -377,10 +379,49 @@ class Softmax(ArrayFunction):
             return gy - out * gy.sum(ctx.dim, keepdim=True), None
         g, y = grad._data, out._data
         gx = g * y
-        total = gx.sum(axis=ctx.dim, keepdims=True)
+        total = _sums(gx, ctx.dim)
         xp_of(g).subtract(g, total, out=gx)
         gx *= y
         return Tensor._make(gx), None
+
+
+# a row whose sum after the whole array's shift is below this is shifted by its own maximum
+_SHIFTED_SUM_FLOOR = 2.0**-20
+
+
+def _softmax_last(x):
+    """Softmax along the last axis of a C-ordered float array, or None where it does not apply.
+
+    Softmax does not change when a row is shifted, and any shift that keeps exp from
+    overflowing and the row's sum well away from zero is as good as the row's own maximum.
+    Finding each short row's maximum costs NumPy a loop per row (0.49 ms over (32, 4, 64, 64),
+    as much as the exp), so the whole array is shifted by its one maximum, and only rows that
+    lie far below it (sum under 2^-20: a row maximum more than 14 below) are redone with their
+    own. The row sums are one product (``backends.rows``).
+    """
+    if not rows.by_product(x):
+        return None
+    top = x.max()
+    if not np.isfinite(top):  # NaN or inf somewhere: the rows' own maxima, as torch
+        return None
+    out = x - top
+    np.exp(out, out=out)
+    total = rows.sums(out)
+    low = ~(total >= _SHIFTED_SUM_FLOOR)[..., 0]
+    if low.any():
+        redo = x[low]
+        redo = np.exp(redo - redo.max(axis=-1, keepdims=True))
+        out[low] = redo
+        total[low] = redo.sum(axis=-1, keepdims=True)
+    out /= total
+    return out
+
+
+def _sums(x, dim):
+    """``x.sum(axis=dim, keepdims=True)``, the last axis by one product (``backends.rows``)."""
+    if dim == x.ndim - 1:
+        return rows.sums(x)
+    return x.sum(axis=dim, keepdims=True)
 
 
 class LogSoftmax(ArrayFunction):
@@ -391,7 +432,7 @@ class LogSoftmax(ArrayFunction):
         xp = xp_of(x)
         if x.size:
             out = x - x.max(axis=dim, keepdims=True)
-            out -= xp.log(xp.exp(out).sum(axis=dim, keepdims=True))
+            out -= xp.log(_sums(xp.exp(out), dim))
         else:
             out = x.copy()
         ctx.dim = dim
@@ -406,7 +447,7 @@ class LogSoftmax(ArrayFunction):
         g = grad._data
         xp = xp_of(g)
         gx = xp.exp(out._data)
-        gx *= g.sum(axis=ctx.dim, keepdims=True)
+        gx *= _sums(g, ctx.dim)
         xp.subtract(g, gx, out=gx)
         return Tensor._make(gx), None
 

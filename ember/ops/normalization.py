@@ -15,7 +15,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
-from ..backends import parallel
+from ..backends import parallel, rows
 from . import reduction, shape
 from ._util import xp_of
 
@@ -99,10 +99,10 @@ def _standardize(xp, x, weight, bias, axes, eps, out, xhat, per_group):
     standardised x, or with ``per_group`` (weight and bias constant over each group) x - mean,
     the affine map then one multiply by ``invstd * weight``. Both are views of one slice;
     returns the slice's mean, biased variance and invstd (keepdims)."""
-    mean = x.mean(axis=axes, keepdims=True)
+    mean = _mean(x, axes)
     xp.subtract(x, mean, out=xhat)
     xp.multiply(xhat, xhat, out=out)  # a scratch buffer first, the output at the end
-    var = out.mean(axis=axes, keepdims=True)
+    var = _mean(out, axes)
     invstd = 1.0 / xp.sqrt(var + eps)
     if per_group:
         xp.multiply(xhat, invstd if weight is None else invstd * weight, out=out)
@@ -140,6 +140,15 @@ def _centred_grad(xp, g, xc, w, invstd, axes, gx, need_w, bias_shape):
     return gw, gb
 
 
+def _mean(x, axes):
+    """``x.mean(axis=axes, keepdims=True)``; trailing axes of a C-ordered array (LayerNorm's)
+    as rows of one matrix, averaged by one product (see ``backends.rows``)."""
+    if axes != tuple(range(x.ndim - len(axes), x.ndim)) or not x.flags.c_contiguous:
+        return x.mean(axis=axes, keepdims=True)
+    keep = x.shape[: x.ndim - len(axes)]
+    return rows.means(x.reshape(keep + (-1,))).reshape(keep + (1,) * len(axes))
+
+
 def _constant_over(p, axes, ndim) -> bool:
     """Whether a parameter array broadcast against an ``ndim``-dim array has extent 1 along
     every dim in ``axes`` (or is absent)."""
@@ -166,8 +175,8 @@ def _standardize_grad(xp, g, xh, w, invstd, axes, gx, need_w, bias_shape):
             g_xhat *= w  # now gh * xhat
         else:
             gx[...] = g
-        proj = g_xhat.mean(axis=axes, keepdims=True)
-        gx -= gx.mean(axis=axes, keepdims=True)
+        proj = _mean(g_xhat, axes)
+        gx -= _mean(gx, axes)
         gx -= xp.multiply(xh, proj, out=g_xhat)
         gx *= invstd
     return gw, gb
@@ -245,6 +254,9 @@ def _sum_to(array, shape: tuple):
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and array.shape[lead + i] != 1
     )
+    if axes and axes == tuple(range(len(axes))) and array.flags.c_contiguous:
+        # leading dims only (LayerNorm's weight): the sums down the columns of one matrix
+        return rows.column_sums(array.reshape(-1, math.prod(shape))).reshape(shape)
     out = array.sum(axis=axes, keepdims=True) if axes else array
     return out.reshape(shape)
 

@@ -1,0 +1,139 @@
+"""backends.rows (row sums as products with ones) and the ops that use it: softmax and
+log_softmax along the last axis, LayerNorm's statistics, masked_fill's bit selection. The shapes
+have enough rows to take the product paths; torch is the oracle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+from ember.backends import rows
+
+
+def _pair(array, grad=False):
+    return (
+        ember.tensor(array, requires_grad=grad),
+        torch.tensor(array, requires_grad=grad),
+    )
+
+
+def _close(e, t, rtol=1e-5, atol=1e-6):
+    np.testing.assert_allclose(
+        e.detach().numpy(), t.detach().numpy(), rtol=rtol, atol=atol, equal_nan=True
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_row_and_column_sums_match_numpy(dtype):
+    x = np.random.default_rng(0).standard_normal((3, 70, 33)).astype(dtype)
+    assert rows.by_product(x)
+    np.testing.assert_allclose(rows.sums(x), x.sum(-1, keepdims=True), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(rows.means(x), x.mean(-1, keepdims=True), rtol=1e-5, atol=1e-6)
+    m = x.reshape(-1, 33)
+    np.testing.assert_allclose(rows.column_sums(m), m.sum(0), rtol=1e-5, atol=1e-4)
+    assert rows.sums(x).dtype == dtype and rows.column_sums(m).dtype == dtype
+
+
+def test_what_keeps_numpys_sum():
+    x = np.ones((100, 8), np.float32)
+    assert not rows.by_product(x[:, ::2])  # strided
+    assert not rows.by_product(x.astype(np.int64))
+    assert not rows.by_product(x[:3])  # few rows
+    assert not rows.by_product(np.ones((70, rows.MAX_ROW + 1), np.float32))  # long rows
+    np.testing.assert_array_equal(rows.sums(x[:, ::2]), np.full((100, 1), 4.0))
+    np.testing.assert_array_equal(rows.column_sums(x[:3]), np.full(8, 3.0))
+
+
+def test_sums_carry_inf_and_nan():
+    x = np.zeros((80, 16), np.float32)
+    x[1, 3] = np.inf
+    x[2, 0], x[2, 1] = np.inf, -np.inf
+    x[3, 5] = np.nan
+    s = rows.sums(x)[:5, 0]
+    assert s[0] == 0 and s[1] == np.inf and np.isnan(s[2]) and np.isnan(s[3])
+
+
+def _scores():
+    """Attention-like scores: a causal -inf mask, rows spread far apart in level."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 2, 32, 32)).astype(np.float32) * 3
+    x += rng.uniform(-60, 5, (4, 2, 32, 1)).astype(np.float32)  # rows far below the top
+    x[..., np.triu_indices(32, 1)[0], np.triu_indices(32, 1)[1]] = -np.inf
+    return x
+
+
+def test_softmax_last_axis_matches_torch_with_rows_far_below_the_top():
+    x = _scores()
+    e, t = _pair(x, grad=True)
+    ye, yt = ember.softmax(e, -1), torch.softmax(t, -1)
+    _close(ye, yt)
+    # every row still sums to one, the ones shifted by their own maximum included
+    np.testing.assert_allclose(ye.detach().numpy().sum(-1), 1, rtol=1e-5)
+    g = np.random.default_rng(2).standard_normal(x.shape).astype(np.float32)
+    ye.backward(ember.tensor(g))
+    yt.backward(torch.tensor(g))
+    _close(e.grad, t.grad)
+
+
+@pytest.mark.parametrize("special", ["nan", "inf", "all -inf row"])
+def test_softmax_last_axis_special_values_as_torch(special):
+    x = np.random.default_rng(3).standard_normal((100, 20)).astype(np.float32)
+    if special == "nan":
+        x[7, 3] = np.nan
+    elif special == "inf":
+        x[9, 1] = np.inf
+    else:
+        x[11] = -np.inf
+    e, t = _pair(x)
+    _close(ember.softmax(e, -1), torch.softmax(t, -1))
+    _close(ember.log_softmax(e, -1), torch.log_softmax(t, -1))
+
+
+def test_log_softmax_last_axis_matches_torch():
+    x = np.random.default_rng(4).standard_normal((2048, 65)).astype(np.float32) * 4
+    e, t = _pair(x, grad=True)
+    ye, yt = ember.log_softmax(e, -1), torch.log_softmax(t, -1)
+    _close(ye, yt)
+    g = np.random.default_rng(5).standard_normal(x.shape).astype(np.float32)
+    ye.backward(ember.tensor(g))
+    yt.backward(torch.tensor(g))
+    _close(e.grad, t.grad)
+
+
+@pytest.mark.parametrize("affine", [True, False])
+def test_layer_norm_over_many_rows_matches_torch(affine):
+    x = np.random.default_rng(6).standard_normal((8, 40, 96)).astype(np.float32) * 2 + 1
+    e, t = _pair(x, grad=True)
+    ember.manual_seed(0)
+    le = ember.nn.LayerNorm(96, elementwise_affine=affine)
+    lt = torch.nn.LayerNorm(96, elementwise_affine=affine)
+    if affine:
+        w = np.random.default_rng(7).standard_normal((2, 96)).astype(np.float32)
+        for mod, lib in ((le, ember), (lt, torch)):
+            with lib.no_grad():
+                mod.weight.copy_(lib.tensor(w[0]))
+                mod.bias.copy_(lib.tensor(w[1]))
+    ye, yt = le(e), lt(t)
+    _close(ye, yt, rtol=1e-4, atol=1e-5)
+    g = np.random.default_rng(8).standard_normal(x.shape).astype(np.float32)
+    ye.backward(ember.tensor(g))
+    yt.backward(torch.tensor(g))
+    _close(e.grad, t.grad, rtol=1e-4, atol=1e-4)
+    if affine:
+        _close(le.weight.grad, lt.weight.grad, rtol=1e-4, atol=1e-3)
+        _close(le.bias.grad, lt.bias.grad, rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("value", [float("-inf"), float("nan"), 2.5, -0.0])
+def test_masked_fill_bits_match_torch_exactly(dtype, value):
+    x = np.random.default_rng(9).standard_normal((6, 3, 8, 8)).astype(dtype)
+    x[0, 0, 0, 0], x[1, 1, 1, 1] = np.nan, -np.inf
+    mask = np.random.default_rng(10).random((1, 3, 8, 8)) > 0.5
+    e = ember.tensor(x).masked_fill(ember.tensor(mask), value)
+    t = torch.tensor(x).masked_fill(torch.tensor(mask), value)
+    assert e.dtype == ember.float32 if dtype == np.float32 else e.dtype == ember.float64
+    np.testing.assert_array_equal(e.view(-1).numpy().view(f"u{x.itemsize}"),
+                                  t.view(-1).numpy().view(f"u{x.itemsize}"))  # fmt: skip
