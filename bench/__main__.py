@@ -26,6 +26,7 @@ if any(v in os.environ for v in _BLAS_VARS) and __name__ == "__main__":
 
 import numpy as np  # noqa: E402
 
+from bench.worker import ONEDNN_OFF  # noqa: E402
 from bench.workloads import WORKLOADS  # noqa: E402
 
 
@@ -107,34 +108,46 @@ class _Worker:
         self.proc.wait(timeout=60)
 
 
-def measure(name: str, rounds: int, instances: int, warmup: int):
+def measure(name: str, rounds: int, instances: int, warmup: int, onednn_off: bool = False):
     """Median ms per step for each library and the median per-round ratio.
 
     Each library runs in its own process, as a program would: in one process the two share
     the allocator (ember's glibc tuning sped torch's LSTM up by a sixth) and each other's
     spinning threads, which made neither figure what a user of that library sees. The
     timings still alternate in short rounds, so that both see the same machine.
+
+    ``onednn_off`` adds torch with its oneDNN kernels turned off (``torch-no-onednn``): torch's
+    own ATen kernels, the same kind of arrangement (im2col and BLAS, a loop of LSTM cells) as
+    ember's.
     """
-    workers = {lib: _Worker(lib, name, instances, warmup) for lib in ("ember", "torch")}
+    libs = ("ember", "torch") + ((ONEDNN_OFF,) if onednn_off else ())
+    workers = {}
     try:
+        for lib in libs:
+            workers[lib] = _Worker(lib, name, instances, warmup)
         probe = workers["torch"].time(0, 3)
         reps = max(2, int(0.2 / max(probe, 1e-6)))  # each timing covers about 0.2 s
-        per_step = {"ember": [], "torch": []}
-        ratios = []
+        per_step = {lib: [] for lib in libs}
+        ratios = {lib: [] for lib in libs[1:]}
         for r in range(rounds):
             i = r % instances
             for lib, worker in workers.items():
                 time.sleep(SETTLE)
                 per_step[lib].append(worker.time(i, reps))
-            ratios.append(per_step["ember"][-1] / per_step["torch"][-1])
+            for lib in libs[1:]:
+                ratios[lib].append(per_step["ember"][-1] / per_step[lib][-1])
     finally:
         for worker in workers.values():
             worker.close()
-    return {
+    row = {
         "ember_ms": float(np.median(per_step["ember"]) * 1e3),
         "torch_ms": float(np.median(per_step["torch"]) * 1e3),
-        "ratio": float(np.median(ratios)),
+        "ratio": float(np.median(ratios["torch"])),
     }
+    if onednn_off:
+        row["no_onednn_ms"] = float(np.median(per_step[ONEDNN_OFF]) * 1e3)
+        row["ratio_no_onednn"] = float(np.median(ratios[ONEDNN_OFF]))
+    return row
 
 
 def peak_memory(name: str, lib: str) -> float:
@@ -196,21 +209,30 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--json", help="also write the numbers to this file")
+    parser.add_argument(
+        "--onednn-off",
+        action="store_true",
+        help="also time torch with oneDNN turned off (its ATen kernels), and ember's ratio to it",
+    )
     ns = parser.parse_args(argv)
     print(f"BLAS: {blas_info()}; threads: {os.cpu_count()}")
     header = f"{'workload':<10} {'ember ms':>10} {'torch ms':>10} {'ratio':>7}"
+    if ns.onednn_off:
+        header += f" {'no-oneDNN ms':>13} {'ratio':>7}"
     if not ns.no_memory:
         header += f" {'ember MB':>9} {'torch MB':>9}"
     print(header)
     results = {}
     for name in ns.workloads:
         try:
-            row = measure(name, ns.rounds, ns.instances, ns.warmup)
+            row = measure(name, ns.rounds, ns.instances, ns.warmup, ns.onednn_off)
         except Exception as e:  # a workload ember cannot run yet is reported, not fatal
             print(f"{name:<10} failed: {type(e).__name__}: {e}")
             results[name] = {"error": f"{type(e).__name__}: {e}"}
             continue
         line = f"{name:<10} {row['ember_ms']:>10.3f} {row['torch_ms']:>10.3f} {row['ratio']:>7.2f}"
+        if ns.onednn_off:
+            line += f" {row['no_onednn_ms']:>13.3f} {row['ratio_no_onednn']:>7.2f}"
         if not ns.no_memory:
             row["ember_mb"] = peak_memory(name, "ember")
             row["torch_mb"] = peak_memory(name, "torch")

@@ -1,6 +1,7 @@
 """One library's side of a ``python -m bench`` run, in its own process.
 
-``python -m bench.worker LIB WORKLOAD INSTANCES WARMUP`` imports LIB (``ember`` or ``torch``)
+``python -m bench.worker LIB WORKLOAD INSTANCES WARMUP`` imports LIB (``ember``, ``torch``, or
+``torch-no-onednn``: torch with its oneDNN kernels turned off)
 before NumPy, as a program does, builds INSTANCES copies of WORKLOAD, runs each WARMUP steps and
 prints ``ready``; then each input line ``INSTANCE REPS`` is answered with the mean seconds of
 REPS steps of that instance, timed after one untimed step (the run pauses before each round,
@@ -14,12 +15,17 @@ import os
 import sys
 import time
 
+# torch with oneDNN (mkldnn) turned off
+ONEDNN_OFF = "torch-no-onednn"
+
 
 def main(argv) -> int:
     lib_name, workload, instances, warmup = argv[0], argv[1], int(argv[2]), int(argv[3])
-    lib = importlib.import_module(lib_name)
-    if lib_name == "torch":
+    lib = importlib.import_module("torch" if lib_name == ONEDNN_OFF else lib_name)
+    if lib_name != "ember":
         lib.set_num_threads(os.cpu_count() or 1)
+    if lib_name == ONEDNN_OFF:  # torch's own ATen kernels: im2col convolutions, the LSTM cell
+        lib.backends.mkldnn.enabled = False
     from bench.workloads import LAYERS, WORKLOADS
 
     build = {**WORKLOADS, **LAYERS}[workload]

@@ -19,3 +19,28 @@ def test_workers_answer_and_measure_combines_them():
 def test_a_workload_a_library_cannot_build_is_an_error():
     with pytest.raises(RuntimeError, match="could not run workload 'nonesuch'"):
         bench._Worker("ember", "nonesuch", 1, 1)
+
+
+def test_torch_with_onednn_off_is_a_third_column():
+    row = bench.measure("micro", rounds=2, instances=1, warmup=1, onednn_off=True)
+    assert set(row) == {"ember_ms", "torch_ms", "ratio", "no_onednn_ms", "ratio_no_onednn"}
+    assert all(math.isfinite(v) and v > 0 for v in row.values())
+
+
+def test_the_onednn_off_worker_turns_onednn_off(monkeypatch):
+    import torch
+
+    from bench import worker
+
+    seen = {}
+    monkeypatch.setattr(worker.sys, "stdin", iter([]))
+    monkeypatch.setattr(
+        "bench.workloads.WORKLOADS",
+        {"probe": lambda lib, seed: (lambda: seen.setdefault("on", lib.backends.mkldnn.enabled))},
+    )
+    before = torch.backends.mkldnn.enabled
+    try:
+        assert worker.main([worker.ONEDNN_OFF, "probe", "1", "1"]) == 0
+    finally:
+        torch.backends.mkldnn.enabled = before
+    assert seen == {"on": False}

@@ -19,7 +19,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
-from ..backends import rows, special
+from ..backends import elementwise, rows, special
 from . import comparison, shape, unary
 from ._util import float_input, wrap_dim, xp_of
 
@@ -86,7 +86,9 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """Rectified linear unit: ``max(x, 0)`` (NaN stays NaN, as in torch)."""
     x = input._data
     # the bool mask is the slope: the gradient is multiplied by it without a float copy
-    result = PiecewiseLinear.apply(input, xp_of(x).maximum(x, x.dtype.type(0)), x > 0)
+    out = elementwise.against_scalar(xp_of(x).maximum, x, x.dtype.type(0))
+    # the gradient passes where x is not <= 0: NaN included, as torch's threshold_backward
+    result = PiecewiseLinear.apply(input, out, ~(x <= 0))
     return _result(input, result, inplace)
 
 

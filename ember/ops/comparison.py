@@ -11,6 +11,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ..backends import elementwise
 from ._util import handle_out, promote, result_type, sum_to_shape, xp_of
 from .arithmetic import _broadcasting, _check_tensors
 
@@ -263,9 +264,9 @@ class Clamp(ArrayFunction):
         xp = xp_of(x)
         out = x
         if lo is not None:
-            out = xp.maximum(out, lo)
+            out = elementwise.against_scalar(xp.maximum, out, lo)
         if hi is not None:
-            out = xp.minimum(out, hi)
+            out = elementwise.against_scalar(xp.minimum, out, hi)
         if out is x:
             out = x.copy()
         # NumPy keeps NaN in maximum/minimum as torch does; but its dtype rules may widen

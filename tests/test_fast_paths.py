@@ -1,6 +1,7 @@
-"""backends.rows (row sums as products with ones) and the ops that use it: softmax and
-log_softmax along the last axis, LayerNorm's statistics, masked_fill's bit selection. The shapes
-have enough rows to take the product paths; torch is the oracle."""
+"""The fast paths for large arrays, against torch: backends.rows (row sums as products with
+ones) and the ops that use it (softmax and log_softmax along the last axis, LayerNorm's
+statistics), masked_fill's bit selection, and backends.elementwise (relu and clamp against a
+row of the scalar). The shapes are large enough to take those paths."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 import torch
 
 import ember
-from ember.backends import rows
+from ember.backends import elementwise, rows
 
 
 def _pair(array, grad=False):
@@ -137,3 +138,31 @@ def test_masked_fill_bits_match_torch_exactly(dtype, value):
     assert e.dtype == ember.float32 if dtype == np.float32 else e.dtype == ember.float64
     np.testing.assert_array_equal(e.view(-1).numpy().view(f"u{x.itemsize}"),
                                   t.view(-1).numpy().view(f"u{x.itemsize}"))  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_and_clamp_on_large_arrays_match_torch(dtype):
+    x = np.random.default_rng(11).standard_normal(3 * elementwise._BLOCK + 4).astype(dtype)
+    x[[0, 7, -1]] = np.nan, np.inf, -np.inf
+    x = x.reshape(-1, 4)  # the tail past the last whole block included
+    e, t = _pair(x, grad=True)
+    for fe, ft in (
+        (ember.relu(e), torch.relu(t)),
+        (e.clamp(-0.5, 0.25), t.clamp(-0.5, 0.25)),
+        (e.clamp(min=0.1), t.clamp(min=0.1)),
+        (e.clamp(max=-0.1), t.clamp(max=-0.1)),
+    ):
+        assert fe.dtype == (ember.float32 if dtype == np.float32 else ember.float64)
+        np.testing.assert_array_equal(fe.detach().numpy(), ft.detach().numpy())
+    g = np.random.default_rng(12).standard_normal(x.shape).astype(dtype)
+    ember.relu(e).backward(ember.tensor(g))
+    torch.relu(t).backward(torch.tensor(g))
+    np.testing.assert_array_equal(e.grad.numpy(), t.grad.numpy())
+
+
+def test_relu_in_place_on_a_large_array():
+    x = np.random.default_rng(13).standard_normal((4, 3000)).astype(np.float32)
+    e, t = ember.tensor(x), torch.tensor(x)
+    e.relu_()
+    t.relu_()
+    np.testing.assert_array_equal(e.numpy(), t.numpy())
