@@ -42,6 +42,19 @@ class Normalize(ArrayFunction):
         # weight and bias constant over each normalised group (batch norm's per channel): the
         # affine map folds into one scale, and backward needs only x - mean (see below)
         per_group = all(_constant_over(p, axes, x.ndim) for p in (weight, bias))
+        ctx.axes = axes
+        ctx.eps = eps
+        ctx.bias_shape = bias.shape if bias is not None else None
+        ctx.per_group = per_group
+        ctx.by_rows = not per_group and _by_rows(x, weight, bias, axes)
+        if ctx.by_rows:  # layer norm
+            width = math.prod(x.shape[x.ndim - len(axes) :])
+            out, xc, mean, var, invstd = _rows_forward(x, weight, bias, eps, width)
+            if stats is not None:
+                kept = x.shape[: x.ndim - len(axes)] + (1,) * len(axes)
+                stats["mean"], stats["var"] = mean.reshape(kept), var.reshape(kept)
+            ctx.save_for_backward(x, weight, xc, invstd)
+            return out
 
         def part(cut):
             return _standardize(
@@ -54,10 +67,6 @@ class Normalize(ArrayFunction):
         if stats is not None:
             stats["mean"] = mean
             stats["var"] = var
-        ctx.axes = axes
-        ctx.eps = eps
-        ctx.per_group = per_group
-        ctx.bias_shape = bias.shape if bias is not None else None
         ctx.save_for_backward(x, weight, xhat, invstd)  # xhat holds x - mean when per_group
         return out
 
@@ -71,6 +80,16 @@ class Normalize(ArrayFunction):
         xp = xp_of(g)
         w = weight._data if weight is not None else None
         bias_shape = ctx.bias_shape
+        if ctx.by_rows:
+            gx, gw, gb = _rows_grad(g, xhat._data, w, invstd._data, need_x, need_w, need_b)
+            return (
+                None if gx is None else Tensor._make(gx.reshape(g.shape)),
+                None if gw is None else Tensor._make(gw.reshape(w.shape)),
+                None if gb is None else Tensor._make(gb.reshape(bias_shape)),
+                None,
+                None,
+                None,
+            )
         gx = xp.empty(g.shape, dtype=g.dtype) if need_x else None
 
         grad_of_part = _centred_grad if ctx.per_group else _standardize_grad
@@ -115,6 +134,87 @@ def _standardize(xp, x, weight, bias, axes, eps, out, xhat, per_group):
     if bias is not None:
         out += bias
     return mean, var, invstd
+
+
+# ---- layer norm: rows of one matrix, weight and bias along the row ---------------------------
+#
+# Normalising the trailing dims of a C-ordered array normalises the rows of one (R, D) matrix,
+# with weight and bias vectors along the row. NumPy pays a loop set-up per row for every
+# reduction and every op that broadcasts a per-row value (0.06 ms over (2048, 128) against
+# 0.026 ms for an op on two full arrays), so the row sums are products with ones and the
+# per-row scale ``invstd`` meets ``w`` in one product ``invstd w^T`` (a full (R, D) matrix,
+# 0.02 ms) instead of two broadcasting passes. x - mean is kept, not xhat (one pass fewer).
+
+
+def _by_rows(x, weight, bias, axes) -> bool:
+    """Whether ``Normalize`` takes the row form: NumPy, trailing axes of a C-ordered float
+    array, weight and bias (when given) full over the normalised dims, enough rows."""
+    trailing = x.shape[x.ndim - len(axes) :]
+    return (
+        axes == tuple(range(x.ndim - len(axes), x.ndim))
+        and rows.by_product(x.reshape(-1, math.prod(trailing)) if x.flags.c_contiguous else x)
+        and all(p is None or p.shape == trailing for p in (weight, bias))
+    )
+
+
+def _outer(column, row):
+    """``column (R, 1) * row (D,)`` as a product: with K = 1 NumPy does not call BLAS (0.29 ms
+    over (2048, 128)), so a zero second term makes it K = 2 (0.02 ms); each entry is the one
+    rounded product, as the broadcast gives."""
+    left = np.zeros((column.shape[0], 2), dtype=column.dtype)
+    left[:, :1] = column
+    right = np.zeros((2, row.size), dtype=column.dtype)
+    right[0] = row.reshape(-1)
+    return left @ right
+
+
+def _rows_forward(x, weight, bias, eps, width):
+    """``(out, x - mean, mean, var, invstd)`` for rows of ``width`` values; ``x - mean`` as
+    ``(R, width)``, mean, var and invstd as ``(R, 1)``."""
+    shape = x.shape
+    x = x.reshape(-1, width)
+    mean = rows.means(x)
+    xc = x - mean
+    out = xc * xc  # a scratch buffer first
+    var = rows.means(out)
+    invstd = 1.0 / np.sqrt(var + eps)
+    if weight is not None:
+        np.multiply(xc, _outer(invstd, weight), out=out)
+    else:
+        np.multiply(xc, invstd, out=out)
+    if bias is not None:
+        out += bias.reshape(-1)
+    return out.reshape(shape), xc, mean, var, invstd
+
+
+def _rows_grad(g, xc, w, invstd, need_x, need_w, need_b):
+    """``(dx, dw, db)`` of ``_rows_forward`` (None where not needed), dw and db as vectors.
+
+    math: with ``a = mean(g w)`` and ``c = mean(g w xc)`` over each row,
+    ``dx = g (invstd w^T) - invstd a - xc invstd^3 c``, ``dw = sum_rows invstd g xc``,
+    ``db = sum_rows g``; the row means are products with w, the sums over rows products with
+    invstd and ones.
+    """
+    g = g.reshape(xc.shape)
+    if not g.flags.c_contiguous:
+        g = np.ascontiguousarray(g)
+    gb = rows.column_sums(g) if need_b else None
+    gxc = g * xc
+    gw = (invstd.T @ gxc)[0] if need_w else None
+    gx = None
+    if need_x:
+        d = xc.shape[1]
+        if w is None:
+            a, c = rows.means(g), rows.means(gxc)
+            gx = g * invstd
+        else:
+            wv = w.reshape(-1, 1)
+            a, c = (g @ wv) / d, (gxc @ wv) / d
+            gx = g * _outer(invstd, w)
+        np.multiply(xc, c * invstd * invstd * invstd, out=gxc)
+        gx -= gxc
+        gx -= a * invstd
+    return gx, gw, gb
 
 
 def _centred_grad(xp, g, xc, w, invstd, axes, gx, need_w, bias_shape):
