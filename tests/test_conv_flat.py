@@ -21,6 +21,11 @@ CASES = {
         dict(padding="same", dilation=2),
     ),
     "conv2d-1x1": ("conv2d", (3, 8, 6, 7), (10, 8, 1, 1), {}),
+    # the rows' shared gaps: padding wider than the kernel reaches (the output outgrows the
+    # input), padding on one dim only, and 'same' with an even kernel (padding 1 low, 2 high)
+    "conv2d-pad3": ("conv2d", (2, 8, 9, 10), (8, 8, 3, 3), dict(padding=3)),
+    "conv2d-pad-0-2": ("conv2d", (2, 8, 9, 10), (8, 8, 3, 3), dict(padding=(0, 2))),
+    "conv2d-same-even": ("conv2d", (2, 8, 9, 10), (8, 8, 4, 4), dict(padding="same")),
     "conv1d-valid": ("conv1d", (2, 8, 40), (9, 8, 5), {}),
     "conv3d-pad1": ("conv3d", (2, 8, 10, 10, 10), (8, 8, 3, 3, 3), dict(padding=1)),
     "conv_transpose2d": ("conv_transpose2d", (2, 9, 12, 12), (9, 8, 3, 3), dict(padding=1)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
-from ..backends import products
+from ..backends import products, rows
 from . import blas
 from ._util import sum_to_shape, type_name
 
@@ -37,25 +37,25 @@ class Linear(ArrayFunction):
         if need_x:
             gx = blas.matmul(grad, weight)
         if need_w or need_b:
-            rows = grad.reshape(-1, grad.shape[-1]) if grad.dim() != 2 else grad
+            g_rows = grad.reshape(-1, grad.shape[-1]) if grad.dim() != 2 else grad
             if need_w:
                 xs = x.reshape(-1, x.shape[-1]) if x.dim() != 2 else x
-                gw = blas.mm(rows.t(), xs)
+                gw = blas.mm(g_rows.t(), xs)
             if need_b:
-                gb = sum_to_shape(rows.sum(0), ctx.bias_shape)
+                gb = sum_to_shape(g_rows.sum(0), ctx.bias_shape)
         return gx, gw, gb
 
 
 def _linear_grads_on_arrays(ctx, grad, x, weight, need_x, need_w, need_b):
     g = grad._data
-    rows = g.reshape(-1, g.shape[-1])
+    g_rows = g.reshape(-1, g.shape[-1])
     gx = gw = gb = None
     if need_x:
         gx = Tensor._make(products.matmul(g, weight._data))
     if need_w:
-        gw = Tensor._make(rows.T @ x._data.reshape(-1, x._data.shape[-1]))
+        gw = Tensor._make(g_rows.T @ x._data.reshape(-1, x._data.shape[-1]))
     if need_b:
-        total = rows.sum(0)
+        total = rows.column_sums(g_rows)
         if total.shape != ctx.bias_shape:  # a broadcast bias of shape (1,) or ()
             total = total.sum().reshape(ctx.bias_shape)
         gb = Tensor._make(total)
