@@ -17,6 +17,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ..autograd.grad_mode import state as _grad_state
 from ._util import float_input, handle_out, type_name, wrap_dim, wrap_dims, xp_of
 
 
@@ -78,7 +79,13 @@ def _reduce_dims(dim, ndim: int) -> tuple:
 
 
 def _expand_back(grad: Tensor, in_shape, dims, keepdim: bool) -> Tensor:
-    """Broadcast a reduced gradient back to the input's shape."""
+    """Broadcast a reduced gradient back to the input's shape (a plain backward broadcasts the
+    array; under create_graph it is reshape and expand, differentiable again)."""
+    if not _grad_state.enabled:
+        g = grad._data
+        if not keepdim and dims:
+            g = g.reshape(tuple(1 if i in dims else n for i, n in enumerate(in_shape)))
+        return Tensor._make(xp_of(g).broadcast_to(g, in_shape))
     if not keepdim and dims:
         shape = list(in_shape)
         for d in dims:
