@@ -148,17 +148,18 @@ ERF32_Q = (1.0, 0.5029652118682861, 0.11450257152318954, 0.015043600462377071,
            0.0011694375425577164, 3.7846413761144504e-05)  # fmt: skip
 
 
-def _erf32(xp, w, p=ERF32_P, q=ERF32_Q):
+def _erf32(xp, w, p=ERF32_P, q=ERF32_Q, bound=1.0):
+    """``x P(x^2) / Q(x^2)``, clipped to +-``bound``."""
     t = w.dtype.type
     x = xp.clip(w, t(-ERF32_CLAMP), t(ERF32_CLAMP))  # NaN stays NaN
     u = x * x
     num = _horner(u, [t(c) for c in p])
     den = _horner(u, [t(c) for c in q])
     if num.ndim == 0:  # a 0-dim input gives NumPy scalars: no in-place work
-        return xp.clip(num * x / den, t(-1), t(1))
+        return xp.clip(num * x / den, t(-bound), t(bound))
     num *= x
     num /= den
-    return xp.clip(num, t(-1), t(1), out=num)
+    return xp.clip(num, t(-bound), t(bound), out=num)
 
 
 def _erf(xp, w):
@@ -225,6 +226,8 @@ def _elementwise(kernel, x, work_dtype, outputs=1):
     """
     single = outputs == 1
     run = (lambda xp, w: (kernel(xp, w),)) if single else kernel
+    # a kernel that takes ``out`` writes its blocks in place (only where x is its work dtype)
+    writes_into = kernel in _WRITES_INTO and x.dtype == work_dtype
     xp = array_module(x)
     w = x.astype(work_dtype, copy=False)
     if xp is not np or w.size <= _BLOCK:
@@ -236,6 +239,9 @@ def _elementwise(kernel, x, work_dtype, outputs=1):
         def blocks(lo, hi):
             for start in range(lo * _BLOCK, min(hi * _BLOCK, flat.size), _BLOCK):
                 block = slice(start, start + _BLOCK)
+                if writes_into:  # straight into the outputs, without a copy
+                    kernel(np, flat[block], out=tuple(out[block] for out in outs))
+                    continue
                 for out, result in zip(outs, run(np, flat[block])):
                     out[block] = result
 
@@ -255,15 +261,29 @@ def erf(x):
     return _elementwise(_erf, x, _work_dtype(x))
 
 
-def _gelu(xp, x):
+def _gelu(xp, x, out=None):
     """``x Phi(x)`` and its slope ``Phi(x) + x phi(x)``, with ``Phi(x) = (1 + erf(x/sqrt 2))/2``
-    and ``phi`` the normal density."""
+    and ``phi`` the normal density; written into ``out`` (two arrays) when given."""
     t = x.dtype.type
-    cdf = _erf(xp, x * t(math.sqrt(0.5)))
-    cdf += 1
-    cdf *= t(0.5)
-    pdf = xp.exp(x * x * t(-0.5)) * t(1 / math.sqrt(2 * math.pi))
-    return x * cdf, cdf + x * pdf
+    w = x * t(math.sqrt(0.5))
+    if x.dtype == np.float32 and x.ndim:
+        # erf(w)/2 from the fit with P halved (exact: a power of two), then + 1/2: the same
+        # values as (1 + erf)/2, one pass fewer
+        cdf = _erf32(xp, w, tuple(c / 2 for c in ERF32_P), bound=0.5)
+    else:
+        cdf = _erf(xp, w)
+        cdf *= t(0.5)
+    cdf += t(0.5)
+    pdf = xp.exp(x * x * t(-0.5))
+    pdf *= t(1 / math.sqrt(2 * math.pi))
+    pdf *= x
+    value, slope = (None, None) if out is None else out
+    value = xp.multiply(x, cdf, out=value)
+    slope = xp.add(cdf, pdf, out=slope)
+    return value, slope
+
+
+_WRITES_INTO = {_gelu}
 
 
 def gelu(x):
