@@ -37,6 +37,31 @@ def test_row_and_column_sums_match_numpy(dtype):
     assert rows.sums(x).dtype == dtype and rows.column_sums(m).dtype == dtype
 
 
+@pytest.mark.parametrize("shape", [(30, 5, 9, 10), (3, 4, 70), (100, 3)])
+def test_channel_sums_match_numpy(shape):
+    x = np.random.default_rng(14).standard_normal(shape).astype(np.float32)
+    axes = (0,) + tuple(range(2, len(shape)))
+    np.testing.assert_allclose(rows.channel_sums(x), x.sum(axis=axes), rtol=1e-5, atol=1e-4)
+    for view in (x[:, ::-1], x[:, 1:3]):  # reversed channels; a slice of channels
+        np.testing.assert_allclose(
+            rows.channel_sums(view), view.sum(axis=axes), rtol=1e-5, atol=1e-4
+        )
+
+
+def test_conv_bias_gradient_matches_torch():
+    rng = np.random.default_rng(15)
+    x = rng.standard_normal((10, 4, 12, 12)).astype(np.float32)  # 80 (image, channel) rows
+    w = rng.standard_normal((8, 4, 3, 3)).astype(np.float32)
+    g = rng.standard_normal((10, 8, 12, 12)).astype(np.float32)
+    grads = []
+    for lib in (ember, torch):
+        b = lib.tensor(np.ones(8, np.float32), requires_grad=True)
+        y = lib.nn.functional.conv2d(lib.tensor(x), lib.tensor(w), b, padding=1)
+        y.backward(lib.tensor(g))
+        grads.append(b.grad)
+    _close(*grads, rtol=1e-5, atol=1e-4)
+
+
 def test_what_keeps_numpys_sum():
     x = np.ones((100, 8), np.float32)
     assert not rows.by_product(x[:, ::2])  # strided
@@ -161,3 +186,19 @@ def test_relu_in_place_on_a_large_array():
     e.relu_()
     t.relu_()
     np.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+def test_batch_norm_sums_per_channel_match_torch():
+    """Channel sums by products, on slices of channels when the normalisation splits."""
+    rng = np.random.default_rng(16)
+    x = rng.standard_normal((16, 8, 64, 64)).astype(np.float32) * 3 + 2
+    g = rng.standard_normal(x.shape).astype(np.float32)
+    found = []
+    for lib in (ember, torch):
+        xt = lib.tensor(x, requires_grad=True)
+        bn = lib.nn.BatchNorm2d(8)
+        y = bn(xt)
+        y.backward(lib.tensor(g))
+        found.append([y, xt.grad, bn.weight.grad, bn.bias.grad, bn.running_mean, bn.running_var])
+    for e, t in zip(*found):
+        _close(e, t, rtol=1e-4, atol=1e-3)

@@ -14,6 +14,8 @@ dtypes, strided views) gets ``sum``/``mean`` as before.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 MAX_ROW = 4096  # longer rows: NumPy's pairwise sum (its error grows as log n, BLAS's as n)
@@ -70,3 +72,24 @@ def column_sums(x):
     ):
         return x.sum(axis=0)
     return np.matmul(_ones(x.shape[0], x.dtype).T, x)[0]
+
+
+def channel_sums(x):
+    """``x.sum(axis=(0, 2, 3, ...))`` for ``(N, C, *spatial)``: each (image, channel) row summed
+    by a product, then the images added. ``x`` may be a slice of channels (as the threads of a
+    split normalisation get): each image's rows are then one product."""
+    n, c = x.shape[:2]
+    plane = math.prod(x.shape[2:])
+    item = x.itemsize
+    rows_of_images = (
+        type(x) is np.ndarray
+        and x.dtype.char in "fd"
+        and 1 <= plane <= MAX_ROW
+        and n * c >= MIN_ROWS
+        and x.strides[2:] == tuple(math.prod(x.shape[d + 1 :]) * item for d in range(2, x.ndim))
+        and (c == 1 or x.strides[1] == plane * item)
+    )
+    if not rows_of_images:
+        return x.sum(axis=(0,) + tuple(range(2, x.ndim)))
+    per_image = np.lib.stride_tricks.as_strided(x, (n, c, plane), x.strides[:2] + (item,))
+    return np.matmul(per_image, _ones(plane, x.dtype)).sum(axis=0)[:, 0]

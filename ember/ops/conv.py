@@ -16,7 +16,7 @@ import math
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
-from ..backends import im2col
+from ..backends import im2col, rows
 from ._util import type_name
 
 
@@ -65,7 +65,7 @@ class _Conv(ArrayFunction):
             if need_w:
                 gw = _ConvWeightGrad.apply(x, grad, w_shape=w.shape, **ctx.params)
         if need_b:
-            gb = grad.sum(dim=(0,) + tuple(range(2, grad.ndim)))
+            gb = _bias_grad(grad)
         return gx, gw, gb
 
 
@@ -95,8 +95,16 @@ class _ConvInputGrad(ArrayFunction):
         if need_w:
             gw = _ConvWeightGrad.apply(grad, g, w_shape=w.shape, **ctx.params)
         if need_b:
-            gb = grad.sum(dim=(0,) + tuple(range(2, grad.ndim)))
+            gb = _bias_grad(grad)
         return gg, gw, gb
+
+
+def _bias_grad(grad: Tensor) -> Tensor:
+    """The bias gradient: ``grad`` summed over batch and space (each image's channel rows
+    summed by one product, ``backends.rows``, in a plain backward)."""
+    if _grad_state.enabled:
+        return grad.sum(dim=(0,) + tuple(range(2, grad.ndim)))
+    return Tensor._make(rows.channel_sums(grad._data))
 
 
 class _ConvWeightGrad(ArrayFunction):

@@ -225,12 +225,12 @@ def _centred_grad(xp, g, xc, w, invstd, axes, gx, need_w, bias_shape):
     whole-array passes where the general form makes eight.
     """
     count = math.prod(g.shape[a] for a in axes)
-    sum_g = g.sum(axis=axes, keepdims=True)
+    sum_g = _sum(g, axes)
     gb = None if bias_shape is None else _sum_to(sum_g, bias_shape)
     if gx is None and not need_w:
         return None, gb
     scratch = g * xc
-    sum_gxc = scratch.sum(axis=axes, keepdims=True)
+    sum_gxc = _sum(scratch, axes)
     gw = _sum_to(invstd * sum_gxc, w.shape) if need_w else None
     if gx is not None:
         a = invstd if w is None else invstd * w
@@ -241,12 +241,25 @@ def _centred_grad(xp, g, xc, w, invstd, axes, gx, need_w, bias_shape):
 
 
 def _mean(x, axes):
-    """``x.mean(axis=axes, keepdims=True)``; trailing axes of a C-ordered array (LayerNorm's)
-    as rows of one matrix, averaged by one product (see ``backends.rows``)."""
-    if axes != tuple(range(x.ndim - len(axes), x.ndim)) or not x.flags.c_contiguous:
+    """``x.mean(axis=axes, keepdims=True)``, by ``_sum`` (other than float32 and float64:
+    NumPy's mean, which accumulates float16 in float32)."""
+    if x.dtype.char not in "fd":
         return x.mean(axis=axes, keepdims=True)
-    keep = x.shape[: x.ndim - len(axes)]
-    return rows.means(x.reshape(keep + (-1,))).reshape(keep + (1,) * len(axes))
+    total = _sum(x, axes)
+    total /= math.prod(x.shape[a] for a in axes)
+    return total
+
+
+def _sum(x, axes):
+    """``x.sum(axis=axes, keepdims=True)``; trailing axes of a C-ordered array (LayerNorm's)
+    and every axis but the channels (BatchNorm's) by products with ones (``backends.rows``)."""
+    keep = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
+    if axes == (0,) + tuple(range(2, x.ndim)) and x.ndim > 2:
+        return rows.channel_sums(x).reshape(keep)
+    if axes == tuple(range(x.ndim - len(axes), x.ndim)) and x.flags.c_contiguous:
+        lead = x.shape[: x.ndim - len(axes)]
+        return rows.sums(x.reshape(lead + (-1,))).reshape(keep)
+    return x.sum(axis=axes, keepdims=True)
 
 
 def _constant_over(p, axes, ndim) -> bool:
