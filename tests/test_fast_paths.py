@@ -202,3 +202,17 @@ def test_batch_norm_sums_per_channel_match_torch():
         found.append([y, xt.grad, bn.weight.grad, bn.bias.grad, bn.running_mean, bn.running_var])
     for e, t in zip(*found):
         _close(e, t, rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("dim", [-1, (1, 2), 0, (0, 1)])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_sum_and_mean_over_trailing_or_leading_dims_match_torch(dim, keepdim):
+    x = np.random.default_rng(17).standard_normal((90, 12, 10)).astype(np.float32)
+    e, t = _pair(x, grad=True)
+    for fe, ft in ((e.sum(dim, keepdim), t.sum(dim, keepdim)),
+                   (e.mean(dim, keepdim), t.mean(dim, keepdim))):  # fmt: skip
+        assert tuple(fe.shape) == tuple(ft.shape)
+        _close(fe, ft, rtol=1e-5, atol=1e-4)
+    ember.sum(e * e, dim).sum().backward()
+    torch.sum(t * t, dim).sum().backward()
+    _close(e.grad, t.grad)

@@ -43,7 +43,7 @@ class _Recurrence(ArrayFunction):
     def _composed(ctx, grads):
         from .. import autograd
 
-        inputs = ctx.saved_tensors
+        inputs = ctx.saved_tensors[: ctx.n_inputs]
         needs = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
         with enable_grad():
             outs = ctx.step_fn(*inputs)
@@ -100,15 +100,17 @@ class LSTMSequence(_Recurrence):
             saved.append((i, f, g, o, c_prev, tc, hr))
         ctx.steps = saved
         ctx.step_fn = _lstm_composed
-        ctx.save_for_backward(xs, h0, c0, w_hh, b_hh, w_hr)
-        ctx.outs = outs  # the states h_t, for the weight gradient (outs is not handed out)
-        return outs.copy(), xp.ascontiguousarray(h.T), xp.ascontiguousarray(c.T)
+        ctx.n_inputs = 6
+        # the outputs are the states h_t the weight gradient needs: saved as an output, so
+        # that writing into them before backward is caught by the version check
+        ctx.save_for_backward(xs, h0, c0, w_hh, b_hh, w_hr, outs)
+        return outs, xp.ascontiguousarray(h.T), xp.ascontiguousarray(c.T)
 
     @staticmethod
     def backward(ctx, d_outs, d_hn, d_cn):
         if state.enabled:
             return _Recurrence._composed(ctx, (d_outs, d_hn, d_cn))
-        xs, h0, c0, w_hh, b_hh, w_hr = ctx.saved_tensors
+        xs, h0, c0, w_hh, b_hh, w_hr, outs = ctx.saved_tensors
         xp = xp_of(xs._data)
         w_hh_t = w_hh._data.T
         w_hr_t = None if w_hr is None else w_hr._data.T
@@ -143,7 +145,7 @@ class LSTMSequence(_Recurrence):
             dc_next = dc * f
         # the weight gradients summed over the steps: one product each, the steps folded into
         # its inner dim (a product per step would be 64 thin ones, each added in)
-        h_prev = xp.concatenate([h0._data.T[:, None], ctx.outs[:, : steps - 1]], axis=1)
+        h_prev = xp.concatenate([h0._data.T[:, None], outs._data[:, : steps - 1]], axis=1)
         d_w_hh = _matrix(d_xs) @ _matrix(h_prev).T
         d_w_hr = None
         if w_hr_t is not None:

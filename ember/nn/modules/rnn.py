@@ -257,7 +257,11 @@ class RNNBase(Module):
                 w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
                 # every step's projection as one product: (4H, F) @ (F, T*B)
                 xs = ops.matmul(w_ih, x.reshape(x.shape[0], -1))
-                if b_ih is not None:
+                if b_ih is not None and b_hh is not None:
+                    # both biases added to the projection in one pass, not b_hh at every step
+                    xs = xs + (b_ih + b_hh).unsqueeze(1)
+                    b_hh = None
+                elif b_ih is not None:
                     xs = xs + b_ih.unsqueeze(1)
                 xs = xs.reshape(-1, steps, batch)
                 if direction:
