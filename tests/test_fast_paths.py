@@ -216,3 +216,20 @@ def test_sum_and_mean_over_trailing_or_leading_dims_match_torch(dim, keepdim):
     ember.sum(e * e, dim).sum().backward()
     torch.sum(t * t, dim).sum().backward()
     _close(e.grad, t.grad)
+
+
+@pytest.mark.parametrize("vocab", [65, 5000])  # one product with a one-hot matrix; sorted sums
+@pytest.mark.parametrize("layout", ["C", "transposed"])
+@pytest.mark.parametrize("options", [{}, {"padding_idx": 3, "scale_grad_by_freq": True}])
+def test_embedding_gradient_matches_torch(vocab, layout, options):
+    rng = np.random.default_rng(18)
+    idx = rng.integers(0, 60, (32, 64))
+    g = rng.standard_normal((16, 64, 32)).astype(np.float32)  # (features, steps, batch)
+    grads = []
+    for lib in (ember, torch):
+        w = lib.tensor(rng.standard_normal((vocab, 16)).astype(np.float32), requires_grad=True)
+        out = lib.nn.functional.embedding(lib.tensor(idx), w, **options)
+        up = lib.tensor(g).permute(2, 1, 0)  # (batch, steps, features), Fortran-ordered
+        out.backward(up.contiguous() if layout == "C" else up)
+        grads.append(w.grad)
+    _close(*grads, rtol=1e-5, atol=1e-5)

@@ -37,8 +37,15 @@ class EmbeddingGrad(ArrayFunction):
     def forward(ctx, grad, indices, num_weights, padding_idx, scale_grad_by_freq):
         xp = xp_of(grad)
         ctx.params = (indices, padding_idx, scale_grad_by_freq)
-        rows = grad.reshape(-1, grad.shape[-1])
-        flat = indices.reshape(-1)
+        if grad.ndim > 2 and grad.flags.f_contiguous and not grad.flags.c_contiguous:
+            # a transposed gradient (an LSTM's, from its feature-major states): its rows taken
+            # in the order they lie, a view, with the indices in the same order; a C-order
+            # copy would gather every value across the whole array
+            rows = grad.T.reshape(grad.shape[-1], -1).T
+            flat = indices.T.reshape(-1)
+        else:
+            rows = grad.reshape(-1, grad.shape[-1])
+            flat = indices.reshape(-1)
         scale = _row_scale(xp, flat, num_weights, padding_idx, scale_grad_by_freq, grad.dtype)
         if scale is not None:
             rows = rows * scale[:, None]
@@ -57,8 +64,17 @@ class EmbeddingGrad(ArrayFunction):
         return picked, None, None, None, None
 
 
+# a table this small (rows x looked-up items) is summed as one product with a one-hot matrix
+_ONE_HOT_MAX = 1 << 22
+
+
 def _scatter_add_rows(xp, flat, rows, num_rows: int):
     """A (num_rows, D) table whose row i is the sum of ``rows[flat == i]``."""
+    if xp is np and rows.dtype.char in "fd" and 0 < num_rows * flat.size <= _ONE_HOT_MAX:
+        # a small vocabulary (65 characters, 64 positions): one product with the one-hot
+        # matrix of the indices, 0.2 ms for 2048 looked-up rows against 1.4 for sort and sum
+        one_hot = (np.arange(num_rows)[:, None] == flat[None, :]).astype(rows.dtype)
+        return one_hot @ rows
     out = xp.zeros((num_rows, rows.shape[-1]), dtype=rows.dtype)
     if xp is not np or flat.size == 0:
         xp.add.at(out, flat, rows)
