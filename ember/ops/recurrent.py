@@ -118,8 +118,15 @@ class LSTMSequence(_Recurrence):
         dh_next = xp.ascontiguousarray(d_hn._data.T)
         dc_next = xp.ascontiguousarray(d_cn._data.T)
         steps = len(ctx.steps)
+        hidden = c0.shape[-1]
         d_xs = xp.empty(xs.shape, dtype=dh_next.dtype)
         d_hs = None if w_hr_t is None else xp.empty(d_outs_a.shape, dtype=d_outs_a.dtype)
+        # a step's gate gradients are computed in one contiguous block of rows, then copied
+        # into the step's (strided) column of d_xs once: ops on that column itself cost a loop
+        # per row (8-12 us each against ~2.5, 15.1 -> 12.6 ms per 64-step layer)
+        d_gates = xp.empty((4 * hidden, dh_next.shape[1]), dtype=dh_next.dtype)
+        d_i, d_f = d_gates[:hidden], d_gates[hidden : 2 * hidden]
+        d_g, d_o = d_gates[2 * hidden : 3 * hidden], d_gates[3 * hidden :]
         for t in range(steps - 1, -1, -1):
             i, f, g, o, c_prev, tc, hr = ctx.steps[t]
             dh = d_outs_a[:, t] + dh_next
@@ -128,11 +135,6 @@ class LSTMSequence(_Recurrence):
                 dh = w_hr_t @ dh
             dc = dh * o * (1 - tc * tc)
             dc += dc_next
-            d_gates = d_xs[:, t]
-            hidden = tc.shape[0]
-            # each gate's gradient written straight into its block of rows
-            d_i, d_f = d_gates[:hidden], d_gates[hidden : 2 * hidden]
-            d_g, d_o = d_gates[2 * hidden : 3 * hidden], d_gates[3 * hidden :]
             xp.multiply(dc, g, out=d_i)
             d_i *= i * (1 - i)
             xp.multiply(dc, c_prev, out=d_f)
@@ -141,6 +143,7 @@ class LSTMSequence(_Recurrence):
             d_g *= 1 - g * g
             xp.multiply(dh, tc, out=d_o)
             d_o *= o * (1 - o)
+            d_xs[:, t] = d_gates
             dh_next = w_hh_t @ d_gates
             dc_next = dc * f
         # the weight gradients summed over the steps: one product each, the steps folded into
