@@ -91,12 +91,13 @@ class LSTMSequence(_Recurrence):
             c = f * c_prev
             c += i * g
             tc = xp.tanh(c)
-            hr = o * tc
             h = outs[:, t]
             if w_hr is not None:
+                hr = o * tc
                 xp.matmul(w_hr, hr, out=h)
             else:
-                h[...] = hr
+                hr = None  # (only the projection's gradient needs o tanh(c) kept)
+                xp.multiply(o, tc, out=h)
             saved.append((i, f, g, o, c_prev, tc, hr))
         ctx.steps = saved
         ctx.step_fn = _lstm_composed
