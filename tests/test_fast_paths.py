@@ -233,3 +233,27 @@ def test_embedding_gradient_matches_torch(vocab, layout, options):
         out.backward(up.contiguous() if layout == "C" else up)
         grads.append(w.grad)
     _close(*grads, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("case", ["attention views", "every other column", "3-d strided"])
+def test_stacked_products_of_strided_views_match_torch(case):
+    rng = np.random.default_rng(19)
+    qkv = rng.standard_normal((32, 64, 3 * 128)).astype(np.float32)
+    found = []
+    for lib in (ember, torch):
+        x = lib.tensor(qkv, requires_grad=True)
+        if case == "attention views":  # as BLAS takes them: split into slices as they lie
+            q, k, _ = x.split(128, dim=2)
+            q = q.view(32, 64, 4, 32).transpose(1, 2)
+            k = k.view(32, 64, 4, 32).transpose(1, 2)
+            y = q @ k.transpose(-2, -1)
+        elif case == "every other column":  # not BLAS-ready: copied into one stack first
+            a = x[..., ::2].reshape(32, 64, 4, 48).transpose(1, 2)
+            y = a @ a.transpose(-2, -1)
+        else:
+            a = x[:, :, :128].transpose(1, 2)  # (32, 128, 64), columns one element apart
+            y = a @ x[:, :, 128:256]
+        y.backward(lib.tensor(np.linspace(-1, 1, y.numel(), dtype=np.float32).reshape(y.shape)))
+        found.append([y, x.grad])
+    for e, t in zip(*found):
+        _close(e, t, rtol=1e-4, atol=1e-4)

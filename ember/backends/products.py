@@ -34,10 +34,24 @@ def matmul(a, b):
 
 
 def _batched(a, b):
-    """A stack of products, the stack split over ember's threads when it is large enough."""
+    """A stack of products, the stack split over ember's threads when it is large enough.
+
+    Where every matrix of both stacks is already laid out as BLAS takes it (attention's q, k
+    and v are strided views of one projection), the threads take slices of the first batch
+    dim as they lie; a copy into one contiguous stack first cost more than the products
+    (over (32, 4, 64, 32) @ (32, 4, 32, 64): 0.35 ms split as views, 0.45 ms copied)."""
     batch = a.shape[:-2]
     m, k, n = a.shape[-2], a.shape[-1], b.shape[-1]
     count = math.prod(batch)
+    work = count * m * k * n
+    if batch[0] > 1 and _blas_ready(a) and _blas_ready(b):
+        out = np.empty(batch + (m, n), dtype=np.result_type(a, b))
+
+        def slices(lo, hi):
+            np.matmul(a[lo:hi], b[lo:hi], out=out[lo:hi])
+
+        parallel.over_batch(batch[0], slices, work)
+        return out
     a3 = a.reshape((count, m, k))
     b3 = b.reshape((count, k, n))
     out = np.empty((count, m, n), dtype=np.result_type(a, b))
@@ -45,5 +59,16 @@ def _batched(a, b):
     def stack(lo, hi):
         np.matmul(a3[lo:hi], b3[lo:hi], out=out[lo:hi])
 
-    parallel.over_batch(count, stack, count * m * k * n)
+    parallel.over_batch(count, stack, work)
     return out.reshape(batch + (m, n))
+
+
+def _blas_ready(x) -> bool:
+    """Whether each matrix of a stack can go to BLAS as it lies: one of its two strides is one
+    element, the other a whole number of elements at least a row (or column) long."""
+    rows, cols = x.shape[-2:]
+    s_row, s_col = x.strides[-2:]
+    item = x.itemsize
+    return (s_col == item and s_row % item == 0 and s_row >= cols * item) or (
+        s_row == item and s_col % item == 0 and s_col >= rows * item
+    )
