@@ -120,8 +120,12 @@ def _standardize(xp, x, weight, bias, axes, eps, out, xhat, per_group):
     returns the slice's mean, biased variance and invstd (keepdims)."""
     mean = _mean(x, axes)
     xp.subtract(x, mean, out=xhat)
-    xp.multiply(xhat, xhat, out=out)  # a scratch buffer first, the output at the end
-    var = _mean(out, axes)
+    if _channels(xhat, axes):
+        var = _dot_over(xp, xhat, xhat, axes)
+        var /= math.prod(x.shape[a] for a in axes)
+    else:
+        xp.multiply(xhat, xhat, out=out)  # a scratch buffer first, the output at the end
+        var = _mean(out, axes)
     invstd = 1.0 / xp.sqrt(var + eps)
     if per_group:
         xp.multiply(xhat, invstd if weight is None else invstd * weight, out=out)
@@ -229,8 +233,12 @@ def _centred_grad(xp, g, xc, w, invstd, axes, gx, need_w, bias_shape):
     gb = None if bias_shape is None else _sum_to(sum_g, bias_shape)
     if gx is None and not need_w:
         return None, gb
-    scratch = g * xc
-    sum_gxc = _sum(scratch, axes)
+    if _channels(g, axes):
+        sum_gxc = _dot_over(xp, g, xc, axes)
+        scratch = xp.empty_like(g)
+    else:
+        scratch = g * xc
+        sum_gxc = _sum(scratch, axes)
     gw = _sum_to(invstd * sum_gxc, w.shape) if need_w else None
     if gx is not None:
         a = invstd if w is None else invstd * w
@@ -238,6 +246,21 @@ def _centred_grad(xp, g, xc, w, invstd, axes, gx, need_w, bias_shape):
         gx += xp.multiply(xc, a * invstd * invstd * (sum_gxc / -count), out=scratch)
         gx += a * (sum_g / -count)
     return gw, gb
+
+
+def _channels(x, axes) -> bool:
+    """Whether ``axes`` are every dim but the channels (BatchNorm's)."""
+    return x.ndim > 2 and axes == (0,) + tuple(range(2, x.ndim))
+
+
+def _dot_over(xp, a, b, axes):
+    """``(a * b).sum(axis=axes, keepdims=True)`` in one pass (einsum), without writing the
+    product out: a step's arrays do not stay in cache, and a pass fewer over a BatchNorm's
+    activations is most of its saving (0.16 -> 0.10 ms over (32, 16, 32, 32))."""
+    letters = "abcdefghij"[: a.ndim]
+    kept = "".join(c for i, c in enumerate(letters) if i not in axes)
+    total = xp.einsum(f"{letters},{letters}->{kept}", a, b)
+    return total.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
 
 
 def _mean(x, axes):
