@@ -139,9 +139,12 @@ def _channels_first(g, groups):
     return gt.reshape(groups, g.shape[1] // groups, -1)
 
 
-def conv_forward(x, w, b, stride, pads, dilation, groups):
+def conv_forward(x, w, b, stride, pads, dilation, groups, keep=None):
     """``y[n, o] = b[o] + sum_{c, k} w[o, c, k] x[n, c, s*out + d*k - pad]``: im2col and one
-    matrix product per group; the bias is added while the result is laid out as (N, O, ...)."""
+    matrix product per group; the bias is added while the result is laid out as (N, O, ...).
+
+    ``keep`` (a dict, or None): where the shifted-plane path runs, it receives each slice of
+    the batch's padded plane, for ``conv_backward`` to reuse."""
     xp = _xp(x)
     n = x.shape[0]
     o = w.shape[0]
@@ -149,7 +152,7 @@ def conv_forward(x, w, b, stride, pads, dilation, groups):
     # the wide grid's extra product costs as much as the per-image im2col copy at about 1.4
     # (measured with the batch split over two threads: 14x14 images 1.31, 8x8 1.56)
     if _use_flat(x.shape[2:], pads, out, stride, groups, x.shape[1], 1.4):
-        y = _flat_forward(x, w, pads, dilation)
+        y = _flat_forward(x, w, pads, dilation, keep)
         if b is not None:
             y += b.reshape((o,) + (1,) * len(out))
         return y
@@ -416,8 +419,9 @@ def _sum_parts(parts):
     return total
 
 
-def _flat_forward(x, w, pads, dilation):
-    """``conv_forward`` for stride 1, one group, no bias; the batch split over threads."""
+def _flat_forward(x, w, pads, dilation, keep=None):
+    """``conv_forward`` for stride 1, one group, no bias; the batch split over threads (each
+    slice's plane put in ``keep`` when given)."""
     xp = _xp(x)
     n = x.shape[0]
     o = w.shape[0]
@@ -430,6 +434,8 @@ def _flat_forward(x, w, pads, dilation):
     def images(lo, hi):
         # (n*P + base + top, C): every window of the output grid lies inside
         plane = _plane(x[lo:hi], lay.padded, lay.lows, rows_after=lay.base + lay.top)
+        if keep is not None:
+            keep[lo, hi] = plane
         rows = (hi - lo) * lay.cells
         product = _window_product(plane[lay.base :], kernel, lay.steps, mat, rows, rows)
         _crop_planes(product, lay.padded, (0,) * nd, y[lo:hi])
@@ -522,10 +528,11 @@ def _input_grad_images(g, mat, kernel, lay, into):
     return grad[shift:]
 
 
-def conv_backward(x, g, w, stride, pads, dilation, groups):
+def conv_backward(x, g, w, stride, pads, dilation, groups, planes=None):
     """Both gradients of ``conv_forward`` at once, ``(dx, dw)``, where both take the stride-1
     shifted-plane path (else None): each slice of the batch lays the gradient's plane out
-    once for the two, and the threads are handed work once."""
+    once for the two, and the threads are handed work once. ``planes``: the forward's planes
+    of x (``conv_forward``'s ``keep``), reused where the slices are the same."""
     size = x.shape[2:]
     if not _use_flat(size, pads, g.shape[2:], stride, groups, x.shape[1], 2):
         return None
@@ -540,7 +547,9 @@ def conv_backward(x, g, w, stride, pads, dilation, groups):
 
     def images(lo, hi):
         grad = _input_grad_images(g[lo:hi], mat, kernel, lay, dx[lo:hi])  # (n*P, O)
-        plane = _plane(x[lo:hi], lay.padded, lay.lows, rows_after=lay.base + lay.top)
+        plane = None if planes is None else planes.get((lo, hi))
+        if plane is None:
+            plane = _plane(x[lo:hi], lay.padded, lay.lows, rows_after=lay.base + lay.top)
         return _weight_grad_products(plane[lay.base :], grad, shifts, grad.shape[0], c, o)
 
     parts = _over_batch(xp, n, images, 2 * n * lay.cells * mat.size)

@@ -44,7 +44,10 @@ class _Conv(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, w, b, *, stride, pads, dilation, groups):
-        y = im2col.conv_forward(x, w, b, stride, pads, dilation, groups)
+        # the padded planes of x, kept for the weight gradient when both gradients will be
+        # taken in one pass (a transposing copy of x saved per convolution)
+        ctx.planes = {} if all(ctx.needs_input_grad[:2]) else None
+        y = im2col.conv_forward(x, w, b, stride, pads, dilation, groups, ctx.planes)
         ctx.save_for_backward(x, w)
         ctx.params = dict(stride=stride, pads=pads, dilation=dilation, groups=groups)
         return y
@@ -56,7 +59,9 @@ class _Conv(ArrayFunction):
         gx = gw = gb = None
         both = None
         if need_x and need_w and not _grad_state.enabled:  # no double backward: one pass
-            both = im2col.conv_backward(x._data, grad._data, w._data, **ctx.params)
+            planes, ctx.planes = ctx.planes, None  # freed once used
+            both = im2col.conv_backward(x._data, grad._data, w._data, **ctx.params,
+                                        planes=planes)  # fmt: skip
         if both is not None:
             gx, gw = Tensor._make(both[0]), Tensor._make(both[1])
         else:
