@@ -201,6 +201,22 @@ def import_time(module: str, runs: int = 10) -> float:
     return float(np.median(times))
 
 
+def installed_size(module: str) -> float:
+    """MB of files in ``module``'s package directory, found without importing it (compiled
+    bytecode left out: a wheel does not ship it, and an editable checkout may not have it)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"{module} is not an installed package")
+    total = 0
+    for location in spec.submodule_search_locations:
+        for root, dirs, files in os.walk(location):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            total += sum(os.lstat(os.path.join(root, f)).st_size for f in files)
+    return total / 2**20
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="bench", description=__doc__)
     parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
@@ -243,6 +259,12 @@ def main(argv=None) -> int:
     print(
         f"import: ember {results['import_s']['ember']:.3f} s, "
         f"torch {results['import_s']['torch']:.3f} s"
+    )
+    results["installed_mb"] = {lib: installed_size(lib) for lib in ("ember", "numpy", "torch")}
+    sizes = results["installed_mb"]
+    print(
+        f"installed: ember {sizes['ember']:.1f} MB (and NumPy {sizes['numpy']:.1f} MB), "
+        f"torch {sizes['torch']:.1f} MB"
     )
     if ns.json:
         with open(ns.json, "w") as fh:

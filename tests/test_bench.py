@@ -44,3 +44,10 @@ def test_the_onednn_off_worker_turns_onednn_off(monkeypatch):
     finally:
         torch.backends.mkldnn.enabled = before
     assert seen == {"on": False}
+
+
+def test_installed_sizes_count_the_package_files():
+    ember_mb = bench.installed_size("ember")
+    assert 0.5 < ember_mb < bench.installed_size("torch")
+    with pytest.raises(RuntimeError, match="not an installed package"):
+        bench.installed_size("math")
