@@ -50,15 +50,41 @@ complex64 = dtype("complex64", np.complex64, "c")
 complex128 = dtype("complex128", np.complex128, "c")
 
 
-def _make_bfloat16() -> dtype:
-    try:
-        import ml_dtypes
-    except ImportError:
-        return dtype("bfloat16", None, "f")
-    return dtype("bfloat16", ml_dtypes.bfloat16, "f")
+class _BFloat16(dtype):
+    """bfloat16, whose NumPy dtype comes from the optional ml_dtypes package: imported the
+    first time it is needed (4 ms of ``import ember`` otherwise); None without ml_dtypes."""
+
+    __slots__ = ()
+
+    def __init__(self):
+        self.name = "bfloat16"
+        self._kind = "f"
+        self.is_floating_point, self.is_complex, self.is_signed = True, False, True
+        self.itemsize = 2
+
+    @property
+    def np(self):
+        if "np" not in _bfloat16_np:
+            try:
+                import ml_dtypes
+            except ImportError:
+                _bfloat16_np["np"] = None
+            else:
+                _bfloat16_np["np"] = np.dtype(ml_dtypes.bfloat16)
+                _by_np[_bfloat16_np["np"]] = self
+        return _bfloat16_np["np"]
 
 
-bfloat16 = _make_bfloat16()
+_bfloat16_np: dict = {}
+
+
+def _ml_bfloat16():
+    """ml_dtypes' bfloat16 scalar type where ml_dtypes is already loaded, else None."""
+    import sys
+
+    module = sys.modules.get("ml_dtypes")
+    return None if module is None else module.bfloat16
+bfloat16 = _BFloat16()
 
 # torch's aliases `float`, `int` and `bool` are bound in ember/__init__.py, not here, so that
 # this module can still use the builtins of those names.
@@ -74,7 +100,7 @@ all_dtypes = (
     float16, bfloat16, float32, float64, complex64, complex128,
 )  # fmt: skip
 
-_by_np = {d.np: d for d in all_dtypes if d.np is not None}
+_by_np = {d.np: d for d in all_dtypes if d is not bfloat16}  # bfloat16's joins when resolved
 _by_name = {d.name: d for d in all_dtypes}
 
 
@@ -88,6 +114,8 @@ def from_numpy_dtype(np_dtype) -> dtype:
         return _by_np[np_dtype]
     except KeyError:
         pass
+    if getattr(np_dtype, "name", None) == "bfloat16" or np_dtype is _ml_bfloat16():
+        bfloat16.np  # noqa: B018  (ml_dtypes is loaded: bfloat16 joins the table)
     try:
         return _by_np[np.dtype(np_dtype)]
     except (KeyError, TypeError):
