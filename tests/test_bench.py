@@ -51,3 +51,16 @@ def test_installed_sizes_count_the_package_files():
     assert 0.5 < ember_mb < bench.installed_size("torch")
     with pytest.raises(RuntimeError, match="not an installed package"):
         bench.installed_size("math")
+
+
+def test_op_profile_times_each_function_inside_the_step():
+    from bench import ops
+    from ember.ops.arithmetic import Mul
+
+    forward = Mul.__dict__["forward"]
+    total, timed = ops.profile("micro", steps=2, warmup=1)
+    assert total > 0
+    # per step: a * b, then Mul's backward multiplies the gradient by b and by a
+    assert timed["Mul.forward"][1] == 3 and timed["Mul.backward"][1] == 1
+    assert sum(ms for ms, _ in timed.values()) < total
+    assert Mul.__dict__["forward"] is forward  # unwrapped again
