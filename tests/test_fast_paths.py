@@ -257,3 +257,20 @@ def test_stacked_products_of_strided_views_match_torch(case):
         found.append([y, x.grad])
     for e, t in zip(*found):
         _close(e, t, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda lib, x: lib.nn.functional.layer_norm(x, x.shape[-1:]),
+        lambda lib, x: lib.nn.functional.group_norm(x, 1),
+    ],
+    ids=["layer_norm", "group_norm"],
+)
+@pytest.mark.parametrize("shape", [(0, 3, 4), (2, 3, 0)])
+def test_normalising_empty_tensors_matches_torch(fn, shape):
+    for lib in (ember, torch):
+        x = lib.zeros(*shape, requires_grad=True)
+        y = fn(lib, x)
+        y.sum().backward()
+        assert tuple(y.shape) == shape and tuple(x.grad.shape) == shape

@@ -155,7 +155,8 @@ def _by_rows(x, weight, bias, axes) -> bool:
     array, weight and bias (when given) full over the normalised dims, enough rows."""
     trailing = x.shape[x.ndim - len(axes) :]
     return (
-        axes == tuple(range(x.ndim - len(axes), x.ndim))
+        x.size > 0
+        and axes == tuple(range(x.ndim - len(axes), x.ndim))
         and rows.by_product(x.reshape(-1, math.prod(trailing)) if x.flags.c_contiguous else x)
         and all(p is None or p.shape == trailing for p in (weight, bias))
     )
@@ -266,7 +267,7 @@ def _dot_over(xp, a, b, axes):
 def _mean(x, axes):
     """``x.mean(axis=axes, keepdims=True)``, by ``_sum`` (other than float32 and float64:
     NumPy's mean, which accumulates float16 in float32)."""
-    if x.dtype.char not in "fd":
+    if x.dtype.char not in "fd" or x.size == 0:
         return x.mean(axis=axes, keepdims=True)
     total = _sum(x, axes)
     total /= math.prod(x.shape[a] for a in axes)
@@ -277,6 +278,8 @@ def _sum(x, axes):
     """``x.sum(axis=axes, keepdims=True)``; trailing axes of a C-ordered array (LayerNorm's)
     and every axis but the channels (BatchNorm's) by products with ones (``backends.rows``)."""
     keep = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
+    if x.size == 0:
+        return x.sum(axis=axes, keepdims=True)
     if axes == (0,) + tuple(range(2, x.ndim)) and x.ndim > 2:
         return rows.channel_sums(x).reshape(keep)
     if axes == tuple(range(x.ndim - len(axes), x.ndim)) and x.flags.c_contiguous:
@@ -538,7 +541,8 @@ def group_norm(
             f"Expected number of channels in input to be divisible by num_groups, but got "
             f"input of shape {list(input.shape)} and num_groups={num_groups}"
         )
-    grouped = input.reshape(n, num_groups, -1)
+    # the group size spelled out: -1 cannot be inferred for an empty batch
+    grouped = input.reshape(n, num_groups, math.prod(input.shape[1:]) // num_groups)
     out = Normalize.apply(grouped, None, None, (2,), eps).reshape(input.shape)
     return _affine(out, weight, bias, input.dim())
 
