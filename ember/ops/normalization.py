@@ -229,7 +229,7 @@ def _centred_grad(xp, g, xc, w, invstd, axes, gx, need_w, bias_shape):
     ``dx = a g - a m - a invstd^2 s xc``, ``dw = invstd sum(g xc)``, ``db = sum(g)``: five
     whole-array passes where the general form makes eight.
     """
-    count = math.prod(g.shape[a] for a in axes)
+    count = max(math.prod(g.shape[a] for a in axes), 1)  # (empty groups: the sums are 0)
     sum_g = _sum(g, axes)
     gb = None if bias_shape is None else _sum_to(sum_g, bias_shape)
     if gx is None and not need_w:
@@ -267,7 +267,10 @@ def _dot_over(xp, a, b, axes):
 def _mean(x, axes):
     """``x.mean(axis=axes, keepdims=True)``, by ``_sum`` (other than float32 and float64:
     NumPy's mean, which accumulates float16 in float32)."""
-    if x.dtype.char not in "fd" or x.size == 0:
+    if x.size == 0:  # NaN, as NumPy's mean of nothing, without its warning
+        keep = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
+        return xp_of(x).full(keep, np.nan, dtype=x.dtype)
+    if x.dtype.char not in "fd":
         return x.mean(axis=axes, keepdims=True)
     total = _sum(x, axes)
     total /= math.prod(x.shape[a] for a in axes)
