@@ -62,6 +62,17 @@ def test_conv_bias_gradient_matches_torch():
     _close(*grads, rtol=1e-5, atol=1e-4)
 
 
+@pytest.mark.parametrize("axes", [(2, 3), (0,), (0, 1), (0, 2, 3), (1,), (0, 1, 2, 3)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_sum_over_matches_torch(axes, keepdims):
+    """Trailing, leading and all-but-channel axes take a product; (1,) and every axis do not."""
+    x = np.random.default_rng(20).standard_normal((9, 8, 6, 5)).astype(np.float32)
+    found = rows.sum_over(x, axes, keepdims)
+    expected = torch.tensor(x).sum(dim=axes, keepdim=keepdims).numpy()
+    assert np.shape(found) == expected.shape
+    np.testing.assert_allclose(found, expected, rtol=1e-5, atol=1e-4)
+
+
 def test_what_keeps_numpys_sum():
     x = np.ones((100, 8), np.float32)
     assert not rows.by_product(x[:, ::2])  # strided

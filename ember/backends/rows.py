@@ -14,6 +14,8 @@ dtypes, strided views) gets ``sum``/``mean`` as before.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 MAX_ROW = 4096  # longer rows: NumPy's pairwise sum (its error grows as log n, BLAS's as n)
@@ -82,3 +84,29 @@ def channel_sums(x):
     if flat is None or not by_product(flat):
         return x.sum(axis=(0,) + tuple(range(2, x.ndim)))
     return sums(flat).reshape(n, c).sum(axis=0)
+
+
+def sum_over(x, axes, keepdims=False):
+    """``x.sum(axis=axes, keepdims=keepdims)`` (``axes`` sorted): by one of the products above
+    where ``axes`` are the trailing dims, the leading dims, or every dim but the channels
+    (dim 1) of a C-ordered array; NumPy's sum otherwise (and for every dim at once)."""
+    nd = x.ndim
+    total = None
+    if (
+        type(x) is np.ndarray
+        and x.dtype.char in "fd"
+        and x.size
+        and x.flags.c_contiguous
+        and 0 < len(axes) < nd
+    ):
+        if axes == tuple(range(nd - len(axes), nd)):
+            total = sums(x.reshape(-1, math.prod(x.shape[nd - len(axes) :])))
+        elif axes == tuple(range(len(axes))):
+            total = column_sums(x.reshape(math.prod(x.shape[: len(axes)]), -1))
+        elif nd > 2 and axes == (0,) + tuple(range(2, nd)):
+            total = channel_sums(x)
+    if total is None:
+        return x.sum(axis=axes, keepdims=keepdims)
+    kept = tuple(1 if i in axes else n for i, n in enumerate(x.shape))
+    reduced = tuple(n for i, n in enumerate(x.shape) if i not in axes)
+    return total.reshape(kept if keepdims else reduced)

@@ -421,9 +421,7 @@ def _softmax_last(x):
 
 def _sums(x, dim):
     """``x.sum(axis=dim, keepdims=True)``, the last axis by one product (``backends.rows``)."""
-    if dim == x.ndim - 1:
-        return rows.sums(x)
-    return x.sum(axis=dim, keepdims=True)
+    return rows.sum_over(x, (dim,), keepdims=True)
 
 
 class LogSoftmax(ArrayFunction):

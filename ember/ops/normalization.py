@@ -278,17 +278,9 @@ def _mean(x, axes):
 
 
 def _sum(x, axes):
-    """``x.sum(axis=axes, keepdims=True)``; trailing axes of a C-ordered array (LayerNorm's)
-    and every axis but the channels (BatchNorm's) by products with ones (``backends.rows``)."""
-    keep = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
-    if x.size == 0:
-        return x.sum(axis=axes, keepdims=True)
-    if axes == (0,) + tuple(range(2, x.ndim)) and x.ndim > 2:
-        return rows.channel_sums(x).reshape(keep)
-    if axes == tuple(range(x.ndim - len(axes), x.ndim)) and x.flags.c_contiguous:
-        lead = x.shape[: x.ndim - len(axes)]
-        return rows.sums(x.reshape(lead + (-1,))).reshape(keep)
-    return x.sum(axis=axes, keepdims=True)
+    """``x.sum(axis=axes, keepdims=True)``; LayerNorm's trailing axes and BatchNorm's every axis
+    but the channels by products with ones (``backends.rows``)."""
+    return rows.sum_over(x, axes, keepdims=True)
 
 
 def _constant_over(p, axes, ndim) -> bool:
@@ -396,10 +388,8 @@ def _sum_to(array, shape: tuple):
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and array.shape[lead + i] != 1
     )
-    if axes and axes == tuple(range(len(axes))) and array.flags.c_contiguous:
-        # leading dims only (LayerNorm's weight): the sums down the columns of one matrix
-        return rows.column_sums(array.reshape(-1, math.prod(shape))).reshape(shape)
-    out = array.sum(axis=axes, keepdims=True) if axes else array
+    # (leading dims only, LayerNorm's weight: the sums down the columns of one matrix)
+    out = rows.sum_over(array, axes, keepdims=True) if axes else array
     return out.reshape(shape)
 
 

@@ -110,29 +110,13 @@ class Sum(ArrayFunction):
         ctx.in_shape = x.shape
         ctx.dims = dims
         ctx.keepdim = keepdim
-        if dtype is None and dims and type(x) is np.ndarray and x.flags.c_contiguous:
-            total = _sum_by_product(x, dims)
-            if total is not None:
-                kept = tuple(1 if i in dims else n for i, n in enumerate(x.shape))
-                return total.reshape(kept if keepdim else _reduced_shape(x.shape, dims))
+        if dtype is None and len(dims) < x.ndim:  # rows or columns by products (rows.py)
+            return rows.sum_over(x, dims, keepdim)
         return xp_of(x).sum(x, axis=dims, keepdims=keepdim, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
         return _expand_back(grad, ctx.in_shape, ctx.dims, ctx.keepdim), None, None, None
-
-
-def _sum_by_product(x, dims):
-    """A C-ordered array summed over its trailing dims (each row by a product with ones) or
-    its leading dims (the columns of one matrix), see ``backends.rows`` (which keeps NumPy's
-    sum where the product does not apply); None where ``dims`` are neither."""
-    if len(dims) == x.ndim or x.size == 0:
-        return None
-    if dims == tuple(range(x.ndim - len(dims), x.ndim)):
-        return rows.sums(x.reshape(-1, math.prod(x.shape[x.ndim - len(dims) :])))
-    if dims == tuple(range(len(dims))):
-        return rows.column_sums(x.reshape(math.prod(x.shape[: len(dims)]), -1))
-    return None
 
 
 def _accumulator(input: Tensor, dtype):
