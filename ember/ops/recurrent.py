@@ -7,8 +7,8 @@ backpropagation through time on arrays, in reverse. When a double backward is as
 ``ember.nn.modules.rnn`` (ember ops, differentiable again) and differentiates that. GRU, RNN
 and packed sequences still run as that step-by-step graph.
 
-Inputs are already projected, ``xs[:, t] = W_ih x_t + b_ih`` for every t, by the caller, and
-feature-major, ``(4H, T, B)``: see ``LSTMSequence``.
+Inputs are already projected, ``xs[:, t] = W_ih x_t + b_ih + b_hh`` for every t, by the caller,
+and feature-major, ``(4H, T, B)``: see ``LSTMSequence``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class _Recurrence(ArrayFunction):
     def _composed(ctx, grads):
         from .. import autograd
 
-        inputs = ctx.saved_tensors[: ctx.n_inputs]
+        inputs = ctx.saved_tensors[: len(ctx.next_functions)]  # (then the saved outputs)
         needs = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
         with enable_grad():
             outs = ctx.step_fn(*inputs)
@@ -62,7 +62,7 @@ class _Recurrence(ArrayFunction):
 
 
 class LSTMSequence(_Recurrence):
-    """math: i,f,g,o = s(.), s(.), tanh(.), s(.) of xs_t + W_hh h_t + b_hh
+    """math: i,f,g,o = s(.), s(.), tanh(.), s(.) of xs_t + W_hh h_t
     c_t = f c_{t-1} + i g;  h_t = [W_hr] (o tanh(c_t))
 
     Feature-major: ``xs`` is ``(4H, T, B)`` (the projected inputs ``W_ih x_t``, all steps one
@@ -73,16 +73,15 @@ class LSTMSequence(_Recurrence):
     and each gate is a block of rows."""
 
     @staticmethod
-    def forward(ctx, xs, h0, c0, w_hh, b_hh, w_hr):
+    def forward(ctx, xs, h0, c0, w_hh, w_hr):
         xp = xp_of(xs)
         steps, hidden = xs.shape[1], c0.shape[-1]
-        inputs = xs + b_hh[:, None, None] if b_hh is not None else xs  # the bias added once
         outs = xp.empty((h0.shape[1], steps, h0.shape[0]), dtype=xs.dtype)
         saved = []
         h, c = xp.ascontiguousarray(h0.T), xp.ascontiguousarray(c0.T)
         for t in range(steps):
             gates = w_hh @ h
-            gates += inputs[:, t]
+            gates += xs[:, t]
             _sigmoid_(gates[: 2 * hidden], xp)  # the input and forget gates, one block
             i, f = gates[:hidden], gates[hidden : 2 * hidden]
             g = xp.tanh(gates[2 * hidden : 3 * hidden], out=gates[2 * hidden : 3 * hidden])
@@ -101,17 +100,16 @@ class LSTMSequence(_Recurrence):
             saved.append((i, f, g, o, c_prev, tc, hr))
         ctx.steps = saved
         ctx.step_fn = _lstm_composed
-        ctx.n_inputs = 6
         # the outputs are the states h_t the weight gradient needs: saved as an output, so
         # that writing into them before backward is caught by the version check
-        ctx.save_for_backward(xs, h0, c0, w_hh, b_hh, w_hr, outs)
+        ctx.save_for_backward(xs, h0, c0, w_hh, w_hr, outs)
         return outs, xp.ascontiguousarray(h.T), xp.ascontiguousarray(c.T)
 
     @staticmethod
     def backward(ctx, d_outs, d_hn, d_cn):
         if state.enabled:
             return _Recurrence._composed(ctx, (d_outs, d_hn, d_cn))
-        xs, h0, c0, w_hh, b_hh, w_hr, outs = ctx.saved_tensors
+        xs, h0, c0, w_hh, w_hr, outs = ctx.saved_tensors
         xp = xp_of(xs._data)
         w_hh_t = w_hh._data.T
         w_hr_t = None if w_hr is None else w_hr._data.T
@@ -154,18 +152,16 @@ class LSTMSequence(_Recurrence):
         d_w_hr = None
         if w_hr_t is not None:
             d_w_hr = _matrix(d_hs) @ _matrix(xp.stack([s[6] for s in ctx.steps], axis=1)).T
-        d_b = None if b_hh is None else Tensor._make(d_xs.sum(axis=(1, 2)))
         return (
             Tensor._make(d_xs),
             Tensor._make(xp.ascontiguousarray(dh_next.T)),
             Tensor._make(xp.ascontiguousarray(dc_next.T)),
             Tensor._make(d_w_hh),
-            d_b,
             None if d_w_hr is None else Tensor._make(d_w_hr),
         )
 
 
-def _lstm_composed(xs, h, c, w_hh, b_hh, w_hr):
+def _lstm_composed(xs, h, c, w_hh, w_hr):
     """``LSTMSequence`` written with ember ops (the step functions of ``nn.modules.rnn``),
     feature-major as it is."""
     from ..nn.modules.rnn import _lstm_step
@@ -173,6 +169,6 @@ def _lstm_composed(xs, h, c, w_hh, b_hh, w_hr):
 
     outs = []
     for x_t in xs.unbind(1):
-        h, c = _lstm_step(x_t.t(), (h, c), w_hh, b_hh, w_hr)
+        h, c = _lstm_step(x_t.t(), (h, c), w_hh, None, w_hr)
         outs.append(h.t())
     return stack(outs, 1), h, c

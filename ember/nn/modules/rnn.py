@@ -257,16 +257,14 @@ class RNNBase(Module):
                 w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
                 # every step's projection as one product: (4H, F) @ (F, T*B)
                 xs = ops.matmul(w_ih, x.reshape(x.shape[0], -1))
-                if b_ih is not None and b_hh is not None:
-                    # both biases added to the projection in one pass, not b_hh at every step
-                    xs = xs + (b_ih + b_hh).unsqueeze(1)
-                    b_hh = None
-                elif b_ih is not None:
-                    xs = xs + b_ih.unsqueeze(1)
+                # both biases added to the projection in one pass, not b_hh at every step
+                bias = b_ih if b_hh is None else b_hh if b_ih is None else b_ih + b_hh
+                if bias is not None:
+                    xs = xs + bias.unsqueeze(1)
                 xs = xs.reshape(-1, steps, batch)
                 if direction:
                     xs = xs[:, backwards]
-                outs, h, c = LSTMSequence.apply(xs, h0[idx], c0[idx], w_hh, b_hh, w_hr)
+                outs, h, c = LSTMSequence.apply(xs, h0[idx], c0[idx], w_hh, w_hr)
                 results.append(outs[:, backwards] if direction else outs)
                 h_last.append(h)
                 c_last.append(c)
