@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 
@@ -76,14 +78,6 @@ class _BFloat16(dtype):
 
 
 _bfloat16_np: dict = {}
-
-
-def _ml_bfloat16():
-    """ml_dtypes' bfloat16 scalar type where ml_dtypes is already loaded, else None."""
-    import sys
-
-    module = sys.modules.get("ml_dtypes")
-    return None if module is None else module.bfloat16
 bfloat16 = _BFloat16()
 
 # torch's aliases `float`, `int` and `bool` are bound in ember/__init__.py, not here, so that
@@ -114,8 +108,8 @@ def from_numpy_dtype(np_dtype) -> dtype:
         return _by_np[np_dtype]
     except KeyError:
         pass
-    if getattr(np_dtype, "name", None) == "bfloat16" or np_dtype is _ml_bfloat16():
-        bfloat16.np  # noqa: B018  (ml_dtypes is loaded: bfloat16 joins the table)
+    if "ml_dtypes" in sys.modules:  # a bfloat16 array exists only then: resolve, join the table
+        bfloat16.np  # noqa: B018
     try:
         return _by_np[np.dtype(np_dtype)]
     except (KeyError, TypeError):

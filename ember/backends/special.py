@@ -149,6 +149,7 @@ ERF32_P = (1.1283791065216064, 0.19140979647636414, 0.05285800248384476,
            0.0038024394307285547, 0.0002846127317752689, 2.0276984287193045e-06)  # fmt: skip
 ERF32_Q = (1.0, 0.5029652118682861, 0.11450257152318954, 0.015043600462377071,
            0.0011694375425577164, 3.7846413761144504e-05)  # fmt: skip
+_HALF_ERF32_P = tuple(c / 2 for c in ERF32_P)  # erf/2, for GELU's (1 + erf)/2
 
 
 def _erf32(xp, w, p=ERF32_P, q=ERF32_Q, bound=1.0):
@@ -219,9 +220,11 @@ def _coefficients(w):
     return ERF_SMALL_64, ERFC_TAIL_64
 
 
-def _elementwise(kernel, x, work_dtype, outputs=1):
+def _elementwise(kernel, x, work_dtype, outputs=1, writes_into=False):
     """``kernel(xp, w)`` on x cast to ``work_dtype``, with the result cast back to x's dtype
-    (a tuple of ``outputs`` results when ``outputs`` > 1).
+    (a tuple of ``outputs`` results when ``outputs`` > 1). ``writes_into``: the kernel takes
+    ``out=`` (a tuple of arrays) and x is already in ``work_dtype``, so that blocks are written
+    straight into the outputs.
 
     On the CPU, large arrays go through in blocks (the page faults of a dozen fresh full-size
     temporaries would cost more than the arithmetic), the blocks shared out over ember's
@@ -229,8 +232,6 @@ def _elementwise(kernel, x, work_dtype, outputs=1):
     """
     single = outputs == 1
     run = (lambda xp, w: (kernel(xp, w),)) if single else kernel
-    # a kernel that takes ``out`` writes its blocks in place (only where x is its work dtype)
-    writes_into = kernel in _WRITES_INTO and x.dtype == work_dtype
     xp = array_module(x)
     w = x.astype(work_dtype, copy=False)
     if xp is not np or w.size <= _BLOCK:
@@ -272,7 +273,7 @@ def _gelu(xp, x, out=None):
     if x.dtype == np.float32 and x.ndim:
         # erf(w)/2 from the fit with P halved (exact: a power of two), then + 1/2: the same
         # values as (1 + erf)/2, one pass fewer
-        cdf = _erf32(xp, w, tuple(c / 2 for c in ERF32_P), bound=0.5)
+        cdf = _erf32(xp, w, _HALF_ERF32_P, bound=0.5)
     else:
         cdf = _erf(xp, w)
         cdf *= t(0.5)
@@ -286,12 +287,9 @@ def _gelu(xp, x, out=None):
     return value, slope
 
 
-_WRITES_INTO = {_gelu}
-
-
 def gelu(x):
     """``(gelu(x), d gelu / dx)`` for float32 or float64 ``x``: one blocked pass."""
-    return _elementwise(_gelu, x, x.dtype, outputs=2)
+    return _elementwise(_gelu, x, x.dtype, outputs=2, writes_into=True)
 
 
 def erfc(x):

@@ -72,7 +72,8 @@ def _scatter_add_rows(xp, flat, rows, num_rows: int):
     """A (num_rows, D) table whose row i is the sum of ``rows[flat == i]``."""
     if xp is np and rows.dtype.char in "fd" and 0 < num_rows * flat.size <= _ONE_HOT_MAX:
         # a small vocabulary (65 characters, 64 positions): one product with the one-hot
-        # matrix of the indices, 0.2 ms for 2048 looked-up rows against 1.4 for sort and sum
+        # matrix of the indices; for 2048 looked-up rows of a transposed gradient (an LSTM's)
+        # 0.38 ms against 1.1 for sort and sum, about the same on a C-ordered one
         one_hot = (np.arange(num_rows)[:, None] == flat[None, :]).astype(rows.dtype)
         return one_hot @ rows
     out = xp.zeros((num_rows, rows.shape[-1]), dtype=rows.dtype)
