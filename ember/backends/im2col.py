@@ -324,10 +324,7 @@ class _Layout:
     padding does not use."""
 
     def __init__(self, size, kernel, pads, dilation):
-        out = _out_shape(size, kernel, (1,) * len(size), pads, dilation)
-        # a gap serves as the high padding of one row and the low padding of the next; it is
-        # also wide enough for the output row to fit in the row
-        gaps = [max(lo, hi, o - n) for n, (lo, hi), o in zip(size, pads, out)]
+        gaps = _gaps(size, pads, _out_shape(size, kernel, (1,) * len(size), pads, dilation))
         self.padded = tuple(n + gap for n, gap in zip(size, gaps))
         self.lows = tuple(gaps)
         rows = [math.prod(self.padded[d + 1 :]) for d in range(len(size))]
@@ -337,13 +334,19 @@ class _Layout:
         self.cells = math.prod(self.padded)
 
 
+def _gaps(size, pads, out):
+    """Each dim's gap of zeros: it serves as the high padding of one row and the low padding
+    of the next, and is wide enough for an output row to fit in the row."""
+    return [max(lo, hi, o - n) for n, (lo, hi), o in zip(size, pads, out)]
+
+
 def _use_flat(size, pads, out, stride, groups, width, waste) -> bool:
     """Whether the shifted-plane products beat im2col (measured, one thread): unit stride, one
     group, products at least ``_FLAT_MIN_CHANNELS`` wide, and a wide grid at most ``waste``
     times the output."""
     if groups != 1 or any(s != 1 for s in stride) or width < _FLAT_MIN_CHANNELS:
         return False
-    cells = math.prod(n + max(lo, hi, o - n) for n, (lo, hi), o in zip(size, pads, out))
+    cells = math.prod(n + gap for n, gap in zip(size, _gaps(size, pads, out)))
     return cells <= waste * math.prod(out)
 
 
