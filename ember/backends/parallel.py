@@ -23,6 +23,8 @@ import threading
 
 import numpy as np
 
+from .. import _blas_env
+
 _state = {"blas": None, "searched": False, "threads": 1, "pool": None, "pool_pid": None,
           "pool_size": 0}  # fmt: skip
 _lock = threading.Lock()
@@ -46,12 +48,12 @@ def _candidate_libraries():
 
 class _Blas:
     """OpenBLAS's thread count, set and read through its exported functions (NumPy's wheels
-    prefix and suffix their names)."""
+    prefix and suffix their names), and the library itself for the unprefixed ones."""
 
-    def __init__(self, setter, getter):
+    def __init__(self, handle, setter, getter):
         setter.argtypes = [ctypes.c_int]
         getter.restype = ctypes.c_int
-        self.set_threads, self.get_threads = setter, getter
+        self.handle, self.set_threads, self.get_threads = handle, setter, getter
 
 
 def _find_blas():
@@ -65,7 +67,7 @@ def _find_blas():
                 setter = getattr(handle, f"{prefix}_set_num_threads{suffix}", None)
                 getter = getattr(handle, f"{prefix}_get_num_threads{suffix}", None)
                 if setter is not None and getter is not None:
-                    return _Blas(setter, getter)
+                    return _Blas(handle, setter, getter)
     return None
 
 
@@ -86,10 +88,37 @@ def _cpus() -> int:
 
 def claim() -> None:
     """Take OpenBLAS's thread count (which ``OPENBLAS_NUM_THREADS``/``OMP_NUM_THREADS`` set)
-    as the count of batch slices. Done once, at import."""
+    as the count of batch slices, and shorten its threads' spin when NumPy came first. Done
+    once, at import."""
     lib = blas()
     if lib is not None:
         _state["threads"] = max(1, min(lib.get_threads(), _cpus()))
+        if _blas_env.LATE and not _blas_env.USERS:
+            shorten_spin(lib)
+
+
+def spin_timeout(lib) -> int | None:
+    """The thread timeout OpenBLAS has read from its environment (0: its default), or None
+    where the library does not export it."""
+    getter = getattr(lib.handle, "openblas_thread_timeout", None)
+    if getter is None:
+        return None
+    getter.restype = ctypes.c_int
+    return getter()
+
+
+def shorten_spin(lib) -> bool:
+    """Have OpenBLAS read ``OPENBLAS_THREAD_TIMEOUT`` again (``_blas_env`` set it after NumPy
+    had loaded OpenBLAS) and stop its threads: the next product starts them again, and they
+    take the timeout when they start. Whether it was done (older or other builds may not
+    export these functions; their threads then keep the default spin)."""
+    read_env = getattr(lib.handle, "openblas_read_env", None)
+    stop = getattr(lib.handle, "blas_thread_shutdown_", None)
+    if read_env is None or stop is None or spin_timeout(lib) is None:
+        return False
+    read_env()
+    stop()
+    return spin_timeout(lib) == int(_blas_env.THREAD_TIMEOUT)
 
 
 def threads() -> int:
