@@ -114,6 +114,24 @@ def test_softmax_last_axis_matches_torch_with_rows_far_below_the_top():
     _close(e.grad, t.grad)
 
 
+def test_softmax_last_axis_rows_whose_exp_overflows_are_redone():
+    """exp of x itself overflows past ~88.7: such rows (one huge value, or a sum past
+    float32's top from values that fit alone) are redone with their own maximum."""
+    x = np.random.default_rng(5).standard_normal((256, 64)).astype(np.float32)
+    x[3, 5] = 95.0  # exp overflows
+    x[4] = 87.5 + x[4] * 0.01  # each fits, the sum does not
+    x[5, :8] = 1e4  # far past it, with ties
+    x[6] -= 30.0  # sum under the floor
+    e, t = _pair(x, grad=True)
+    ye, yt = ember.softmax(e, -1), torch.softmax(t, -1)
+    _close(ye, yt)
+    assert np.isfinite(ye.detach().numpy()).all()
+    g = np.random.default_rng(6).standard_normal(x.shape).astype(np.float32)
+    ye.backward(ember.tensor(g))
+    yt.backward(torch.tensor(g))
+    _close(e.grad, t.grad)
+
+
 @pytest.mark.parametrize("special", ["nan", "inf", "all -inf row"])
 def test_softmax_last_axis_special_values_as_torch(special):
     x = np.random.default_rng(3).standard_normal((100, 20)).astype(np.float32)

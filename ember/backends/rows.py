@@ -51,6 +51,18 @@ def sums(x):
     return np.matmul(x, _ones(x.shape[-1], x.dtype))
 
 
+def dots(a, b):
+    """``(a * b).sum(axis=-1, keepdims=True)`` for ``a`` and ``b`` of one shape and dtype: by
+    ``einsum`` where ``sums`` takes the product, which reads both without writing ``a * b``
+    out (over (8192, 64): 0.15 against 0.31 ms out of cache)."""
+    if not (by_product(a) and type(b) is np.ndarray and b.flags.c_contiguous
+            and a.shape == b.shape and a.dtype == b.dtype):  # fmt: skip
+        return (a * b).sum(axis=-1, keepdims=True)
+    flat = a.shape[-1]
+    total = np.einsum("ij,ij->i", a.reshape(-1, flat), b.reshape(-1, flat))
+    return total.reshape(a.shape[:-1] + (1,))
+
+
 def means(x):
     """``x.mean(axis=-1, keepdims=True)``."""
     if not by_product(x):

@@ -380,15 +380,17 @@ class Softmax(ArrayFunction):
             gy = grad * out
             return gy - out * gy.sum(ctx.dim, keepdim=True), None
         g, y = grad._data, out._data
-        gx = g * y
-        total = _sums(gx, ctx.dim)
-        xp_of(g).subtract(g, total, out=gx)
+        if ctx.dim == y.ndim - 1:  # the rows' sums of g y without writing g y out
+            gx = g - rows.dots(g, y)
+        else:
+            gx = g * y
+            xp_of(g).subtract(g, _sums(gx, ctx.dim), out=gx)
         gx *= y
         return Tensor._make(gx), None
 
 
-# a row whose sum after the whole array's shift is below this is shifted by its own maximum
-_SHIFTED_SUM_FLOOR = 2.0**-20
+# a row whose sum of exponentials is not within these is redone with its own maximum
+_SUM_FLOOR = 2.0**-20
 
 
 def _softmax_last(x):
@@ -397,24 +399,24 @@ def _softmax_last(x):
     Softmax does not change when a row is shifted, and any shift that keeps exp from
     overflowing and the row's sum well away from zero is as good as the row's own maximum.
     Finding each short row's maximum costs NumPy a loop per row (0.49 ms over (32, 4, 64, 64),
-    as much as the exp), so the whole array is shifted by its one maximum, and only rows that
-    lie far below it (sum under 2^-20: a row maximum more than 14 below) are redone with their
-    own. The row sums are one product (``backends.rows``).
+    as much as the exp), so no row is shifted: exp of x itself, and only rows whose sum is
+    not finite (a value over ~88, an inf, a NaN) or under 2^-20 (a row maximum below ~-14)
+    are redone with their own maximum. That takes two passes fewer than one shift for the
+    whole array (0.41 against 0.25 ms out of cache). The row sums are one product
+    (``backends.rows``).
     """
     if not rows.by_product(x):
         return None
-    top = x.max()
-    if not np.isfinite(top):  # NaN or inf somewhere: the rows' own maxima, as torch
-        return None
-    out = x - top
-    np.exp(out, out=out)
-    total = rows.sums(out)
-    low = ~(total >= _SHIFTED_SUM_FLOOR)[..., 0]
-    if low.any():
-        redo = x[low]
-        redo = np.exp(redo - redo.max(axis=-1, keepdims=True))
-        out[low] = redo
-        total[low] = redo.sum(axis=-1, keepdims=True)
+    with np.errstate(over="ignore"):
+        out = np.exp(x)
+        total = rows.sums(out)
+    redo = ~((total >= _SUM_FLOOR) & (total <= np.finfo(x.dtype).max))[..., 0]
+    if redo.any():
+        again = x[redo]
+        with np.errstate(invalid="ignore"):  # an inf row gives NaN, as torch's
+            again = np.exp(again - again.max(axis=-1, keepdims=True))
+        out[redo] = again
+        total[redo] = again.sum(axis=-1, keepdims=True)
     out /= total
     return out
 
@@ -431,7 +433,8 @@ class LogSoftmax(ArrayFunction):
     def forward(ctx, x, dim):
         xp = xp_of(x)
         if x.size:
-            out = x - x.max(axis=dim, keepdims=True)
+            with np.errstate(invalid="ignore"):  # inf - inf in a row with an inf: NaN, as torch
+                out = x - x.max(axis=dim, keepdims=True)
             out -= xp.log(_sums(xp.exp(out), dim))
         else:
             out = x.copy()
