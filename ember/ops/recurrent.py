@@ -27,7 +27,7 @@ def _sigmoid_(x, xp):
         xp.negative(x, out=x)
         xp.exp(x, out=x)
         x += 1
-        xp.reciprocal(x, out=x)
+        xp.divide(1, x, out=x)  # (NumPy's reciprocal takes twice as long, same values)
     return x
 
 

@@ -207,7 +207,8 @@ class Rsqrt(ArrayFunction):
     def forward(ctx, x):
         xp = xp_of(x)
         with _quiet():
-            out = xp.reciprocal(xp.sqrt(x))
+            out = xp.sqrt(x)
+            xp.divide(1, out, out=out)  # (NumPy's reciprocal: twice as long, same values)
         ctx.save_for_backward(out)
         return out
 
@@ -222,8 +223,12 @@ class Reciprocal(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x):
+        xp = xp_of(x)
         with _quiet():
-            out = xp_of(x).reciprocal(x)
+            if x.dtype.kind == "f":  # divide: twice as fast as NumPy's reciprocal, same values
+                out = xp.divide(x.dtype.type(1), x)
+            else:
+                out = xp.reciprocal(x)
         ctx.save_for_backward(out)
         return out
 
