@@ -177,7 +177,7 @@ def test_layer_norm_over_many_rows_matches_torch(weight, bias):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("value", [float("-inf"), float("nan"), 2.5, -0.0])
+@pytest.mark.parametrize("value", [float("-inf"), float("nan"), 2.5, -0.0, 0.0])
 def test_masked_fill_bits_match_torch_exactly(dtype, value):
     x = np.random.default_rng(9).standard_normal((6, 3, 8, 8)).astype(dtype)
     x[0, 0, 0, 0], x[1, 1, 1, 1] = np.nan, -np.inf

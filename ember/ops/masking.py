@@ -55,7 +55,8 @@ def _select_bits(x, mask, value):
     fill = np.asarray(value, dtype=x.dtype).view(bits)
     keep = np.where(mask, bits.type(0), ~bits.type(0))
     out = np.bitwise_and(x.view(bits), keep)
-    out |= np.where(mask, fill, bits.type(0))
+    if fill:  # (0.0, as backward fills, is all zero bits: nothing to set)
+        out |= np.where(mask, fill, bits.type(0))
     return out.view(x.dtype)
 
 
