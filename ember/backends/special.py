@@ -13,7 +13,7 @@ on whole arrays that is several times faster than gathering each piece's element
 P and Q are Chebyshev interpolants fitted by ``tools/fit_erf.py`` (which shows how they were
 derived). In float64 the error is a few ulp (under 1e-15 relative over the whole range);
 float32 erfc is computed in float32 with shorter polynomials (a few float32 ulp), and float32
-erf is ``tanh(x P(x^2))`` (2.3 float32 ulp in a third of the passes; fitted by
+erf is ``tanh(x P(x^2))`` (2.3 float32 ulp in 16 whole-array passes; fitted by
 ``tools/fit_erf32.py``). erfinv refines a closed-form first guess with Halley steps on
 these pieces.
 """
