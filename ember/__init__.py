@@ -92,7 +92,7 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-from . import accelerator, amp, cuda, onnx, serialization, special  # noqa: E402
+from . import _legacy_types, accelerator, amp, cuda, onnx, serialization, special  # noqa: E402
 from ._compile import compile  # noqa: E402,A004
 from ._cond import cond  # noqa: E402
 from ._config import (  # noqa: E402
@@ -135,6 +135,10 @@ from .amp.autocast_mode import (  # noqa: E402
     set_autocast_enabled,
 )
 from .serialization import load, save  # noqa: E402
+
+# torch's legacy typed constructors, ``torch.LongTensor(3)`` and the rest (ember.cuda has the
+# CUDA ones)
+globals().update(_legacy_types.CPU)
 
 # torch.nn, torch.optim, torch.utils... are attributes of torch after `import torch`; here they
 # load on first use (`ember.nn.Linear`, `import ember.nn` both work)

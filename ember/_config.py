@@ -129,7 +129,12 @@ def set_default_tensor_type(t) -> None:
         UserWarning,
         stacklevel=2,
     )
-    name = t if isinstance(t, str) else getattr(t, "__name__", str(t))
+    from . import _legacy_types
+
+    if isinstance(t, _legacy_types.TensorType):
+        name = _legacy_types._name(t)
+    else:
+        name = t if isinstance(t, str) else getattr(t, "__name__", str(t))
     if not name.startswith("torch."):
         name = "torch." + name
     if name.startswith("torch.cuda."):

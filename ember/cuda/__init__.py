@@ -96,4 +96,7 @@ def is_initialized() -> bool:
     return is_available()
 
 
+from .._legacy_types import CUDA as _LEGACY_TYPES  # noqa: E402
 from . import amp  # noqa: E402  (torch.cuda.amp; after the queries it may use)
+
+globals().update(_LEGACY_TYPES)  # torch.cuda.LongTensor and the rest

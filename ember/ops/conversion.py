@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _dtype
+from .. import _dtype, _legacy_types
 from .._device import as_device, device, device_of_array
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
@@ -98,6 +98,9 @@ def type_(self: Tensor, dtype=None, non_blocking: bool = False, **kwargs):
     """With no argument, the type name (``'torch.FloatTensor'``); else ``to(dtype)``."""
     if dtype is None:
         return _legacy_type_name(self)
+    legacy = _legacy_types.dtype_of(dtype)
+    if legacy is not None:  # x.type(torch.LongTensor)
+        return to(self, "cuda" if dtype.is_cuda else "cpu", legacy)
     if isinstance(dtype, str):
         on_cuda = dtype.startswith("torch.cuda.")
         try:
