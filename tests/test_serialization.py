@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import warnings
 import zipfile
 from collections import OrderedDict
 
@@ -428,3 +429,21 @@ def test_hub_downloads_caches_and_checks_hashes(tmp_path, monkeypatch):
         ember.hub.load_state_dict_from_url(
             "http://127.0.0.1:9/missing.pt", model_dir=str(tmp_path / "m")
         )
+
+
+@pytest.mark.parametrize("env, kwargs", [(None, {"weights_only": False}),
+                                         ("1", {}), ("1", {"weights_only": False})])  # fmt: skip
+def test_weights_only_false_warns_as_torch(tmp_path, monkeypatch, env, kwargs):
+    """An explicit ``weights_only=False`` loads without a warning; the environment variable
+    that forces it says so only when the argument was not passed."""
+    if env is not None:
+        monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", env)
+    caught = []
+    for lib in (ember, torch):
+        path = tmp_path / f"{lib.__name__}.pt"
+        lib.save({"w": lib.ones(2)}, path)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            assert lib.load(path, **kwargs)["w"].tolist() == [1.0, 1.0]
+        caught.append([(w.category, str(w.message)) for w in seen])
+    assert caught[0] == caught[1]

@@ -206,25 +206,30 @@ def _unpickle(data: bytes, weights_only: bool, load_storage):
 
 
 def _weights_only_default(weights_only):
+    """torch's rule: True unless passed; the two environment variables override (and the
+    one that turns it off says so, as torch does, when the argument was not passed)."""
     if os.environ.get("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in ("1", "true", "y"):
         return True
     if os.environ.get("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in ("1", "true", "y"):
-        return False if weights_only is None else weights_only
+        if weights_only is None:
+            warnings.warn(
+                "Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the"
+                "`weights_only` argument was not explicitly passed to `torch.load`, forcing "
+                "weights_only=False.",
+                UserWarning,
+                stacklevel=4,  # (the caller of ember.load)
+            )
+            return False
+        return weights_only
     return True if weights_only is None else weights_only
 
 
 def load(
     f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args
 ):
-    """Load an object saved by ``torch.save`` or ``ember.save``."""
+    """Load an object saved by ``torch.save`` or ``ember.save``. ``weights_only=False`` given
+    explicitly loads any pickle without a warning, as in torch."""
     weights_only = _weights_only_default(weights_only)
-    if not weights_only:
-        warnings.warn(
-            "You are using `ember.load` with `weights_only=False`: this unpickles arbitrary "
-            "objects and can execute code. Only load files you trust.",
-            FutureWarning,
-            stacklevel=2,
-        )
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         with open(path, "rb") as fh:
