@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+import functools
 import numbers
 
 import numpy as np
@@ -186,3 +188,17 @@ def xp_of(array):
     from ..backends import array_module
 
     return array_module(array)
+
+
+@functools.cache
+def return_type(name: str, fields: tuple):
+    """A named tuple like ``torch.return_types.<name>``: fields by name, unpackable, and
+    printed as torch prints it (``torch.return_types.max(\nvalues=...,\nindices=...)``)."""
+    cls = collections.namedtuple(name, fields)
+
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+        return f"torch.return_types.{name}(\n{body})"
+
+    cls.__repr__ = __repr__
+    return cls

@@ -8,14 +8,13 @@ again. ``ember.linalg`` re-exports this module's public names; the top-level tor
 
 from __future__ import annotations
 
-import collections
 import math
 
 import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import handle_out, sum_to_shape, type_name, wrap_dims, xp_of
+from ._util import handle_out, return_type, sum_to_shape, type_name, wrap_dims, xp_of
 from .comparison import where
 from .shape import cat, stack
 
@@ -24,13 +23,13 @@ class LinAlgError(RuntimeError):
     """A matrix that the operation cannot handle (singular, not positive-definite)."""
 
 
-slogdet_result = collections.namedtuple("linalg_slogdet", ["sign", "logabsdet"])
-qr_result = collections.namedtuple("linalg_qr", ["Q", "R"])
-svd_result = collections.namedtuple("linalg_svd", ["U", "S", "Vh"])
-eigh_result = collections.namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
-inv_ex_result = collections.namedtuple("linalg_inv_ex", ["inverse", "info"])
-cholesky_ex_result = collections.namedtuple("linalg_cholesky_ex", ["L", "info"])
-solve_ex_result = collections.namedtuple("linalg_solve_ex", ["result", "info"])
+slogdet_result = return_type("linalg_slogdet", ("sign", "logabsdet"))
+qr_result = return_type("linalg_qr", ("Q", "R"))
+svd_result = return_type("linalg_svd", ("U", "S", "Vh"))
+eigh_result = return_type("linalg_eigh", ("eigenvalues", "eigenvectors"))
+inv_ex_result = return_type("linalg_inv_ex", ("inverse", "info"))
+cholesky_ex_result = return_type("linalg_cholesky_ex", ("L", "info"))
+solve_ex_result = return_type("linalg_solve_ex", ("result", "info"))
 
 
 # ---- argument checks and small helpers ------------------------------------------------------

@@ -5,7 +5,6 @@ matmul) and of diagonal."""
 
 from __future__ import annotations
 
-import collections
 import math
 
 from .._dtype import finfo
@@ -13,7 +12,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
 from . import blas
-from ._util import handle_out, xp_of
+from ._util import handle_out, return_type, xp_of
 from .comparison import maximum, where
 from .creation import ones_like
 from .linalg import (
@@ -28,9 +27,7 @@ from .linalg import (
 )
 from .shape import cat, stack
 
-lstsq_result = collections.namedtuple(
-    "linalg_lstsq", ["solution", "residuals", "rank", "singular_values"]
-)
+lstsq_result = return_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
 
 
 def cond(A: Tensor, p=None, *, out=None) -> Tensor:

@@ -10,18 +10,16 @@ factor, so only the factorization itself needs a backward.
 
 from __future__ import annotations
 
-import collections
-
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import type_name, xp_of
+from ._util import return_type, type_name, xp_of
 from .linalg import _check_matrix, _eye_like, _solve_matrices
 from .linalg_functions import solve_triangular
 from .shape import cat
 
-lu_factor_result = collections.namedtuple("linalg_lu_factor", ["LU", "pivots"])
-lu_factor_ex_result = collections.namedtuple("linalg_lu_factor_ex", ["LU", "pivots", "info"])
-lu_result = collections.namedtuple("linalg_lu", ["P", "L", "U"])
+lu_factor_result = return_type("linalg_lu_factor", ("LU", "pivots"))
+lu_factor_ex_result = return_type("linalg_lu_factor_ex", ("LU", "pivots", "info"))
+lu_result = return_type("linalg_lu", ("P", "L", "U"))
 
 
 def _getrf(xp, A):

@@ -4,12 +4,10 @@ qr as torch names them outside ``torch.linalg`` (``ops/linalg.py`` holds the mat
 
 from __future__ import annotations
 
-import collections
-
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import linalg, linalg_functions, linalg_lu
-from ._util import handle_out, wrap_dim, xp_of
+from ._util import handle_out, return_type, wrap_dim, xp_of
 from .creation import eye
 
 
@@ -154,7 +152,7 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     return linalg_functions.pinv(input, rtol=rcond)
 
 
-_svd_result = collections.namedtuple("svd", ["U", "S", "V"])
+_svd_result = return_type("svd", ("U", "S", "V"))
 
 
 def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
@@ -210,9 +208,7 @@ def nuclear_norm(input: Tensor, dim=(-2, -1), keepdim: bool = False) -> Tensor:
     return linalg.matrix_norm(input, "nuc", dim, keepdim)
 
 
-_triangular_solve_result = collections.namedtuple(
-    "triangular_solve", ["solution", "cloned_coefficient"]
-)
+_triangular_solve_result = return_type("triangular_solve", ("solution", "cloned_coefficient"))
 
 
 def triangular_solve(

@@ -6,7 +6,6 @@ nextafter, sgn)."""
 from __future__ import annotations
 
 import builtins
-import collections
 
 import numpy as np
 
@@ -19,9 +18,9 @@ from . import embedding as _embedding
 from . import manipulation as _manipulation
 from . import shape as _shape
 from . import unary as _unary
-from ._util import promote, wrap_dim, xp_of
+from ._util import promote, return_type, wrap_dim, xp_of
 
-_FrexpResult = collections.namedtuple("frexp", ["mantissa", "exponent"])
+_FrexpResult = return_type("frexp", ("mantissa", "exponent"))
 
 
 def is_nonzero(input: Tensor) -> bool:
@@ -345,7 +344,7 @@ def binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
     return Tensor._make(draws.astype(count._data.dtype))
 
 
-_HistogramddResult = collections.namedtuple("histogramdd", ["hist", "bin_edges"])
+_HistogramddResult = return_type("histogramdd", ("hist", "bin_edges"))
 
 
 def histogramdd(input: Tensor, bins=10, *, range=None, weight=None, density: bool = False):

@@ -9,7 +9,6 @@ dims (``_expand_back``). Reductions that pick an element (max with a dim, median
 
 from __future__ import annotations
 
-import collections
 import functools
 import math
 
@@ -19,31 +18,17 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
 from ..backends import rows
-from ._util import float_input, handle_out, type_name, wrap_dim, wrap_dims, xp_of
-
-
-@functools.cache
-def _return_type(name: str, fields: tuple):
-    """A named tuple like ``torch.return_types.<name>``: fields by name, unpackable."""
-
-    cls = collections.namedtuple(name, fields)
-
-    def __repr__(self):
-        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
-        return f"torch.return_types.{name}(\n{body})"
-
-    cls.__repr__ = __repr__
-    return cls
+from ._util import float_input, handle_out, return_type, type_name, wrap_dim, wrap_dims, xp_of
 
 
 def _named(name: str):
     """A (values, indices) return type called ``name`` (other families use it: cummax...)."""
-    return _return_type(name, ("values", "indices"))
+    return return_type(name, ("values", "indices"))
 
 
-_return_max = _return_type("max", ("values", "indices"))
-_return_min = _return_type("min", ("values", "indices"))
-_return_aminmax = _return_type("aminmax", ("min", "max"))
+_return_max = return_type("max", ("values", "indices"))
+_return_min = return_type("min", ("values", "indices"))
+_return_aminmax = return_type("aminmax", ("min", "max"))
 
 
 def _numpy_names(fn):

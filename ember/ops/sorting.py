@@ -6,17 +6,15 @@ Orders are computed on arrays (stable sorts); values are then gathered from the 
 
 from __future__ import annotations
 
-import collections
-
 import numpy as np
 
 from .._tensor import Tensor
 from . import selection
-from ._util import wrap_dim, xp_of
+from ._util import return_type, wrap_dim, xp_of
 
-_return_sort = collections.namedtuple("sort", ["values", "indices"])
-_return_topk = collections.namedtuple("topk", ["values", "indices"])
-_return_kthvalue = collections.namedtuple("kthvalue", ["values", "indices"])
+_return_sort = return_type("sort", ("values", "indices"))
+_return_topk = return_type("topk", ("values", "indices"))
+_return_kthvalue = return_type("kthvalue", ("values", "indices"))
 
 
 def _order(data, d: int, descending: bool):
@@ -233,7 +231,7 @@ def bucketize(input, boundaries: Tensor, *, out_int32: bool = False, right: bool
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
-_return_histogram = collections.namedtuple("histogram", ["hist", "bin_edges"])
+_return_histogram = return_type("histogram", ("hist", "bin_edges"))
 
 
 def histogram(input: Tensor, bins=100, *, range=None, weight=None, density: bool = False):

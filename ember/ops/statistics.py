@@ -13,12 +13,12 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import handle_out, wrap_dim, xp_of
-from .reduction import _numpy_names, _reduce_dims, _return_type, _select_along
+from ._util import handle_out, return_type, wrap_dim, xp_of
+from .reduction import _numpy_names, _reduce_dims, _select_along
 
-_return_median = _return_type("median", ("values", "indices"))
-_return_nanmedian = _return_type("nanmedian", ("values", "indices"))
-_return_mode = _return_type("mode", ("values", "indices"))
+_return_median = return_type("median", ("values", "indices"))
+_return_nanmedian = return_type("nanmedian", ("values", "indices"))
+_return_mode = return_type("mode", ("values", "indices"))
 
 
 # ---- var, std -----------------------------------------------------------------------------
