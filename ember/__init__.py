@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math as _math
+
 __version__ = "0.1.0"
 
 from . import _blas_env  # noqa: F401, I001  (first: it must run before NumPy loads)
@@ -65,6 +67,14 @@ from .ops import *  # noqa: F403
 from .ops import random as random  # noqa: F401
 from .ops._util import result_type as _result_type
 from .ops.random import Generator, default_generator  # noqa: F401
+
+
+# torch's constants: torch.pi, torch.e, torch.inf, torch.nan, torch.newaxis
+pi = _math.pi
+e = _math.e
+inf = _math.inf
+nan = _math.nan
+newaxis = None
 
 
 def result_type(tensor1, tensor2) -> dtype:

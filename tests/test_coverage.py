@@ -64,6 +64,8 @@ COVERED_ELSEWHERE = {
     "Tensor.retain_grad": "test_autograd.py",
     # in-place sampling: ranges, statistics and reproducibility from the default seed
     "Tensor.bernoulli_": "test_inplace.py",
+    "Tensor.bernoulli": "test_torch_names.py",
+    "Tensor.multinomial": "test_torch_names.py",
     "Tensor.cauchy_": "test_inplace.py",
     "Tensor.exponential_": "test_inplace.py",
     "Tensor.geometric_": "test_inplace.py",

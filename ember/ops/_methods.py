@@ -63,7 +63,7 @@ FUNCTION_METHODS = (
     "narrow_copy hsplit vsplit dsplit slice_scatter select_scatter diagonal_scatter index_reduce "
     "histogram nonzero_static as_strided_scatter unsafe_split_with_sizes "
     "sgn gcd lcm ldexp frexp nextafter lgamma digamma mvlgamma i0 quantile nanquantile cov "
-    "corrcoef renorm igamma igammac "
+    "corrcoef renorm igamma igammac multinomial bernoulli "
 ).split()  # (as_strided_scatter, unravel_index and the *_copy forms are functions only)
 
 METHOD_ONLY = {

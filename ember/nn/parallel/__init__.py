@@ -1,5 +1,7 @@
-"""Data parallelism: ``DistributedDataParallel`` on ember.distributed (MPI)."""
+"""Data parallelism: ``DistributedDataParallel`` on ember.distributed (MPI), and
+``DataParallel`` (one process; see ``data_parallel``)."""
 
+from .data_parallel import DataParallel
 from .distributed import DistributedDataParallel
 
-__all__ = ["DistributedDataParallel"]
+__all__ = ["DataParallel", "DistributedDataParallel"]

@@ -1,0 +1,64 @@
+"""Names torch programs use outside the op table, against torch: nn.DataParallel without a GPU
+(forward is the wrapped module's, the model sits at ``.module``, its state_dict keys start with
+``module.``), the constants torch.pi and the rest, and the sampling functions as methods."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+
+def _pair():
+    out = []
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        out.append(lib.nn.DataParallel(lib.nn.Sequential(lib.nn.Linear(4, 3), lib.nn.ReLU())))
+    e, t = out
+    e.load_state_dict({k: ember.tensor(v.numpy()) for k, v in t.state_dict().items()})
+    return e, t
+
+
+def test_wraps_the_module_as_torch_does_without_a_gpu():
+    e, t = _pair()
+    assert repr(e) == repr(t)
+    assert list(e.state_dict()) == list(t.state_dict()) == ["module.0.weight", "module.0.bias"]
+    assert e.device_ids == t.device_ids == []
+    assert isinstance(e.module, ember.nn.Sequential)
+    assert ember.nn.DataParallel is ember.nn.parallel.DataParallel
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
+    ye, yt = e(ember.tensor(x)), t(torch.tensor(x))
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-6, atol=1e-7)
+    ye.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_allclose(
+        e.module[0].weight.grad.numpy(), t.module[0].weight.grad.numpy(), rtol=1e-6, atol=1e-7
+    )
+
+
+def test_keyword_inputs_and_a_checkpoint_of_the_inner_module():
+    e, _ = _pair()
+    inner = ember.nn.Sequential(ember.nn.Linear(4, 3), ember.nn.ReLU())
+    inner.load_state_dict(e.module.state_dict())  # the usual way to unwrap a DP checkpoint
+    x = ember.ones(2, 4)
+    np.testing.assert_array_equal(inner(x).detach().numpy(), e(input=x).detach().numpy())
+
+
+def test_constants_as_torch():
+    for name in ("pi", "e", "inf"):
+        assert getattr(ember, name) == getattr(torch, name)
+    assert math.isnan(ember.nan) and ember.newaxis is torch.newaxis is None
+    assert ember.ones(3)[ember.newaxis].shape == (1, 3)
+
+
+@pytest.mark.parametrize("method", ["multinomial", "bernoulli"])
+def test_sampling_functions_are_methods_too(method):
+    probs = ember.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    args = (2, True) if method == "multinomial" else ()
+    draws = getattr(probs, method)(*args)
+    want = ([[1, 1], [0, 0]] if method == "multinomial" else [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    assert draws.tolist() == want
