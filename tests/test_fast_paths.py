@@ -303,3 +303,37 @@ def test_normalising_empty_tensors_matches_torch(fn, shape):
         y = fn(lib, x)
         y.sum().backward()
         assert tuple(y.shape) == shape and tuple(x.grad.shape) == shape
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["2d", "3d", "strided"])
+def test_linear_with_the_bias_in_the_product_matches_torch(dtype, layout):
+    """An output 4x wider than the input takes ``[x, 1] @ [W^T; b]`` (products.affine)."""
+    rng = np.random.default_rng(16)
+    x = rng.standard_normal({"2d": (300, 16), "3d": (3, 100, 16), "strided": (16, 300)}[layout])
+    w, b = rng.standard_normal((64, 16)), rng.standard_normal(64)
+    g = rng.standard_normal((300, 64) if layout != "3d" else (3, 100, 64))
+    outs = []
+    for lib in (ember, torch):
+        xt = lib.tensor(x.astype(dtype), requires_grad=True)
+        wt = lib.tensor(w.astype(dtype), requires_grad=True)
+        bt = lib.tensor(b.astype(dtype), requires_grad=True)
+        y = lib.nn.functional.linear(xt.t() if layout == "strided" else xt, wt, bt)
+        y.backward(lib.tensor(g.astype(dtype)))
+        outs.append((y, xt.grad, wt.grad, bt.grad))
+    assert outs[0][0].dtype == (ember.float32 if dtype == np.float32 else ember.float64)
+    for e, t in zip(*outs):
+        _close(e, t, rtol=1e-5, atol=1e-5)
+
+
+def test_affine_matches_numpy_on_both_paths():
+    from ember.backends import products
+
+    rng = np.random.default_rng(17)
+    x = rng.standard_normal((512, 16)).astype(np.float32)
+    for n in (16, 64):  # 1x the input: += bias; 4x: the bias in the product
+        w_t, b = rng.standard_normal((16, n)).astype(np.float32), np.ones(n, np.float32)
+        np.testing.assert_allclose(products.affine(x, w_t, b), x @ w_t + b, rtol=1e-5, atol=1e-5)
+    half = rng.standard_normal((16, 64)).astype(np.float16)  # not float32/64: += bias
+    out = products.affine(x.astype(np.float16), half, np.ones(64, np.float16))
+    assert out.dtype == np.float16

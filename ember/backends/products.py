@@ -33,6 +33,31 @@ def matmul(a, b):
     return a @ b
 
 
+def affine(x, w_t, bias):
+    """``x @ w_t + bias`` (bias over the last dim), for arrays. Where the output is at least
+    three times wider than the input, the bias rides in the product: ``[x, 1] @ [w_t; bias]``
+    costs a copy of x, narrower than the pass over the output that ``+= bias`` makes."""
+    k, n = w_t.shape
+    if not (
+        type(x) is np.ndarray
+        and x.dtype.char in "fd"
+        and x.dtype == w_t.dtype == bias.dtype
+        and bias.shape == (n,)
+        and n >= 3 * k
+        and x.size >= 256 * k
+    ):
+        out = matmul(x, w_t)
+        out += bias
+        return out
+    with_one = np.empty(x.shape[:-1] + (k + 1,), dtype=x.dtype)
+    with_one[..., :k] = x
+    with_one[..., k] = 1
+    stacked = np.empty((k + 1, n), dtype=x.dtype)
+    stacked[:k] = w_t
+    stacked[k] = bias
+    return matmul(with_one, stacked)
+
+
 def _batched(a, b):
     """A stack of products, the stack split over ember's threads when it is large enough.
 

@@ -22,10 +22,9 @@ class Linear(ArrayFunction):
     def forward(ctx, x, weight, bias=None):
         ctx.save_for_backward(x, weight)
         ctx.bias_shape = bias.shape if bias is not None else None
-        out = products.matmul(x, weight.T)
-        if bias is not None:
-            out += bias
-        return out
+        if bias is None:
+            return products.matmul(x, weight.T)
+        return products.affine(x, weight.T, bias)
 
     @staticmethod
     def backward(ctx, grad):

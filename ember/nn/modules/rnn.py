@@ -255,13 +255,15 @@ class RNNBase(Module):
             for direction in range(directions):
                 idx = layer * directions + direction
                 w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
-                # every step's projection as one product: (4H, F) @ (F, T*B)
-                xs = ops.matmul(w_ih, x.reshape(x.shape[0], -1))
-                # both biases added to the projection in one pass, not b_hh at every step
+                # every step's projection as one product: (4H, F) @ (F, T*B), both biases
+                # in it as one more input row of ones, (4H, F+1) @ (F+1, T*B): not b_hh at
+                # every step, and no pass over the (4H, T*B) result to add them
+                inputs = x.reshape(x.shape[0], -1)
                 bias = b_ih if b_hh is None else b_hh if b_ih is None else b_ih + b_hh
                 if bias is not None:
-                    xs = xs + bias.unsqueeze(1)
-                xs = xs.reshape(-1, steps, batch)
+                    ones = inputs.new_ones((1, inputs.shape[1]))
+                    w_ih, inputs = ops.cat([w_ih, bias.unsqueeze(1)], 1), ops.cat([inputs, ones])
+                xs = ops.matmul(w_ih, inputs).reshape(-1, steps, batch)
                 if direction:
                     xs = xs[:, backwards]
                 outs, h, c = LSTMSequence.apply(xs, h0[idx], c0[idx], w_hh, w_hr)
