@@ -891,3 +891,19 @@ def test_grad_mode_is_per_thread_as_in_torch():
             True,
         )
     )
+
+
+@pytest.mark.parametrize("case", ["complex leaf", "complex intermediate"])
+def test_backward_through_complex_tensors_raises_instead_of_wrong_numbers(case):
+    """ember's formulas are not torch's conjugate Wirtinger gradients: backward stops."""
+    if case == "complex leaf":
+        x = ember.tensor([1 + 2j, 3 - 1j], requires_grad=True)
+        loss = (x * x).abs().sum()
+    else:  # a real leaf, one complex step
+        x = ember.tensor([1.0, 2.0], requires_grad=True)
+        loss = (x * (1 + 1j)).abs().sum()
+    with pytest.raises(RuntimeError, match="complex"):
+        loss.backward()
+    y = ember.tensor([1.0, 2.0], requires_grad=True)  # real graphs are untouched
+    (y * y).sum().backward()
+    assert y.grad.tolist() == [2.0, 4.0]

@@ -233,7 +233,22 @@ class _BackwardNodeMixin:
     _forward_cls = None
 
     def apply(self, *grads):
-        return self._forward_cls.backward(self, *grads)
+        out = self._forward_cls.backward(self, *grads)
+        for g in out if type(out) is tuple else (out,):
+            if g is not None and g._data.dtype.kind == "c":
+                raise _complex_gradient(self)
+        return out
+
+
+def _complex_gradient(node) -> RuntimeError:
+    """ember's backward formulas are for real tensors: through a complex one they would not
+    give torch's (conjugate Wirtinger) gradients, so backward stops instead."""
+    return RuntimeError(
+        f"ember does not differentiate through complex tensors yet: {node.name()} would give a "
+        "complex gradient, and ember's formulas are not torch's conjugate Wirtinger ones. Keep "
+        "complex values out of the graph (compute on real and imaginary parts as real tensors, "
+        "or detach)."
+    )
 
 
 class _CustomBackwardMixin(_BackwardNodeMixin):
