@@ -202,3 +202,35 @@ def return_type(name: str, fields: tuple):
 
     cls.__repr__ = __repr__
     return cls
+
+
+def in_float32(fn):
+    """Run a reduction of float16 or bfloat16 input in float32 and round its result once, as
+    torch does (float32 is its accumulate type for both): NumPy would round every partial sum
+    to the input's precision (a float16 sum of 20000 values of 0.1 stalls at 256, a bfloat16
+    one at 32, and float16 variances overflow). An explicit ``dtype=`` is left to ``fn``."""
+
+    @functools.wraps(fn)
+    def op(input, *args, **kwargs):
+        if not (isinstance(input, Tensor) and input.dtype in _HALF and kwargs.get("dtype") is None):
+            return fn(input, *args, **kwargs)
+        out = kwargs.pop("out", None)
+        result = _rounded(fn(input.float(), *args, **kwargs), input.dtype)
+        return handle_out(result, out) if out is not None else result
+
+    return op
+
+
+_HALF = (_dtype.float16, _dtype.bfloat16)
+
+
+def _rounded(result, dtype):
+    if isinstance(result, Tensor):
+        return result.to(dtype) if result.dtype == _dtype.float32 else result
+    if isinstance(result, tuple):
+        return (
+            type(result)(*(_rounded(r, dtype) for r in result))
+            if hasattr(result, "_fields")
+            else tuple(_rounded(r, dtype) for r in result)
+        )
+    return result

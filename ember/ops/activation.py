@@ -21,7 +21,7 @@ from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
 from ..backends import elementwise, rows, special
 from . import comparison, shape, unary
-from ._util import float_input, wrap_dim, xp_of
+from ._util import float_input, in_float32, wrap_dim, xp_of
 
 _SQRT_HALF = math.sqrt(0.5)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -483,12 +483,14 @@ def _dtype_label(d) -> str:
     return {"int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte"}.get(d.name, d.name)
 
 
+@in_float32
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """math: ``softmax(x)_i = exp(x_i) / sum_j exp(x_j)`` along ``dim``."""
     x, d = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
     return Softmax.apply(x, d)
 
 
+@in_float32
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """math: ``log_softmax(x)_i = x_i - log sum_j exp(x_j)`` along ``dim``."""
     x, d = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import handle_out, return_type, sum_to_shape, type_name, wrap_dims, xp_of
+from ._util import handle_out, in_float32, return_type, sum_to_shape, type_name, wrap_dims, xp_of
 from .comparison import where
 from .shape import cat, stack
 
@@ -531,6 +531,7 @@ def eigvalsh(A: Tensor, UPLO: str = "L", *, out=None) -> Tensor:
 # ---- norms ----------------------------------------------------------------------------------
 
 
+@in_float32
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """``(sum |x|^ord)^(1/ord)`` over ``dim`` (all dims by default); the gradient at 0 is 0."""
     from .reduction import _vector_norm

@@ -15,7 +15,7 @@ from .. import _dtype
 from .._tensor import Size, Tensor
 from ..autograd.function import ArrayFunction
 from . import reduction, selection, shape
-from ._util import result_type, wrap_dim, xp_of
+from ._util import in_float32, result_type, wrap_dim, xp_of
 
 
 def _dims_arg(dims) -> tuple:
@@ -310,6 +310,7 @@ class Cumsum(ArrayFunction):
         return flip(Cumsum.apply(flip(grad, ctx.dim), ctx.dim), ctx.dim), None
 
 
+@in_float32
 def cumsum(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
     """Running sums along ``dim`` (integer inputs give int64)."""
     from ._util import handle_out
@@ -353,6 +354,7 @@ class Cumprod(ArrayFunction):
         return terms.sum(-1).movedim(-1, d), None
 
 
+@in_float32
 def cumprod(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
     """Running products along ``dim``."""
     from ._util import handle_out

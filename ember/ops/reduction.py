@@ -18,7 +18,16 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
 from ..backends import rows
-from ._util import float_input, handle_out, return_type, type_name, wrap_dim, wrap_dims, xp_of
+from ._util import (
+    float_input,
+    handle_out,
+    in_float32,
+    return_type,
+    type_name,
+    wrap_dim,
+    wrap_dims,
+    xp_of,
+)
 
 
 def _named(name: str):
@@ -113,6 +122,7 @@ def _accumulator(input: Tensor, dtype):
 
 
 @_numpy_names
+@in_float32
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """Sum over ``dim`` (all dims by default); integers and bools sum to int64."""
     dims = _reduce_dims(dim, input._data.ndim)
@@ -122,6 +132,7 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None)
 
 
 @_numpy_names
+@in_float32
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Sum treating NaN as zero."""
     if input._data.dtype.kind in "fc":
@@ -147,6 +158,7 @@ def _check_float(input: Tensor, name: str):
 
 
 @_numpy_names
+@in_float32
 def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """Mean over ``dim``; integer input needs ``dtype=``, as in torch."""
     if dtype is not None:
@@ -159,6 +171,7 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None
 
 
 @_numpy_names
+@in_float32
 def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Mean of the non-NaN elements."""
     if dtype is not None:
@@ -210,6 +223,7 @@ def _prod_grad(x: Tensor, dim: int) -> Tensor:
 
 
 @_numpy_names
+@in_float32
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Product of the elements (over one ``dim``); integers and bools give int64 unless
     ``dtype`` says otherwise."""
@@ -260,6 +274,7 @@ class LogSumExp(ArrayFunction):
 
 
 @_numpy_names
+@in_float32
 def logsumexp(input: Tensor, dim, keepdim: bool = False, *, out=None) -> Tensor:
     """``log(sum(exp(input), dim))``, without overflow."""
     x = float_input(input)
@@ -560,6 +575,7 @@ def _vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, dtype=None) 
     return VectorNorm.apply(x, float(ord), dims, keepdim)
 
 
+@in_float32
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None, dtype=None):
     """``torch.norm``: Frobenius or vector p-norm over ``dim`` ('nuc' is a matrix norm)."""
     if p == "fro" or p is None:

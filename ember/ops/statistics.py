@@ -13,7 +13,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import handle_out, return_type, wrap_dim, xp_of
+from ._util import handle_out, in_float32, return_type, wrap_dim, xp_of
 from .reduction import _numpy_names, _reduce_dims, _select_along
 
 _return_median = return_type("median", ("values", "indices"))
@@ -55,6 +55,7 @@ def _variance(input: Tensor, dim, unbiased, keepdim: bool, correction, name: str
 
 
 @_numpy_names
+@in_float32
 def var(
     input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None
 ) -> Tensor:
@@ -85,6 +86,7 @@ class _SqrtOfVariance(ArrayFunction):
 
 
 @_numpy_names
+@in_float32
 def std(
     input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None
 ) -> Tensor:
@@ -99,6 +101,7 @@ def _mean_of(input: Tensor, dim, keepdim: bool) -> Tensor:
 
 
 @_numpy_names
+@in_float32
 def var_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """``(var, mean)`` over the same dims."""
     return (
@@ -108,6 +111,7 @@ def var_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, c
 
 
 @_numpy_names
+@in_float32
 def std_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """``(std, mean)`` over the same dims."""
     return (
