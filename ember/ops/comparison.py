@@ -184,6 +184,11 @@ def where(condition: Tensor, input=None, other=None, *, out=None):
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
             f"{_type_name(condition.dtype)}"
         )
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        # two Python numbers: their dtype as torch types them (1, 0.5: the default float)
+        from .creation import tensor
+
+        input = tensor(input, device=condition.device)
     a, b = promote(input, other)
     dtype = result_type(a, b)
     if not isinstance(a, Tensor):

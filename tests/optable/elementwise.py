@@ -90,6 +90,15 @@ add(
         fn=lambda lib, c, a: lib.where(c > 0, a, 0.0),
         variant="scalar",
     ),
+    OpEntry(  # two Python numbers: typed as torch types them (int and float: default float)
+        "where",
+        args(arr(3, 4)),
+        fn=lambda lib, c: (
+            lib.where(c > 0, 1, 0.5), lib.where(c > 0, 2, -1), lib.where(c > 0, True, False)
+        ),
+        grad=False,
+        variant="two scalars",
+    ),
 )
 
 # ---- unary math ----------------------------------------------------------------------------
