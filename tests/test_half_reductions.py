@@ -21,7 +21,8 @@ OPS = {
     "nansum": lambda lib, x: lib.nansum(x),
     "mean": lambda lib, x: x.mean(),
     "mean along a dim": lambda lib, x: x.reshape(-1, 2).mean(0),
-    "nanmean": lambda lib, x: lib.nanmean(x),
+    "nanmean": lambda lib, x: lib.nanmean(x),  # (torch's: the half nansum over the count)
+    "nanmean, the sum past the top": lambda lib, x: lib.nanmean(x[:2] + 0 * x[:2] + 60000),
     "var": lambda lib, x: x.var(),
     "std": lambda lib, x: x.std(),
     "var_mean": lambda lib, x: lib.var_mean(x)[0],

@@ -62,3 +62,24 @@ def test_sampling_functions_are_methods_too(method):
     draws = getattr(probs, method)(*args)
     want = ([[1, 1], [0, 0]] if method == "multinomial" else [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
     assert draws.tolist() == want
+
+
+def test_ieee_special_values_compute_without_numpys_warnings():
+    """torch computes log(0), 0/0 and float16 overflow silently; ember's NumPy calls do too,
+    while a program's own NumPy calls still warn (a fresh interpreter: default filters)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np, ember\n"
+        "z = ember.zeros(2)\n"
+        "print(ember.log(z).tolist(), (z / z).isnan().all().item(),\n"
+        "      ember.sqrt(z - 1).isnan().all().item())\n"
+        "half = ember.tensor([60000.0], dtype=ember.float16)\n"
+        "print((half * 2).item(), ember.exp(ember.tensor([1e4])).item())\n"
+        "np.log(np.zeros(1))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["[-inf,", "-inf]", "True", "True", "inf", "inf"]
+    warned = [line for line in run.stderr.splitlines() if "RuntimeWarning" in line]
+    assert len(warned) == 1 and "<string>" in warned[0]  # only the program's own np.log

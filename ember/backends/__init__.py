@@ -6,6 +6,8 @@ forward once against it.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 _cupy = None
@@ -41,3 +43,14 @@ from . import cpu, cuda, cudnn, memory, mps, parallel  # noqa: E402  (cpu..mps: 
 
 memory.tune()
 parallel.claim()
+
+# torch computes through IEEE special values silently (log(0) is -inf, 0/0 is NaN, a float16
+# overflow is inf); NumPy warns. Its floating-point warnings are ignored where they are raised
+# from ember's code or from NumPy's own Python wrappers that ember calls (np.sum, np.mean);
+# a program's own NumPy calls still warn.
+warnings.filterwarnings(
+    "ignore",
+    message=r"(divide by zero|invalid value|overflow|underflow) encountered",
+    category=RuntimeWarning,
+    module=r"(ember|numpy)(\.|$)",
+)

@@ -150,7 +150,7 @@ def _count(shape, dims) -> int:
 
 
 def _check_float(input: Tensor, name: str):
-    if input._data.dtype.kind not in "fc":
+    if not (input.is_floating_point() or input.is_complex()):  # (bfloat16 included)
         raise RuntimeError(
             f"{name}(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {type_name(input.dtype)}"
@@ -171,7 +171,6 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None
 
 
 @_numpy_names
-@in_float32
 def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Mean of the non-NaN elements."""
     if dtype is not None:

@@ -33,7 +33,7 @@ def _correction(unbiased, correction):
 def _variance(input: Tensor, dim, unbiased, keepdim: bool, correction, name: str) -> Tensor:
     if isinstance(dim, bool):  # var(x, False): the positional unbiased of the old signature
         dim, unbiased = None, dim
-    if input._data.dtype.kind not in "fc":
+    if not (input.is_floating_point() or input.is_complex()):  # (bfloat16 included)
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _reduce_dims(dim, input._data.ndim)
     n = 1
