@@ -234,3 +234,36 @@ def _rounded(result, dtype):
             else tuple(_rounded(r, dtype) for r in result)
         )
     return result
+
+
+def bfloat16_in_float32(fn):
+    """Run an op on bfloat16 tensors in float32 and round its floating results back once, as
+    torch's CPU kernels compute bfloat16: NumPy has no bfloat16 products, einsum or
+    convolutions (ml_dtypes' type gives float32 results there, or none), so such ops take
+    this. Other dtypes pass straight through."""
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if not (any(map(_is_bf16, args)) or any(map(_is_bf16, kwargs.values()))):
+            return fn(*args, **kwargs)
+        args = tuple(_widened(a) for a in args)
+        kwargs = {k: _widened(v) for k, v in kwargs.items()}
+        return _rounded(fn(*args, **kwargs), _dtype.bfloat16)
+
+    return op
+
+
+def _is_bf16(a) -> bool:
+    if isinstance(a, Tensor):
+        return a._data.dtype.kind == "V" and a.dtype is _dtype.bfloat16
+    if isinstance(a, (list, tuple)):  # einsum's list of operands
+        return any(map(_is_bf16, a))
+    return False
+
+
+def _widened(a):
+    if isinstance(a, Tensor):
+        return a.float() if a.dtype is _dtype.bfloat16 else a
+    if isinstance(a, (list, tuple)) and any(isinstance(x, Tensor) for x in a):
+        return type(a)(_widened(x) for x in a)
+    return a

@@ -12,7 +12,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state
 from ..backends import products
-from ._util import sum_to_shape, xp_of
+from ._util import bfloat16_in_float32, sum_to_shape, xp_of
 
 
 def _softmax_last(x, xp):
@@ -78,6 +78,7 @@ def _repeat_heads(x: Tensor, repeat: int) -> Tensor:
     return expanded.reshape(shape[:-3] + (shape[-3] * repeat,) + shape[-2:])
 
 
+@bfloat16_in_float32
 def scaled_dot_product_attention(
     query: Tensor,
     key: Tensor,

@@ -13,7 +13,16 @@ from .. import _autocast
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..backends import products
-from ._util import check_same_device, handle_out, promote, sum_to_shape, type_name, wrap_dim, xp_of
+from ._util import (
+    bfloat16_in_float32,
+    check_same_device,
+    handle_out,
+    promote,
+    sum_to_shape,
+    type_name,
+    wrap_dim,
+    xp_of,
+)
 from .comparison import where
 
 
@@ -448,6 +457,7 @@ def _parse_einsum(equation: str, shapes: tuple) -> tuple:
     return subs, out_sub
 
 
+@bfloat16_in_float32
 def einsum(equation, *operands) -> Tensor:
     """Sum of products over the subscripts of ``equation`` (torch's forms: explicit ``->``,
     implicit output, ``...`` broadcasting, a list of operands, or sublists)."""

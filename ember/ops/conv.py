@@ -17,7 +17,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
 from ..backends import im2col, rows
-from ._util import type_name
+from ._util import bfloat16_in_float32, type_name
 
 
 def _ntuple(value, n: int, name: str) -> tuple:
@@ -240,12 +240,14 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups) -> T
     return out.squeeze(0) if unbatched else out
 
 
+@bfloat16_in_float32
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
     """1-D convolution (cross-correlation) over ``(N, C, L)``; ``padding`` may be
     ``'same'`` or ``'valid'``."""
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
+@bfloat16_in_float32
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
     """2-D convolution over ``(N, C, H, W)``.
 
@@ -254,6 +256,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
+@bfloat16_in_float32
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
     """3-D convolution over ``(N, C, D, H, W)``."""
     return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
@@ -323,6 +326,7 @@ def _conv_transpose(
     return out.squeeze(0) if unbatched else out
 
 
+@bfloat16_in_float32
 def conv_transpose1d(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ) -> Tensor:
@@ -333,6 +337,7 @@ def conv_transpose1d(
     )  # fmt: skip
 
 
+@bfloat16_in_float32
 def conv_transpose2d(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ) -> Tensor:
@@ -346,6 +351,7 @@ def conv_transpose2d(
     )  # fmt: skip
 
 
+@bfloat16_in_float32
 def conv_transpose3d(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ) -> Tensor:
@@ -403,6 +409,7 @@ def _window_args(kernel_size, dilation, padding, stride):
     return dict(kernel=kernel, stride=stride, pads=pads, dilation=dilation)
 
 
+@bfloat16_in_float32
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Sliding local blocks of a ``(N, C, H, W)`` input as columns ``(N, C*kH*kW, L)``."""
     if input.ndim < 3:
@@ -423,6 +430,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     return out.squeeze(0) if unbatched else out
 
 
+@bfloat16_in_float32
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Sum columns ``(N, C*kH*kW, L)`` back into ``(N, C, *output_size)`` (the adjoint of
     unfold)."""

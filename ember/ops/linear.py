@@ -7,7 +7,7 @@ from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
 from ..backends import products, rows
 from . import blas
-from ._util import sum_to_shape, type_name
+from ._util import bfloat16_in_float32, sum_to_shape, type_name
 
 
 class Linear(ArrayFunction):
@@ -61,6 +61,7 @@ def _linear_grads_on_arrays(ctx, grad, x, weight, need_x, need_w, need_b):
     return gx, gw, gb
 
 
+@bfloat16_in_float32
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """math: ``y = x W^T + b``"""
     if input.dim() == 0 or weight.dim() not in (1, 2):
@@ -106,6 +107,7 @@ def _rows_of(input: Tensor) -> int:
     return input.numel() // max(input.shape[-1], 1)
 
 
+@bfloat16_in_float32
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):
     """math: ``y_k = x1^T W_k x2 + b_k``; weight has shape (out, in1, in2)."""
     if input1.shape[:-1] != input2.shape[:-1]:

@@ -17,7 +17,7 @@ from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
 from ..backends import parallel, rows
 from . import reduction, shape
-from ._util import xp_of
+from ._util import bfloat16_in_float32, xp_of
 
 
 class Normalize(ArrayFunction):
@@ -434,6 +434,7 @@ def _update_running(running: Tensor, batch, momentum: float) -> None:
     running._vc[0] += 1
 
 
+@bfloat16_in_float32
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,
@@ -540,6 +541,7 @@ def group_norm(
     return _affine(out, weight, bias, input.dim())
 
 
+@bfloat16_in_float32
 def instance_norm(
     input: Tensor,
     running_mean: Tensor | None = None,

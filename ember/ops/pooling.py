@@ -16,7 +16,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..backends import im2col
-from ._util import xp_of
+from ._util import bfloat16_in_float32, xp_of
 from .conv import _ntuple
 
 # ---- the array functions -------------------------------------------------------------------
@@ -238,6 +238,7 @@ def _max_pool(nd, input, kernel_size, stride, padding, dilation, ceil_mode, retu
     )
 
 
+@bfloat16_in_float32
 def max_pool1d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
@@ -245,6 +246,7 @@ def max_pool1d(
     return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
+@bfloat16_in_float32
 def max_pool2d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
@@ -252,6 +254,7 @@ def max_pool2d(
     return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
+@bfloat16_in_float32
 def max_pool3d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
@@ -266,6 +269,7 @@ def max_pool1d_with_indices(
     return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
+@bfloat16_in_float32
 def max_pool2d_with_indices(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
 ):
@@ -477,6 +481,7 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     return _adaptive_max_pool(1, input, output_size, return_indices, "adaptive_max_pool1d")
 
 
+@bfloat16_in_float32
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     """Max pooling to a given output size; indices are flat over ``H*W``."""
     return _adaptive_max_pool(2, input, output_size, return_indices, "adaptive_max_pool2d")
