@@ -29,7 +29,7 @@ from . import (
     unary,
 )
 from . import gamma as _gamma
-from ._util import type_name
+from ._util import np_kind, type_name
 
 # Tensor methods that are exactly the ember.* function of the same name.
 FUNCTION_METHODS = (
@@ -278,7 +278,7 @@ def _is_nonzero(self: Tensor) -> bool:
 
 
 def _is_signed(self: Tensor) -> bool:
-    return self._data.dtype.kind in "ifc"
+    return np_kind(self._data.dtype) in "ifc"
 
 
 def _sum_to_size(self: Tensor, *size) -> Tensor:
@@ -373,7 +373,7 @@ def _binary(fn, reflected: bool = False):
 
 
 def _invert(self: Tensor) -> Tensor:
-    if self._data.dtype.kind == "b":
+    if np_kind(self._data.dtype) == "b":
         return comparison.logical_not(self)
     return comparison.bitwise_not(self)
 

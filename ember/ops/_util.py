@@ -267,3 +267,10 @@ def _widened(a):
     if isinstance(a, (list, tuple)) and any(isinstance(x, Tensor) for x in a):
         return type(a)(_widened(x) for x in a)
     return a
+
+
+def np_kind(np_dtype) -> str:
+    """NumPy's dtype kind, with ml_dtypes' bfloat16 (kind ``'V'``) counted as ``'f'``: NumPy's
+    ufuncs run on it through ml_dtypes, and torch treats it as a floating dtype."""
+    k = np_dtype.kind
+    return "f" if k == "V" and np_dtype.name == "bfloat16" else k

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import handle_out, promote, sum_to_shape, xp_of
+from ._util import handle_out, np_kind, promote, sum_to_shape, xp_of
 from .unary import _quiet
 
 
@@ -145,7 +145,7 @@ subtract = sub
 def _is_bool(x) -> bool:
     if isinstance(x, bool):
         return True
-    return isinstance(x, Tensor) and x._data.dtype.kind == "b"
+    return isinstance(x, Tensor) and np_kind(x._data.dtype) == "b"
 
 
 def rsub(input, other, *, alpha=1) -> Tensor:
@@ -211,13 +211,13 @@ def floor_divide(input, other, *, out=None) -> Tensor:
 
 def _floating(a, b) -> bool:
     t = a if isinstance(a, Tensor) else b
-    return t._data.dtype.kind in "fc"
+    return np_kind(t._data.dtype) in "fc"
 
 
 def _no_bool(a, b, kernel: str):
     """torch has no bool kernel for arithmetic such as division, remainders and powers."""
     t = a if isinstance(a, Tensor) else b
-    if t._data.dtype.kind == "b":
+    if np_kind(t._data.dtype) == "b":
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
@@ -320,7 +320,7 @@ def _power(a, b):
 
 
 def _negative_int_exponent(b) -> bool:
-    return hasattr(b, "dtype") and b.dtype.kind in "iu" and bool((b < 0).any())
+    return hasattr(b, "dtype") and np_kind(b.dtype) in "iu" and bool((b < 0).any())
 
 
 def _int_power(a, b):

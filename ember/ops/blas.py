@@ -17,6 +17,7 @@ from ._util import (
     bfloat16_in_float32,
     check_same_device,
     handle_out,
+    np_kind,
     promote,
     sum_to_shape,
     type_name,
@@ -111,7 +112,7 @@ def _operands(a, b, kernel: str = "addmm_impl_cpu_"):
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}"
         )
-    if a._data.dtype.kind == "b":
+    if np_kind(a._data.dtype) == "b":
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     return a, b
 
@@ -473,7 +474,7 @@ def einsum(equation, *operands) -> Tensor:
             raise RuntimeError(
                 f"expected scalar type {type_name(dtype)} but found {type_name(x.dtype)}"
             )
-    if operands[0]._data.dtype.kind == "b" and len(operands) > 1:
+    if np_kind(operands[0]._data.dtype) == "b" and len(operands) > 1:
         raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
     subs, out_sub, targets = _einsum_plan(equation, tuple(tuple(x.shape) for x in operands))
     # a size-1 dim facing a larger one broadcasts: expand it (its gradient is summed back)
@@ -481,6 +482,7 @@ def einsum(equation, *operands) -> Tensor:
     return Einsum.apply(*expanded, subs=subs, out_sub=out_sub)
 
 
+@bfloat16_in_float32
 def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
     """Contract ``dims`` of ``a`` with ``dims`` of ``b``: an int (last of a with first of b) or
     a pair of lists."""
@@ -515,6 +517,7 @@ def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
     return handle_out(Einsum.apply(a, b, subs=(sub_a, sub_b), out_sub=out_sub), out)
 
 
+@bfloat16_in_float32
 def inner(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Sum over the last dims: ``out[i.., j..] = sum_k input[i.., k] other[j.., k]``."""
     if input.ndim == 0 or other.ndim == 0:

@@ -12,7 +12,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..backends import elementwise
-from ._util import handle_out, promote, result_type, sum_to_shape, xp_of
+from ._util import handle_out, np_kind, promote, result_type, sum_to_shape, xp_of
 from .arithmetic import _broadcasting, _check_tensors
 
 
@@ -64,7 +64,7 @@ def allclose(
 def _predicate(fn_name: str, doc: str):
     def op(input: Tensor) -> Tensor:
         data = input._data
-        if data.dtype.kind in "biu":
+        if np_kind(data.dtype) in "biu":
             fill = fn_name == "isfinite"
             return Tensor._make(xp_of(data).full(data.shape, fill, dtype=bool))
         return Tensor._make(getattr(xp_of(data), fn_name)(data))
@@ -114,7 +114,9 @@ def _bitwise(ufunc_name: str):
     def op(input, other, *, out=None) -> Tensor:
         a, b = promote(input, other)
         t = a if isinstance(a, Tensor) else b
-        if t._data.dtype.kind not in "biu" or ("shift" in ufunc_name and t._data.dtype.kind == "b"):
+        if np_kind(t._data.dtype) not in "biu" or (
+            "shift" in ufunc_name and np_kind(t._data.dtype) == "b"
+        ):
             # torch's type for an op that has no kernel for this dtype
             raise NotImplementedError(
                 f"\"{ufunc_name}_cpu\" not implemented for '{_type_name(t.dtype)}'"
@@ -142,7 +144,7 @@ bitwise_right_shift = _bitwise("right_shift")
 
 
 def bitwise_not(input: Tensor, *, out=None) -> Tensor:
-    if input._data.dtype.kind not in "biu":
+    if np_kind(input._data.dtype) not in "biu":
         raise NotImplementedError(
             f"\"bitwise_not_cpu\" not implemented for '{_type_name(input.dtype)}'"
         )
@@ -179,7 +181,7 @@ def where(condition: Tensor, input=None, other=None, *, out=None):
     """``input`` where ``condition`` holds, else ``other``; one argument: ``nonzero`` tuple."""
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
-    if condition._data.dtype.kind != "b":
+    if np_kind(condition._data.dtype) != "b":
         raise RuntimeError(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
             f"{_type_name(condition.dtype)}"
@@ -332,7 +334,7 @@ def nan_to_num(
     out=None,
 ) -> Tensor:
     """Replace NaN, +inf and -inf by finite numbers (the dtype's extremes by default)."""
-    if input._data.dtype.kind not in "fc":
+    if np_kind(input._data.dtype) not in "fc":
         return handle_out(input.clone(), out)
     info = _dtype.finfo(input.dtype)
     posinf = info.max if posinf is None else posinf

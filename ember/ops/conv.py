@@ -17,7 +17,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
 from ..backends import im2col, rows
-from ._util import bfloat16_in_float32, type_name
+from ._util import bfloat16_in_float32, np_kind, type_name
 
 
 def _ntuple(value, n: int, name: str) -> tuple:
@@ -169,7 +169,7 @@ def _check_operands(name: str, nd: int, input: Tensor, weight: Tensor, bias) -> 
             f"Input type ({type_name(input.dtype)}) and bias type ({type_name(bias.dtype)}) "
             "should be the same"
         )
-    if input._data.dtype.kind not in "fc":
+    if np_kind(input._data.dtype) not in "fc":
         raise RuntimeError(f"\"{name}\" not implemented for '{type_name(input.dtype)}'")
     return rank == nd + 1
 

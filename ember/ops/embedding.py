@@ -10,7 +10,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
 from . import blas, comparison, reduction
-from ._util import xp_of
+from ._util import np_kind, xp_of
 
 
 class Embedding(ArrayFunction):
@@ -103,7 +103,7 @@ def _row_scale(xp, flat, num_weights, padding_idx, by_freq, dtype):
 
 
 def _check_indices(input: Tensor, num_weights: int, what: str = "embedding") -> None:
-    if input._data.dtype.kind not in "iu":
+    if np_kind(input._data.dtype) not in "iu":
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "
             f"types: Long, Int; but got {input.type()} instead (while checking arguments for "

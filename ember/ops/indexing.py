@@ -18,7 +18,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state
 from . import _inplace
-from ._util import sum_to_shape, xp_of
+from ._util import np_kind, sum_to_shape, xp_of
 
 _assign = _inplace.assign  # kept for callers that write a computed result into a tensor
 _write = _inplace.write
@@ -34,11 +34,11 @@ def _index_array(k):
         arr = np.asarray(
             [v.item() if isinstance(v, Tensor) else v for v in k] if isinstance(k, list) else k
         )
-        if isinstance(k, list) and arr.dtype.kind == "f":
+        if isinstance(k, list) and np_kind(arr.dtype) == "f":
             arr = arr.astype(np.int64)  # torch reads a list of floats as integers
     else:
         return None
-    if arr.dtype.kind not in "biu":
+    if np_kind(arr.dtype) not in "biu":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     if arr.dtype == np.uint8:
         arr = arr.astype(bool)  # torch's (deprecated) byte masks
@@ -50,12 +50,12 @@ def _consumed(k) -> int:
     if k is None or k is Ellipsis or isinstance(k, (bool, np.bool_)):
         return 0
     if isinstance(k, Tensor):
-        if k._data.dtype.kind == "b" or k._data.dtype == np.uint8:
+        if np_kind(k._data.dtype) == "b" or k._data.dtype == np.uint8:
             return k._data.ndim
         return 1
     if isinstance(k, (list, np.ndarray)):
         arr = np.asarray(k) if not isinstance(k, list) or k else np.zeros(0)
-        return arr.ndim if arr.dtype.kind == "b" else 1
+        return arr.ndim if np_kind(arr.dtype) == "b" else 1
     return 1
 
 
@@ -92,7 +92,7 @@ def _parse(shape: tuple, key):
             basic.append(None)
             out_dim += 1
         elif isinstance(k, (bool, np.bool_)) or (
-            isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind == "b"
+            isinstance(k, Tensor) and k._data.ndim == 0 and np_kind(k._data.dtype) == "b"
         ):
             basic.append(None)
             advanced[out_dim] = np.zeros(1 if bool(k) else 0, np.int64)
@@ -102,7 +102,7 @@ def _parse(shape: tuple, key):
             dim += 1
             out_dim += 1
         elif isinstance(k, (int, np.integer)) or (
-            isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu"
+            isinstance(k, Tensor) and k._data.ndim == 0 and np_kind(k._data.dtype) in "iu"
         ):
             i = int(k)
             size = shape[dim]
@@ -117,7 +117,7 @@ def _parse(shape: tuple, key):
                     "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                     f"Variables are valid indices (got {type(k).__name__})"
                 )
-            if arr.dtype.kind == "b":
+            if np_kind(arr.dtype) == "b":
                 _check_mask(arr, shape, dim)
                 for j, nz in enumerate(xp_of(arr).nonzero(arr)):
                     advanced[out_dim + j] = nz
@@ -382,7 +382,7 @@ def _is_mask_only(key) -> bool:
         k
         for k in items
         if isinstance(k, (Tensor, list, np.ndarray, bool, np.bool_))
-        and not (isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu")
+        and not (isinstance(k, Tensor) and k._data.ndim == 0 and np_kind(k._data.dtype) in "iu")
     ]  # a 0-dim integer tensor selects, as an int does
     if len(advanced) != 1:
         return False

@@ -14,7 +14,16 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import handle_out, in_float32, return_type, sum_to_shape, type_name, wrap_dims, xp_of
+from ._util import (
+    handle_out,
+    in_float32,
+    np_kind,
+    return_type,
+    sum_to_shape,
+    type_name,
+    wrap_dims,
+    xp_of,
+)
 from .comparison import where
 from .shape import cat, stack
 
@@ -36,7 +45,7 @@ solve_ex_result = return_type("linalg_solve_ex", ("result", "info"))
 
 
 def _check_float(A: Tensor, name: str) -> None:
-    if A._data.dtype.kind not in "fc":
+    if np_kind(A._data.dtype) not in "fc":
         raise RuntimeError(
             f"{name}: Expected a floating point or complex tensor as input. Got "
             f"{type_name(A.dtype)}"
@@ -509,7 +518,7 @@ def _check_uplo(UPLO: str, name: str) -> None:
 
 
 def _check_eigh(A: Tensor, name: str, UPLO: str) -> None:
-    if A._data.dtype.kind not in "fc" or A._data.dtype.itemsize < 4:
+    if np_kind(A._data.dtype) not in "fc" or A._data.dtype.itemsize < 4:
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{type_name(A.dtype)}'")
     _check_square(A, name)
     _check_uplo(UPLO, name)

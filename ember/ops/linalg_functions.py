@@ -12,7 +12,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
 from . import blas
-from ._util import handle_out, return_type, xp_of
+from ._util import handle_out, in_float32, np_kind, return_type, xp_of
 from .comparison import maximum, where
 from .creation import ones_like
 from .linalg import (
@@ -255,6 +255,7 @@ def _expm(xp, A):
     return r.astype(A.dtype)
 
 
+@in_float32
 def matrix_exp(A: Tensor) -> Tensor:
     """The matrix exponential ``sum_k A^k / k!``."""
     _check_square(A, "linalg.matrix_exp")
@@ -298,7 +299,7 @@ def vander(x: Tensor, N: int | None = None) -> Tensor:
     N = x.shape[-1] if N is None else N
     if N < 0:
         raise RuntimeError("N must be non-negative.")
-    if x._data.dtype.kind == "b":
+    if np_kind(x._data.dtype) == "b":
         x = x.long()
     columns = [ones_like(x)]
     for _ in range(1, N):

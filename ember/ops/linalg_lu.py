@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import return_type, type_name, xp_of
+from ._util import np_kind, return_type, type_name, xp_of
 from .linalg import _check_matrix, _eye_like, _solve_matrices
 from .linalg_functions import solve_triangular
 from .shape import cat
@@ -146,7 +146,7 @@ def _square_lu_grad(L: Tensor, U: Tensor, grad_l: Tensor, grad_u: Tensor) -> Ten
 
 
 def _check_lu(A: Tensor, pivot: bool, name: str) -> None:
-    if A._data.dtype.kind not in "fc" or A._data.dtype.itemsize < 4:
+    if np_kind(A._data.dtype) not in "fc" or A._data.dtype.itemsize < 4:
         raise NotImplementedError(f"\"lu_cpu\" not implemented for '{type_name(A.dtype)}'")
     _check_matrix(A, name)
     if not pivot:

@@ -14,7 +14,7 @@ import warnings
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import activation, comparison, distance, unary
-from ._util import xp_of
+from ._util import bfloat16_in_float32, xp_of
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -384,6 +384,7 @@ def poisson_nll_loss(
     return _reduce(loss, reduction)
 
 
+@bfloat16_in_float32
 def gaussian_nll_loss(
     input, target, var, full: bool = False, eps: float = 1e-6, reduction: str = "mean"
 ) -> Tensor:

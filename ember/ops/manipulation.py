@@ -15,7 +15,7 @@ from .. import _dtype
 from .._tensor import Size, Tensor
 from ..autograd.function import ArrayFunction
 from . import reduction, selection, shape
-from ._util import in_float32, result_type, wrap_dim, xp_of
+from ._util import in_float32, np_kind, result_type, wrap_dim, xp_of
 
 
 def _dims_arg(dims) -> tuple:
@@ -294,7 +294,7 @@ def block_diag(*tensors) -> Tensor:
 def _cum_dtype(input: Tensor, dtype):
     if dtype is not None:
         return dtype
-    return _dtype.int64 if input._data.dtype.kind in "biu" else input.dtype
+    return _dtype.int64 if np_kind(input._data.dtype) in "biu" else input.dtype
 
 
 class Cumsum(ArrayFunction):
@@ -381,7 +381,7 @@ def _cum_extreme(input: Tensor, dim: int, is_max: bool, name: str):
     shape = [1] * data.ndim
     shape[d] = data.shape[d]
     positions = xp.arange(data.shape[d]).reshape(shape)
-    hit = (data == running) | (xp.isnan(data) if data.dtype.kind == "f" else False)
+    hit = (data == running) | (xp.isnan(data) if np_kind(data.dtype) == "f" else False)
     marks = xp.where(hit, positions, 0)
     index = xp.maximum.accumulate(marks, axis=d) if data.size else marks
     index = Tensor._make(index.astype(np.int64))

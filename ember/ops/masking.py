@@ -9,7 +9,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import _inplace
-from ._util import sum_to_shape, type_name, wrap_dim, xp_of
+from ._util import np_kind, sum_to_shape, type_name, wrap_dim, xp_of
 from .selection import PadInto, _as_number, gather
 
 # ---- masks ----------------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def unravel_index(indices: Tensor, shape) -> tuple:
     """The coordinates in a tensor of ``shape`` of each flat index (taken modulo its size)."""
     if not isinstance(indices, Tensor):
         raise TypeError(f"expected 'indices' to be a Tensor, but got {type(indices).__name__}")
-    if indices._data.dtype.kind not in "iu":
+    if np_kind(indices._data.dtype) not in "iu":
         raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
     if any(s < 0 for s in shape):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import linalg, linalg_functions, linalg_lu
-from ._util import handle_out, return_type, wrap_dim, xp_of
+from ._util import handle_out, in_float32, return_type, wrap_dim, xp_of
 from .creation import eye
 
 
@@ -174,6 +174,7 @@ def qr(input: Tensor, some: bool = True):
     return linalg.qr(input, "reduced" if some else "complete")
 
 
+@in_float32
 def matrix_exp(input: Tensor) -> Tensor:
     """The matrix exponential (``linalg.matrix_exp``)."""
     return linalg_functions.matrix_exp(input)

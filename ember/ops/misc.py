@@ -18,7 +18,7 @@ from . import embedding as _embedding
 from . import manipulation as _manipulation
 from . import shape as _shape
 from . import unary as _unary
-from ._util import promote, return_type, wrap_dim, xp_of
+from ._util import bfloat16_in_float32, np_kind, promote, return_type, wrap_dim, xp_of
 
 _FrexpResult = return_type("frexp", ("mantissa", "exponent"))
 
@@ -122,7 +122,7 @@ class _Ldexp(ArrayFunction):
     def forward(ctx, x, exponent):
         xp = xp_of(x)
         ctx.factor = (
-            xp.ldexp(xp.ones((), x.dtype), exponent) if exponent.dtype.kind in "iub" else None
+            xp.ldexp(xp.ones((), x.dtype), exponent) if np_kind(exponent.dtype) in "iub" else None
         )
         if ctx.factor is not None:
             # torch's gradient is grad * pow(2, other) in the exponent's integer dtype: zero for
@@ -135,6 +135,7 @@ class _Ldexp(ArrayFunction):
         return grad * Tensor._make(ctx.factor), None
 
 
+@bfloat16_in_float32
 def ldexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """``input * 2 ** other`` in the promoted float dtype."""
     if other.dtype.is_floating_point:

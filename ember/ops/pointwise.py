@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import handle_out, promote, result_type, sum_to_shape, type_name, xp_of
+from ._util import handle_out, np_kind, promote, result_type, sum_to_shape, type_name, xp_of
 from .arithmetic import _broadcasting, _check_tensors, _shape, add, broadcast_error, div, mul
 from .unary import _quiet
 
@@ -61,7 +61,7 @@ arctan2 = atan2
 
 
 def _float_only(a: Tensor, name: str):
-    if a._data.dtype.kind not in "fc":
+    if np_kind(a._data.dtype) not in "fc":
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(a.dtype)}'")
 
 
@@ -245,7 +245,7 @@ def lerp(input: Tensor, end: Tensor, weight, *, out=None) -> Tensor:
             f"expected dtype {_c_name(input)} for `end` but got dtype {_c_name(end)}"
         )
     if not isinstance(weight, Tensor):
-        if input._data.dtype.kind not in "fc":
+        if np_kind(input._data.dtype) not in "fc":
             raise NotImplementedError(
                 f"\"lerp_kernel_scalar\" not implemented for '{type_name(input.dtype)}'"
             )
@@ -289,7 +289,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=Non
 
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=None) -> Tensor:
     """``input + value * tensor1 / tensor2`` (integer tensor1 and tensor2 raise, as torch)."""
-    if tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
+    if np_kind(tensor1._data.dtype) in "biu" and np_kind(tensor2._data.dtype) in "biu":
         raise RuntimeError(
             "Integer division with addcdiv is no longer supported, and in a future release "
             "addcdiv will perform a true division of tensor1 and tensor2. Use "

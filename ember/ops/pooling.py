@@ -262,6 +262,7 @@ def max_pool3d(
     return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
+@bfloat16_in_float32
 def max_pool1d_with_indices(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
 ):
@@ -277,6 +278,7 @@ def max_pool2d_with_indices(
     return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
+@bfloat16_in_float32
 def max_pool3d_with_indices(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
 ):
@@ -476,6 +478,7 @@ def _adaptive_max_pool(nd, input, output_size, return_indices, name):
     return values
 
 
+@bfloat16_in_float32
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     """Max pooling to a given output length."""
     return _adaptive_max_pool(1, input, output_size, return_indices, "adaptive_max_pool1d")
@@ -487,6 +490,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     return _adaptive_max_pool(2, input, output_size, return_indices, "adaptive_max_pool2d")
 
 
+@bfloat16_in_float32
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     """Max pooling of ``(N, C, D, H, W)`` to a given output size."""
     return _adaptive_max_pool(3, input, output_size, return_indices, "adaptive_max_pool3d")

@@ -22,6 +22,7 @@ from ._util import (
     float_input,
     handle_out,
     in_float32,
+    np_kind,
     return_type,
     type_name,
     wrap_dim,
@@ -118,7 +119,7 @@ def _accumulator(input: Tensor, dtype):
     and bools (as torch), else the input's (None)."""
     if dtype is not None:
         return dtype.np
-    return np.int64 if input._data.dtype.kind in "biu" else None
+    return np.int64 if np_kind(input._data.dtype) in "biu" else None
 
 
 @_numpy_names
@@ -135,7 +136,7 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None)
 @in_float32
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Sum treating NaN as zero."""
-    if input._data.dtype.kind in "fc":
+    if np_kind(input._data.dtype) in "fc":
         from .comparison import where
 
         input = where(input.isnan(), 0.0, input)
@@ -371,10 +372,10 @@ def _select_along(input: Tensor, index, dim: int, keepdim: bool, result, node_na
 def _arg_extreme(x, dim, is_max: bool):
     """Index of the first max/min along dim; NaN counts as the extreme, as in torch."""
     xp = xp_of(x)
-    if x.dtype.kind == "b":
+    if np_kind(x.dtype) == "b":
         x = x.view(np.uint8)
     found = (xp.argmax if is_max else xp.argmin)(x, axis=dim)
-    if x.dtype.kind == "f":
+    if np_kind(x.dtype) == "f":
         nan = xp.isnan(x)
         if nan.any():
             found = xp.where(nan.any(axis=dim), xp.argmax(nan, axis=dim), found)
@@ -431,7 +432,7 @@ def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
 def _argext(input: Tensor, dim, keepdim: bool, is_max: bool, name: str) -> Tensor:
     data = input._data
     xp = xp_of(data)
-    if data.dtype.kind == "b":
+    if np_kind(data.dtype) == "b":
         raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         if data.size == 0:
@@ -560,7 +561,7 @@ def _vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, dtype=None) 
     """``linalg.vector_norm``: the ``ord``-norm of x over ``dim`` (all dims by default)."""
     if dtype is not None:
         x = x.to(dtype)
-    if x._data.dtype.kind not in "fc":
+    if np_kind(x._data.dtype) not in "fc":
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
             f"{type_name(x.dtype)}"

@@ -17,7 +17,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..backends import im2col
-from ._util import xp_of
+from ._util import bfloat16_in_float32, xp_of
 from .comparison import where
 from .pooling import _adaptive_avg_pool, _along_last_dims, _GatherFlat
 
@@ -327,6 +327,7 @@ def _unnormalize(coord: Tensor, n: int, align_corners: bool) -> Tensor:
     return ((coord + 1) * n - 1) / 2
 
 
+@bfloat16_in_float32
 def grid_sample(
     input: Tensor, grid: Tensor, mode="bilinear", padding_mode="zeros", align_corners=None
 ) -> Tensor:

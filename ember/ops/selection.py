@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import type_name, wrap_dim, xp_of
+from ._util import np_kind, type_name, wrap_dim, xp_of
 
 
 def _check_long(index: Tensor, op: str) -> None:
@@ -207,7 +207,7 @@ class ScatterReduce(ArrayFunction):
         if not include_self:
             identity = {"sum": 0, "mean": 0, "prod": 1}.get(reduce)
             if identity is None:
-                kind = x.dtype.kind
+                kind = np_kind(x.dtype)
                 big = np.inf if kind == "f" else np.iinfo(x.dtype).max
                 identity = -big if reduce == "amax" else big
             out[hit > 0] = identity
@@ -215,7 +215,7 @@ class ScatterReduce(ArrayFunction):
         count = hit + (1 if include_self else 0)
         if reduce == "mean":
             safe = xp.maximum(count, 1).astype(out.dtype)
-            out = out / safe if out.dtype.kind == "f" else out // safe
+            out = out / safe if np_kind(out.dtype) == "f" else out // safe
             out = out.astype(x.dtype)
         shape = inputs[0].shape
         ctx.count = count.reshape(shape)
@@ -301,7 +301,7 @@ def scatter_reduce(
 def _index_vector(index: Tensor, op: str):
     if not isinstance(index, Tensor):
         raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
-    if index._data.dtype.kind not in "iu":
+    if np_kind(index._data.dtype) not in "iu":
         raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index")
     if index._data.ndim > 1:
         raise IndexError(f"{op}(): Index is supposed to be a vector")

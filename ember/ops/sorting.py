@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import selection
-from ._util import return_type, wrap_dim, xp_of
+from ._util import np_kind, return_type, wrap_dim, xp_of
 
 _return_sort = return_type("sort", ("values", "indices"))
 _return_topk = return_type("topk", ("values", "indices"))
@@ -28,7 +28,7 @@ def _order(data, d: int, descending: bool):
     # equal elements keep their original order
     n = data.shape[d]
     rev = xp.flip(data, d)
-    if data.dtype.kind == "f":
+    if np_kind(data.dtype) == "f":
         rev = xp.where(xp.isnan(rev), xp.inf, rev)
     order = xp.flip(xp.argsort(rev, axis=d, kind="stable"), d)
     return (n - 1) - order
@@ -143,7 +143,7 @@ def unique_consecutive(
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     """How many times each non-negative integer occurs (summing ``weights`` if given)."""
     data = input._data
-    if data.ndim != 1 or data.dtype.kind not in "iu":
+    if data.ndim != 1 or np_kind(data.dtype) not in "iu":
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if data.size and data.min() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
@@ -154,7 +154,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     if weights._data.shape != data.shape:
         raise RuntimeError("weights should be 1-d and have the same length as input")
     w = weights._data
-    dtype = w.dtype if w.dtype.kind == "f" else np.float64
+    dtype = w.dtype if w.dtype in (np.float32, np.float64) else np.float64  # (half: double)
     return Tensor._make(np.bincount(data, weights=w, minlength=minlength).astype(dtype))
 
 
@@ -163,7 +163,7 @@ def histc(input: Tensor, bins: int = 100, min=0, max=0, *, out=None) -> Tensor:
     from ._util import handle_out
 
     data = input._data
-    if data.dtype.kind != "f":
+    if np_kind(data.dtype) != "f":
         raise RuntimeError(f"\"histogram_cpu\" not implemented for '{input.dtype.name}'")
     if bins <= 0:
         raise RuntimeError(f"torch.histc(): bins must be > 0, but got {bins} for bins")

@@ -13,7 +13,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import handle_out, in_float32, return_type, wrap_dim, xp_of
+from ._util import handle_out, in_float32, np_kind, return_type, wrap_dim, xp_of
 from .reduction import _numpy_names, _reduce_dims, _select_along
 
 _return_median = return_type("median", ("values", "indices"))
@@ -132,7 +132,7 @@ def _median_index(data, d: int, ignore_nan: bool):
     xp = xp_of(data)
     order = xp.argsort(data, axis=d, kind="stable")
     n = data.shape[d]
-    if data.dtype.kind != "f":
+    if np_kind(data.dtype) != "f":
         return xp.take(order, [(n - 1) // 2], axis=d)
     nan = xp.isnan(data)
     if ignore_nan:
@@ -146,7 +146,7 @@ def _median_index(data, d: int, ignore_nan: bool):
 
 def _median(input: Tensor, dim, keepdim: bool, ignore_nan: bool, name: str, result):
     data = input._data
-    if data.dtype.kind == "b":
+    if np_kind(data.dtype) == "b":
         kernel = "median_cpu" if dim is None else "median_out"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     if dim is None:
@@ -165,6 +165,7 @@ def _median(input: Tensor, dim, keepdim: bool, ignore_nan: bool, name: str, resu
 
 
 @_numpy_names
+@in_float32
 def median(input: Tensor, dim=None, keepdim: bool = False):
     """The lower median (no averaging of the two middle ones); NaN if the slice has a NaN.
 
@@ -174,6 +175,7 @@ def median(input: Tensor, dim=None, keepdim: bool = False):
 
 
 @_numpy_names
+@in_float32
 def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
     """``median`` of the non-NaN elements (NaN only where a slice is all NaN)."""
     return _median(input, dim, keepdim, True, "nanmedian", _return_nanmedian)

@@ -14,12 +14,12 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..backends import special
-from ._util import float_input, handle_out, type_name, xp_of
+from ._util import float_input, handle_out, np_kind, type_name, xp_of
 
 
 def _no_kernel(x, kernel: str, kinds: str):
     """torch's NotImplementedError for a dtype its kernel does not cover."""
-    if x.dtype.kind in kinds:
+    if np_kind(x.dtype) in kinds:
         from .._dtype import from_numpy_dtype
 
         raise NotImplementedError(
@@ -44,7 +44,7 @@ class Neg(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x):
-        if x.dtype.kind == "b":
+        if np_kind(x.dtype) == "b":
             raise RuntimeError(
                 "Negation, the `-` operator, on a bool tensor is not supported. If you are "
                 "trying to invert a mask, use the `~` or `logical_not()` operator instead."
@@ -76,10 +76,10 @@ class Sign(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x):
-        if x.dtype.kind == "b":
+        if np_kind(x.dtype) == "b":
             return x.copy()
         xp = xp_of(x)
-        if x.dtype.kind == "f":
+        if np_kind(x.dtype) == "f":
             return xp.where(xp.isnan(x), 0, xp.sign(x)).astype(x.dtype, copy=False)
         return xp.sign(x)
 
@@ -224,7 +224,7 @@ class Reciprocal(ArrayFunction):
     def forward(ctx, x):
         xp = xp_of(x)
         with _quiet():
-            if x.dtype.kind == "f":  # divide: twice as fast as NumPy's reciprocal, same values
+            if np_kind(x.dtype) == "f":  # divide: twice as fast as NumPy's reciprocal, same values
                 out = xp.divide(x.dtype.type(1), x)
             else:
                 out = xp.reciprocal(x)
@@ -459,21 +459,21 @@ class Floor(_Rounding):
     @staticmethod
     def forward(ctx, x):
         _no_kernel(x, "floor_vml_cpu", "b")
-        return xp_of(x).floor(x) if x.dtype.kind == "f" else x.copy()
+        return xp_of(x).floor(x) if np_kind(x.dtype) == "f" else x.copy()
 
 
 class Ceil(_Rounding):
     @staticmethod
     def forward(ctx, x):
         _no_kernel(x, "ceil_vml_cpu", "b")
-        return xp_of(x).ceil(x) if x.dtype.kind == "f" else x.copy()
+        return xp_of(x).ceil(x) if np_kind(x.dtype) == "f" else x.copy()
 
 
 class Trunc(_Rounding):
     @staticmethod
     def forward(ctx, x):
         _no_kernel(x, "trunc_vml_cpu", "b")
-        return xp_of(x).trunc(x) if x.dtype.kind == "f" else x.copy()
+        return xp_of(x).trunc(x) if np_kind(x.dtype) == "f" else x.copy()
 
 
 class Round(_Rounding):
@@ -482,7 +482,7 @@ class Round(_Rounding):
     @staticmethod
     def forward(ctx, x, decimals=0):
         _no_kernel(x, "round_vml_cpu", "b")
-        if x.dtype.kind != "f":
+        if np_kind(x.dtype) != "f":
             return x.copy()
         xp = xp_of(x)
         if decimals == 0:
@@ -552,7 +552,7 @@ def round(input: Tensor, *, decimals: int = 0, out=None) -> Tensor:
 
 def square(input: Tensor, *, out=None) -> Tensor:
     """``x * x`` (bool squares to int64, as in torch)."""
-    if input._data.dtype.kind == "b":
+    if np_kind(input._data.dtype) == "b":
         from .. import _dtype
 
         input = input.to(_dtype.int64)
@@ -610,7 +610,7 @@ sinc = _unary(Sinc)
 
 def positive(input: Tensor) -> Tensor:
     """``+input``: the tensor itself (bool tensors raise, as in torch)."""
-    if input._data.dtype.kind == "b":
+    if np_kind(input._data.dtype) == "b":
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 

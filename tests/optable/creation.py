@@ -50,8 +50,10 @@ def from_input(name, make_input, *args, errors=(), variant="", method=False, **k
             return _call(lib, getattr(x, name.split(".")[-1]), spec)
         return _call(lib, resolve(lib, name), spec, x)
 
+    use_dtype = kwargs.pop("dtype", True)  # once: a pop per call would change later calls
+
     def inputs(rng, d):
-        return [make_input(rng, d)] + _spec(args, dtype=kwargs.pop("dtype", True), **kwargs)(rng, d)
+        return [make_input(rng, d)] + _spec(args, dtype=use_dtype, **kwargs)(rng, d)
 
     def error(a):
         return lambda rng, d: [make_input(rng, d)] + _spec(a, dtype=False)(rng, d)
