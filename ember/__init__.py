@@ -152,7 +152,9 @@ globals().update(_legacy_types.CPU)
 
 # torch.nn, torch.optim, torch.utils... are attributes of torch after `import torch`; here they
 # load on first use (`ember.nn.Linear`, `import ember.nn` both work)
-_LAZY_SUBMODULES = {"nn", "optim", "utils", "hub", "distributed", "multiprocessing", "vision"}
+_LAZY_SUBMODULES = {
+    "nn", "optim", "utils", "hub", "distributed", "distributions", "multiprocessing", "vision",
+}  # fmt: skip
 
 
 def __getattr__(name: str):

@@ -1,0 +1,94 @@
+"""What a parameter or a sample must satisfy, as ``torch.distributions.constraints``: each
+constraint's ``check(value)`` is a bool tensor, and its repr names it in torch's words."""
+
+from __future__ import annotations
+
+from .._tensor import Tensor
+
+
+class Constraint:
+    is_discrete = False
+    event_dim = 0
+
+    def check(self, value: Tensor) -> Tensor:
+        raise NotImplementedError  # each constraint below defines its test
+
+    def __repr__(self) -> str:
+        return type(self).__name__.lstrip("_") + "()"
+
+
+class _Real(Constraint):
+    def check(self, value):
+        return value == value  # not NaN
+
+
+class _GreaterThan(Constraint):
+    def __init__(self, lower_bound):
+        self.lower_bound = lower_bound
+
+    def check(self, value):
+        return self.lower_bound < value
+
+    def __repr__(self):
+        return f"GreaterThan(lower_bound={self.lower_bound})"
+
+
+class _Interval(Constraint):
+    def __init__(self, lower_bound, upper_bound):
+        self.lower_bound, self.upper_bound = lower_bound, upper_bound
+
+    def check(self, value):
+        return (self.lower_bound <= value) & (value <= self.upper_bound)
+
+    def __repr__(self):
+        return f"Interval(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
+
+
+class _IntegerInterval(Constraint):
+    is_discrete = True
+
+    def __init__(self, lower_bound, upper_bound):
+        self.lower_bound, self.upper_bound = lower_bound, upper_bound
+
+    def check(self, value):
+        return (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
+
+    def __repr__(self):
+        return f"IntegerInterval(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
+
+
+class _Boolean(Constraint):
+    is_discrete = True
+
+    def check(self, value):
+        return (value == 0) | (value == 1)
+
+
+class _Simplex(Constraint):
+    event_dim = 1
+
+    def check(self, value):
+        return (value >= 0).all(-1) & ((value.sum(-1) - 1).abs() < 1e-6)
+
+
+class _Dependent(Constraint):
+    """A constraint that depends on other parameters (Uniform's low and high): not checked."""
+
+    def check(self, value):
+        raise ValueError("Cannot determine validity of dependent constraint")
+
+
+real = _Real()
+positive = _GreaterThan(0.0)
+greater_than = _GreaterThan
+interval = _Interval
+unit_interval = _Interval(0.0, 1.0)
+integer_interval = _IntegerInterval
+boolean = _Boolean()
+simplex = _Simplex()
+dependent = _Dependent()
+
+__all__ = [
+    "Constraint", "real", "positive", "greater_than", "interval", "unit_interval",
+    "integer_interval", "boolean", "simplex", "dependent",
+]  # fmt: skip

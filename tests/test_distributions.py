@@ -1,0 +1,163 @@
+"""ember.distributions against torch.distributions: parameters, log_prob, entropy, cdf/icdf,
+moments, KL divergences, shapes and validation errors. Draws come from ember's generator, so
+samples are compared by shape, support and sample statistics, not value by value."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+RNG = np.random.default_rng(0)
+LOC, SCALE = RNG.standard_normal((2, 3)), RNG.uniform(0.5, 2.0, (2, 3))
+LOGITS = RNG.standard_normal((2, 4))
+PROBS = RNG.uniform(0.05, 0.95, (2, 3))
+
+
+def _make(lib, name):
+    D = lib.distributions
+    t = lib.tensor
+    return {
+        "normal": lambda: D.Normal(t(LOC), t(SCALE)),
+        "normal scalar": lambda: D.Normal(0.0, 1.0),
+        "uniform": lambda: D.Uniform(t(LOC), t(LOC + SCALE)),
+        "bernoulli probs": lambda: D.Bernoulli(probs=t(PROBS)),
+        "bernoulli logits": lambda: D.Bernoulli(logits=t(LOC)),
+        "categorical logits": lambda: D.Categorical(logits=t(LOGITS)),
+        "categorical probs": lambda: D.Categorical(probs=t(np.exp(LOGITS))),
+    }[name]()
+
+
+VALUES = {
+    "normal": LOC + 0.3,
+    "normal scalar": np.array([-1.0, 0.0, 2.5]),
+    "uniform": LOC + SCALE / 3,
+    "bernoulli probs": (PROBS > 0.5) * 1.0,
+    "bernoulli logits": (LOC > 0) * 1.0,
+    "categorical logits": np.array([0, 3]),
+    "categorical probs": np.array([[1, 2], [3, 0]]),
+}
+NAMES = sorted(VALUES)
+
+
+def _close(e, t, tol=1e-5):
+    got, want = e.detach().numpy().astype(float), t.detach().numpy().astype(float)
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_values_match_torch(name):
+    e, t = _make(ember, name), _make(torch, name)
+    assert repr(e) == repr(t)
+    assert tuple(e.batch_shape) == tuple(t.batch_shape)
+    assert tuple(e.event_shape) == tuple(t.event_shape)
+    v = VALUES[name]
+    _close(e.log_prob(ember.tensor(v)), t.log_prob(torch.tensor(v)))
+    _close(e.entropy(), t.entropy())
+    for moment in ("mean", "variance", "stddev"):
+        got, want = getattr(e, moment), getattr(t, moment)
+        assert np.array_equal(np.isnan(got.numpy()), np.isnan(want.numpy()))
+        if not np.isnan(want.numpy()).all():
+            _close(got, want)
+    for param in ("probs", "logits"):
+        if hasattr(t, param) and name.split()[0] in ("bernoulli", "categorical"):
+            _close(getattr(e, param), getattr(t, param))
+    if name.startswith(("normal", "uniform")):
+        _close(e.cdf(ember.tensor(v)), t.cdf(torch.tensor(v)))
+        q = np.full(np.broadcast(v, LOC if name != "normal scalar" else v).shape, 0.3)
+        _close(e.icdf(ember.tensor(q)), t.icdf(torch.tensor(q)))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_samples_have_torchs_shape_and_support(name):
+    e, t = _make(ember, name), _make(torch, name)
+    ember.manual_seed(0)
+    for shape in ((), (5,), (4, 2)):
+        got, want = e.sample(shape), t.sample(shape)
+        assert tuple(got.shape) == tuple(want.shape) and str(got.dtype) == str(want.dtype)
+        assert bool(e.support.check(got).all())
+
+
+def test_sample_statistics_and_reparameterised_gradients():
+    ember.manual_seed(0)
+    loc = ember.tensor([1.0, -2.0], requires_grad=True)
+    scale = ember.tensor([0.5, 2.0], requires_grad=True)
+    draws = ember.distributions.Normal(loc, scale).rsample((20000,))
+    np.testing.assert_allclose(draws.mean(0).detach().numpy(), [1.0, -2.0], atol=0.05)
+    np.testing.assert_allclose(draws.std(0).detach().numpy(), [0.5, 2.0], rtol=0.03)
+    draws.mean().backward()
+    np.testing.assert_allclose(loc.grad.numpy(), [0.5, 0.5], rtol=1e-3)  # d mean / d loc
+    counts = ember.distributions.Categorical(probs=ember.tensor([0.2, 0.3, 0.5])).sample((20000,))
+    freq = np.bincount(counts.numpy(), minlength=3) / 20000
+    np.testing.assert_allclose(freq, [0.2, 0.3, 0.5], atol=0.02)
+    assert not ember.distributions.Normal(loc, scale).sample().requires_grad
+
+
+@pytest.mark.parametrize(
+    "p, q",
+    [
+        ("normal", "normal"),
+        ("bernoulli probs", "bernoulli logits"),
+        ("categorical logits", "categorical probs"),
+        ("uniform", "uniform"),
+    ],
+)
+def test_kl_divergence_matches_torch(p, q):
+    def pair(lib):
+        a = _make(lib, p)
+        b = _make(lib, q)
+        if p == "uniform":  # q's interval wider than p's: finite; and one that is not
+            b = lib.distributions.Uniform(lib.tensor(LOC - 1), lib.tensor(LOC + SCALE / 2))
+        if p == "normal":
+            b = lib.distributions.Normal(lib.tensor(LOC[::-1].copy()), lib.tensor(SCALE * 2))
+        return lib.distributions.kl_divergence(a, b)
+
+    e, t = pair(ember), pair(torch)
+    np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda lib: lib.distributions.Normal(lib.tensor([0.0]), lib.tensor([-1.0])),
+        lambda lib: lib.distributions.Uniform(lib.tensor([1.0]), lib.tensor([0.0])),
+        lambda lib: lib.distributions.Bernoulli(probs=lib.tensor([1.5])),
+        lambda lib: lib.distributions.Bernoulli(probs=lib.tensor([0.5]), logits=lib.tensor([0.0])),
+        lambda lib: lib.distributions.Categorical(logits=lib.tensor(1.0)),
+        lambda lib: lib.distributions.Categorical(logits=lib.zeros(3)).log_prob(lib.tensor(3)),
+        lambda lib: lib.distributions.Uniform(0.0, 1.0).log_prob(lib.tensor(2.0)),
+        lambda lib: lib.distributions.kl_divergence(
+            lib.distributions.Categorical(logits=lib.zeros(3)), lib.distributions.Normal(0.0, 1.0)
+        ),
+    ],
+    ids=[
+        "negative scale",
+        "low >= high",
+        "probs > 1",
+        "both parametrisations",
+        "0-dim logits",
+        "outside support",
+        "uniform outside",
+        "no KL registered",
+    ],  # fmt: skip
+)
+def test_invalid_arguments_raise_torchs_exception_type(build):
+    kinds = []
+    for lib in (ember, torch):
+        with pytest.raises(Exception) as info:
+            build(lib)
+        kinds.append(info.type)
+    assert kinds[0] is kinds[1]
+
+
+def test_validation_can_be_turned_off_as_in_torch():
+    ember.distributions.Distribution.set_default_validate_args(False)
+    try:
+        lp = ember.distributions.Uniform(0.0, 1.0).log_prob(ember.tensor(2.0))
+        assert lp.item() == float("-inf")
+    finally:
+        ember.distributions.Distribution.set_default_validate_args(True)
+    e = ember.distributions.Normal(0.0, 1.0, validate_args=False)
+    assert e.log_prob(ember.tensor(0.0)).item() == pytest.approx(-0.9189385)
