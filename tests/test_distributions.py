@@ -28,6 +28,8 @@ def _make(lib, name):
         "bernoulli logits": lambda: D.Bernoulli(logits=t(LOC)),
         "categorical logits": lambda: D.Categorical(logits=t(LOGITS)),
         "categorical probs": lambda: D.Categorical(probs=t(np.exp(LOGITS))),
+        "independent normal": lambda: D.Independent(D.Normal(t(LOC), t(SCALE)), 1),
+        "independent bernoulli": lambda: D.Independent(D.Bernoulli(probs=t(PROBS)), 2),
     }[name]()
 
 
@@ -39,6 +41,8 @@ VALUES = {
     "bernoulli logits": (LOC > 0) * 1.0,
     "categorical logits": np.array([0, 3]),
     "categorical probs": np.array([[1, 2], [3, 0]]),
+    "independent normal": LOC - 0.2,
+    "independent bernoulli": (PROBS > 0.3) * 1.0,
 }
 NAMES = sorted(VALUES)
 
@@ -103,6 +107,7 @@ def test_sample_statistics_and_reparameterised_gradients():
         ("bernoulli probs", "bernoulli logits"),
         ("categorical logits", "categorical probs"),
         ("uniform", "uniform"),
+        ("independent normal", "independent normal"),
     ],
 )
 def test_kl_divergence_matches_torch(p, q):
@@ -113,6 +118,9 @@ def test_kl_divergence_matches_torch(p, q):
             b = lib.distributions.Uniform(lib.tensor(LOC - 1), lib.tensor(LOC + SCALE / 2))
         if p == "normal":
             b = lib.distributions.Normal(lib.tensor(LOC[::-1].copy()), lib.tensor(SCALE * 2))
+        if p == "independent normal":
+            base = lib.distributions.Normal(lib.tensor(LOC[::-1].copy()), lib.tensor(SCALE * 2))
+            b = lib.distributions.Independent(base, 1)
         return lib.distributions.kl_divergence(a, b)
 
     e, t = pair(ember), pair(torch)
@@ -129,6 +137,8 @@ def test_kl_divergence_matches_torch(p, q):
         lambda lib: lib.distributions.Categorical(logits=lib.tensor(1.0)),
         lambda lib: lib.distributions.Categorical(logits=lib.zeros(3)).log_prob(lib.tensor(3)),
         lambda lib: lib.distributions.Uniform(0.0, 1.0).log_prob(lib.tensor(2.0)),
+        lambda lib: lib.distributions.Independent(lib.distributions.Normal(0.0, 1.0), 1),
+        lambda lib: lib.distributions.Normal(lib.zeros(2, 3), 1.0).log_prob(lib.zeros(3, 2)),
         lambda lib: lib.distributions.kl_divergence(
             lib.distributions.Categorical(logits=lib.zeros(3)), lib.distributions.Normal(0.0, 1.0)
         ),
@@ -141,6 +151,8 @@ def test_kl_divergence_matches_torch(p, q):
         "0-dim logits",
         "outside support",
         "uniform outside",
+        "too many reinterpreted dims",
+        "value not broadcastable",
         "no KL registered",
     ],  # fmt: skip
 )

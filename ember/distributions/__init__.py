@@ -1,17 +1,18 @@
 """``ember.distributions``: probability distributions with sampling, ``log_prob`` and
-``entropy``, as ``torch.distributions``. This first slice has Normal, Uniform, Bernoulli and
-Categorical, with ``kl_divergence`` between two of a kind; draws come from ember's random
-generator (the same seed gives ember's numbers, not torch's)."""
+``entropy``, as ``torch.distributions``. This first slice has Normal, Uniform, Bernoulli,
+Categorical and Independent, with ``kl_divergence`` between two of a kind; draws come from
+ember's random generator (the same seed gives ember's numbers, not torch's)."""
 
 from . import constraints
 from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .distribution import Distribution
+from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .normal import Normal
 from .uniform import Uniform
 
 __all__ = [
-    "Bernoulli", "Categorical", "Distribution", "Normal", "Uniform", "constraints",
+    "Bernoulli", "Categorical", "Distribution", "Independent", "Normal", "Uniform", "constraints",
     "kl_divergence", "register_kl",
 ]  # fmt: skip

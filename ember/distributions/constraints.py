@@ -78,7 +78,28 @@ class _Dependent(Constraint):
         raise ValueError("Cannot determine validity of dependent constraint")
 
 
+class _IndependentConstraint(Constraint):
+    """``base`` over the rightmost ``reinterpreted_batch_ndims`` dims as one event: it holds
+    where ``base`` holds for every element of the event."""
+
+    def __init__(self, base_constraint, reinterpreted_batch_ndims: int):
+        self.base_constraint = base_constraint
+        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
+        self.is_discrete = base_constraint.is_discrete
+        self.event_dim = base_constraint.event_dim + reinterpreted_batch_ndims
+
+    def check(self, value):
+        result = self.base_constraint.check(value)
+        for _ in range(self.reinterpreted_batch_ndims):
+            result = result.all(-1)
+        return result
+
+    def __repr__(self):
+        return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
+
+
 real = _Real()
+independent = _IndependentConstraint
 positive = _GreaterThan(0.0)
 greater_than = _GreaterThan
 interval = _Interval
@@ -90,5 +111,5 @@ dependent = _Dependent()
 
 __all__ = [
     "Constraint", "real", "positive", "greater_than", "interval", "unit_interval",
-    "integer_interval", "boolean", "simplex", "dependent",
+    "integer_interval", "boolean", "simplex", "dependent", "independent",
 ]  # fmt: skip

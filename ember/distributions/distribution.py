@@ -99,10 +99,16 @@ class Distribution:
         lead = value.dim() - len(self._event_shape)
         if tuple(value.shape[max(lead, 0) :]) != tuple(self._event_shape):
             raise ValueError(
-                f"The right-most size of value must match event_shape: {tuple(value.shape)} "
-                f"vs {tuple(self._event_shape)}."
+                f"The right-most size of value must match event_shape: {value.size()} vs "
+                f"{self._event_shape}."
             )
-        ops.broadcast_shapes(tuple(value.shape), tuple(self._extended_shape()))
+        expected = self._extended_shape()
+        for got, want in zip(reversed(value.shape), reversed(expected)):
+            if got != 1 and want != 1 and got != want:
+                raise ValueError(
+                    f"Value is not broadcastable with batch_shape+event_shape: {value.size()} "
+                    f"vs {expected}."
+                )
         if not bool(self.support.check(value).all()):
             raise ValueError(
                 f"Expected value argument ({type(value).__name__} of shape "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..nn import functional as F
 from .bernoulli import Bernoulli
 from .categorical import Categorical
+from .independent import Independent, _sum_rightmost
 from .normal import Normal
 from .uniform import Uniform
 
@@ -65,6 +66,14 @@ def _kl_uniform_uniform(p, q):
     """math: log((hi_q - lo_q) / (hi_p - lo_p)), inf unless q's interval covers p's"""
     result = ((q.high - q.low) / (p.high - p.low)).log()
     return result.masked_fill((q.low > p.low) | (q.high < p.high), float("inf"))
+
+
+@register_kl(Independent, Independent)
+def _kl_independent_independent(p, q):
+    """The base distributions' KL summed over the reinterpreted dims (which must agree)."""
+    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+        raise NotImplementedError
+    return _sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
 
 
 __all__ = ["kl_divergence", "register_kl"]
