@@ -15,6 +15,8 @@ RNG = np.random.default_rng(0)
 LOC, SCALE = RNG.standard_normal((2, 3)), RNG.uniform(0.5, 2.0, (2, 3))
 LOGITS = RNG.standard_normal((2, 4))
 PROBS = RNG.uniform(0.05, 0.95, (2, 3))
+TRIL = np.tril(RNG.uniform(0.2, 1.0, (3, 3))) + np.eye(3)
+COV = TRIL @ TRIL.T
 
 
 def _make(lib, name):
@@ -30,6 +32,12 @@ def _make(lib, name):
         "categorical probs": lambda: D.Categorical(probs=t(np.exp(LOGITS))),
         "independent normal": lambda: D.Independent(D.Normal(t(LOC), t(SCALE)), 1),
         "independent bernoulli": lambda: D.Independent(D.Bernoulli(probs=t(PROBS)), 2),
+        "exponential": lambda: D.Exponential(t(SCALE)),
+        "laplace": lambda: D.Laplace(t(LOC), t(SCALE)),
+        "onehot logits": lambda: D.OneHotCategorical(logits=t(LOGITS)),
+        "mvn scale_tril": lambda: D.MultivariateNormal(t(LOC), scale_tril=t(TRIL)),
+        "mvn covariance": lambda: D.MultivariateNormal(t(LOC[0]), covariance_matrix=t(COV)),
+        "mvn precision": lambda: D.MultivariateNormal(t(LOC), precision_matrix=t(COV)),
     }[name]()
 
 
@@ -43,6 +51,12 @@ VALUES = {
     "categorical probs": np.array([[1, 2], [3, 0]]),
     "independent normal": LOC - 0.2,
     "independent bernoulli": (PROBS > 0.3) * 1.0,
+    "exponential": SCALE / 2,
+    "laplace": LOC - 0.4,
+    "onehot logits": np.eye(4)[[1, 3]],
+    "mvn scale_tril": LOC + 0.5,
+    "mvn covariance": LOC - 0.5,
+    "mvn precision": LOC[::-1].copy(),
 }
 NAMES = sorted(VALUES)
 
@@ -67,9 +81,12 @@ def test_values_match_torch(name):
         if not np.isnan(want.numpy()).all():
             _close(got, want)
     for param in ("probs", "logits"):
-        if hasattr(t, param) and name.split()[0] in ("bernoulli", "categorical"):
+        if hasattr(t, param) and name.split()[0] in ("bernoulli", "categorical", "onehot"):
             _close(getattr(e, param), getattr(t, param))
-    if name.startswith(("normal", "uniform")):
+    if name.startswith("mvn"):
+        for matrix in ("scale_tril", "covariance_matrix", "precision_matrix"):
+            _close(getattr(e, matrix), getattr(t, matrix), tol=1e-4)
+    if name.startswith(("normal", "uniform", "exponential", "laplace")):
         _close(e.cdf(ember.tensor(v)), t.cdf(torch.tensor(v)))
         q = np.full(np.broadcast(v, LOC if name != "normal scalar" else v).shape, 0.3)
         _close(e.icdf(ember.tensor(q)), t.icdf(torch.tensor(q)))
@@ -108,6 +125,10 @@ def test_sample_statistics_and_reparameterised_gradients():
         ("categorical logits", "categorical probs"),
         ("uniform", "uniform"),
         ("independent normal", "independent normal"),
+        ("exponential", "exponential"),
+        ("laplace", "laplace"),
+        ("onehot logits", "onehot logits"),
+        ("mvn scale_tril", "mvn covariance"),
     ],
 )
 def test_kl_divergence_matches_torch(p, q):
@@ -118,6 +139,19 @@ def test_kl_divergence_matches_torch(p, q):
             b = lib.distributions.Uniform(lib.tensor(LOC - 1), lib.tensor(LOC + SCALE / 2))
         if p == "normal":
             b = lib.distributions.Normal(lib.tensor(LOC[::-1].copy()), lib.tensor(SCALE * 2))
+        if p in ("exponential", "laplace"):
+            b = getattr(lib.distributions, p.capitalize())(
+                *[
+                    lib.tensor(a)
+                    for a in (
+                        (SCALE[::-1].copy(),)
+                        if p == "exponential"
+                        else (LOC[::-1].copy(), SCALE * 2)
+                    )
+                ]  # fmt: skip
+            )
+        if p == "onehot logits":
+            b = lib.distributions.OneHotCategorical(probs=lib.tensor(np.exp(LOGITS[::-1].copy())))
         if p == "independent normal":
             base = lib.distributions.Normal(lib.tensor(LOC[::-1].copy()), lib.tensor(SCALE * 2))
             b = lib.distributions.Independent(base, 1)
@@ -138,6 +172,9 @@ def test_kl_divergence_matches_torch(p, q):
         lambda lib: lib.distributions.Categorical(logits=lib.zeros(3)).log_prob(lib.tensor(3)),
         lambda lib: lib.distributions.Uniform(0.0, 1.0).log_prob(lib.tensor(2.0)),
         lambda lib: lib.distributions.Independent(lib.distributions.Normal(0.0, 1.0), 1),
+        lambda lib: lib.distributions.MultivariateNormal(lib.zeros(2)),
+        lambda lib: lib.distributions.MultivariateNormal(lib.zeros(2), scale_tril=-lib.eye(2)),
+        lambda lib: lib.distributions.Exponential(lib.tensor([-1.0])),
         lambda lib: lib.distributions.Normal(lib.zeros(2, 3), 1.0).log_prob(lib.zeros(3, 2)),
         lambda lib: lib.distributions.kl_divergence(
             lib.distributions.Categorical(logits=lib.zeros(3)), lib.distributions.Normal(0.0, 1.0)
@@ -152,6 +189,9 @@ def test_kl_divergence_matches_torch(p, q):
         "outside support",
         "uniform outside",
         "too many reinterpreted dims",
+        "no covariance",
+        "scale_tril not lower cholesky",
+        "negative rate",
         "value not broadcastable",
         "no KL registered",
     ],  # fmt: skip

@@ -98,8 +98,51 @@ class _IndependentConstraint(Constraint):
         return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
 
 
+class _GreaterThanEq(Constraint):
+    def __init__(self, lower_bound):
+        self.lower_bound = lower_bound
+
+    def check(self, value):
+        return self.lower_bound <= value
+
+    def __repr__(self):
+        return f"GreaterThanEq(lower_bound={self.lower_bound})"
+
+
+class _OneHot(Constraint):
+    is_discrete = True
+    event_dim = 1
+
+    def check(self, value):
+        return ((value == 0) | (value == 1)).all(-1) & (value.sum(-1) == 1)
+
+
+class _LowerCholesky(Constraint):
+    event_dim = 2
+
+    def check(self, value):
+        lower = (value.tril() == value).reshape(value.shape[:-2] + (-1,)).all(-1)
+        return lower & (value.diagonal(dim1=-2, dim2=-1) > 0).all(-1)
+
+
+class _PositiveDefinite(Constraint):
+    event_dim = 2
+
+    def check(self, value):
+        from .. import linalg
+
+        symmetric = (value - value.mT).abs().reshape(value.shape[:-2] + (-1,)).amax(-1) < 1e-6
+        return symmetric & (linalg.cholesky_ex(value).info == 0)
+
+
 real = _Real()
 independent = _IndependentConstraint
+real_vector = _IndependentConstraint(real, 1)
+nonnegative = _GreaterThanEq(0.0)
+greater_than_eq = _GreaterThanEq
+one_hot = _OneHot()
+lower_cholesky = _LowerCholesky()
+positive_definite = _PositiveDefinite()
 positive = _GreaterThan(0.0)
 greater_than = _GreaterThan
 interval = _Interval
@@ -111,5 +154,6 @@ dependent = _Dependent()
 
 __all__ = [
     "Constraint", "real", "positive", "greater_than", "interval", "unit_interval",
-    "integer_interval", "boolean", "simplex", "dependent", "independent",
+    "integer_interval", "boolean", "simplex", "dependent", "independent", "real_vector",
+    "nonnegative", "greater_than_eq", "one_hot", "lower_cholesky", "positive_definite",
 ]  # fmt: skip

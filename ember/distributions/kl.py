@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from .. import linalg, ops
 from ..nn import functional as F
 from .bernoulli import Bernoulli
 from .categorical import Categorical
+from .exponential import Exponential, Laplace
 from .independent import Independent, _sum_rightmost
+from .multivariate_normal import MultivariateNormal, _half_log_det, _mahalanobis
 from .normal import Normal
+from .one_hot_categorical import OneHotCategorical
 from .uniform import Uniform
 
 _KL = {}
@@ -74,6 +78,45 @@ def _kl_independent_independent(p, q):
     if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
         raise NotImplementedError
     return _sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
+
+
+@register_kl(OneHotCategorical, OneHotCategorical)
+def _kl_onehot_onehot(p, q):
+    return _kl_categorical_categorical(p._categorical, q._categorical)
+
+
+@register_kl(Exponential, Exponential)
+def _kl_exponential_exponential(p, q):
+    """math: r - 1 - log r, with r = rate_q / rate_p"""
+    ratio = q.rate / p.rate
+    return ratio - 1 - ratio.log()
+
+
+@register_kl(Laplace, Laplace)
+def _kl_laplace_laplace(p, q):
+    """math: log(s_q/s_p) + |m_p - m_q|/s_q + (s_p/s_q) e^(-|m_p - m_q|/s_p) - 1"""
+    ratio = p.scale / q.scale
+    gap = (p.loc - q.loc).abs()
+    return -ratio.log() + gap / q.scale + ratio * ops.exp(-gap / p.scale) - 1
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_mvn_mvn(p, q):
+    """math: log(det L_q / det L_p) + (|L_q^-1 L_p|_F^2 + |L_q^-1 (m_q - m_p)|^2 - k) / 2"""
+    if p.event_shape != q.event_shape:
+        raise ValueError(
+            "KL-divergence between two Multivariate Normals with different event shapes "
+            "cannot be computed"
+        )
+    lp, lq = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
+    k = p.event_shape[0]
+    shape = ops.broadcast_shapes(tuple(lp.shape[:-2]), tuple(lq.shape[:-2]))
+    square = shape + (k, k)
+    solved = linalg.solve_triangular(lq.expand(square), lp.expand(square), upper=False)
+    term2 = solved.pow(2).reshape(shape + (-1,)).sum(-1)
+    term3 = _mahalanobis(lq, q.loc - p.loc)
+    log_det = _half_log_det(lq) - _half_log_det(lp)
+    return log_det + 0.5 * (term2 + term3 - k)
 
 
 __all__ = ["kl_divergence", "register_kl"]
