@@ -125,6 +125,27 @@ class Distribution:
         return f"{type(self).__name__}({shown})"
 
 
+class Located(Distribution):
+    """A family whose mean and mode are its ``loc``, with ``(loc, scale)`` parameters when
+    ``scale`` is a tensor (Normal, Laplace; MultivariateNormal sets up its own)."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale = broadcast_all(loc, scale)
+        super().__init__(self.loc.shape, validate_args=validate_args)
+
+    @property
+    def mean(self):
+        return self.loc
+
+    @property
+    def mode(self):
+        return self.loc
+
+
 def broadcast_all(*values):
     """Tensors (Python numbers made tensors of the default dtype, or of the other values'
     dtype) broadcast to one shape."""

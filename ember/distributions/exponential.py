@@ -8,7 +8,7 @@ import math
 from .. import ops
 from .._dtype import finfo
 from . import constraints
-from .distribution import Distribution, broadcast_all
+from .distribution import Distribution, Located, broadcast_all
 
 
 class Exponential(Distribution):
@@ -59,24 +59,8 @@ class Exponential(Distribution):
         return 1.0 - self.rate.log()
 
 
-class Laplace(Distribution):
+class Laplace(Located):
     """math: p(x) = e^(-|x - loc| / scale) / (2 scale)"""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, validate_args=validate_args)
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def stddev(self):

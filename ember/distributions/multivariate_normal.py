@@ -8,7 +8,7 @@ import math
 from .. import linalg, ops
 from .._tensor import Size
 from . import constraints
-from .distribution import Distribution, lazy_property
+from .distribution import Distribution, Located, lazy_property
 
 
 def _mahalanobis(L, diff):
@@ -24,7 +24,7 @@ def _half_log_det(L):
     return L.diagonal(dim1=-2, dim2=-1).log().sum(-1)
 
 
-class MultivariateNormal(Distribution):
+class MultivariateNormal(Located):
     """math: p(x) = exp(-|L^-1 (x - loc)|^2 / 2) / ((2 pi)^(k/2) det L)"""
 
     arg_constraints = {
@@ -34,7 +34,6 @@ class MultivariateNormal(Distribution):
         "scale_tril": constraints.lower_cholesky,
     }
     support = constraints.real_vector
-    has_rsample = True
 
     def __init__(self, loc, covariance_matrix=None, precision_matrix=None, scale_tril=None,
                  validate_args=None):  # fmt: skip
@@ -67,7 +66,7 @@ class MultivariateNormal(Distribution):
             self.precision_matrix = precision_matrix.expand(square)
             self._unbroadcasted_scale_tril = linalg.cholesky(linalg.inv(precision_matrix))
         self.loc = loc.expand(batch + (-1,))
-        super().__init__(Size(batch), Size(loc.shape[-1:]), validate_args=validate_args)
+        Distribution.__init__(self, Size(batch), Size(loc.shape[-1:]), validate_args)
 
     @lazy_property
     def scale_tril(self):
@@ -84,14 +83,6 @@ class MultivariateNormal(Distribution):
 
     def _square(self):
         return tuple(self._batch_shape) + tuple(self._event_shape) * 2
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def variance(self):

@@ -5,28 +5,11 @@ from __future__ import annotations
 import math
 
 from .. import ops
-from . import constraints
-from .distribution import Distribution, broadcast_all
+from .distribution import Located
 
 
-class Normal(Distribution):
+class Normal(Located):
     """math: p(x) = exp(-(x - loc)^2 / (2 scale^2)) / (scale sqrt(2 pi))"""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, validate_args=validate_args)
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def stddev(self):
