@@ -75,8 +75,11 @@ def _kl_uniform_uniform(p, q):
 @register_kl(Independent, Independent)
 def _kl_independent_independent(p, q):
     """The base distributions' KL summed over the reinterpreted dims (which must agree)."""
-    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
-        raise NotImplementedError
+    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:  # (torch: the same type)
+        raise NotImplementedError(
+            "KL between Independents with different reinterpreted_batch_ndims: "
+            f"{p.reinterpreted_batch_ndims} and {q.reinterpreted_batch_ndims}"
+        )
     return _sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
 
 
