@@ -13,6 +13,7 @@ from . import _dtype
 from ._device import device_of_array
 from .autograd import grad_mode
 from .autograd.function import AccumulateGrad, _RemovableHandle
+from .autograd.grad_mode import state as _grad_state
 
 _ops = None  # the ember.ops package, set when it is imported (see ember/ops/__init__.py)
 
@@ -98,6 +99,7 @@ class Tensor:
         "_hooks",
         "_grad_acc",
         "_retains_grad",
+        "_inference",
         "__dict__",
         "__weakref__",
     )
@@ -128,6 +130,7 @@ class Tensor:
         self._hooks = None
         self._grad_acc = None
         self._retains_grad = False
+        self._inference = _grad_state.inference
 
     @classmethod
     def _make(cls, array, requires_grad: bool = False):
@@ -145,6 +148,7 @@ class Tensor:
         t._hooks = None
         t._grad_acc = None
         t._retains_grad = False
+        t._inference = _grad_state.inference  # made inside inference_mode: an inference tensor
         return t
 
     # ---- metadata ---------------------------------------------------------------------------
@@ -240,6 +244,11 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables. If you want to use "
                 "a computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach()."
+            )
+        if value and self.is_inference() and not grad_mode.state.inference:
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                "allowed."
             )
         if value and self._data.dtype.kind not in "fc" and self.dtype is not _dtype.bfloat16:
             raise RuntimeError(
@@ -346,7 +355,13 @@ class Tensor:
         """The same memory and version counter, outside the graph."""
         out = Tensor._make(self._data)
         out._vc = self._vc
+        out._inference = self._inference  # a view of an inference tensor is one too
         return out
+
+    def is_inference(self) -> bool:
+        """Whether this tensor was made inside ``inference_mode`` (or is a view of one): such
+        a tensor cannot be saved for backward, or updated in place outside inference_mode."""
+        return self._inference
 
     def detach_(self) -> Tensor:
         """Take this tensor out of the graph in place."""

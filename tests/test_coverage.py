@@ -84,6 +84,7 @@ COVERED_ELSEWHERE = {
     "get_device": "test_breadth.py",
     "is_conj": "test_breadth.py",
     "is_inference": "test_breadth.py",
+    "Tensor.is_inference": "test_inference_mode.py",
     "is_neg": "test_breadth.py",
     "is_nonzero": "test_breadth.py",
     "is_same_size": "test_breadth.py",

@@ -416,6 +416,8 @@ class Function:
         saved = ctx._to_save
         ctx._to_save = None
         if saved:
+            if any(t is not None and t._inference for t in saved):
+                raise RuntimeError(_INFERENCE_SAVED)
             ctx._saved = tuple(
                 (None, None, None, 0, -1) if t is None else (t, None, t._vc, t._vc[0], -1)
                 for t in saved
@@ -511,7 +513,15 @@ def _wrap_plain(cls, out, args):
         base = args[0]
         t._vc = base._vc
         t._base = base if base._base is None else base._base
+        t._inference = base._inference  # a view of an inference tensor is one too
     return t
+
+
+_INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd."
+)
 
 
 def _resolve_saved(s, arrays, args, raw_outs, outs):
@@ -521,6 +531,8 @@ def _resolve_saved(s, arrays, args, raw_outs, outs):
         return (s, None, None, 0, -1)
     for a, t in zip(arrays, args):
         if s is a and t is not a:
+            if t._inference:
+                raise RuntimeError(_INFERENCE_SAVED)
             return (t, None, t._vc, t._vc[0], -1)
     for nr, o in enumerate(raw_outs):
         if s is o:

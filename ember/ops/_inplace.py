@@ -91,6 +91,12 @@ def restride(self: Tensor, fn, *args) -> Tensor:
 
 def write(self: Tensor, data) -> None:
     """Copy ``data`` into ``self``'s memory and bump its version."""
+    if self._inference and not state.inference:
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
+            "make a clone to get a normal tensor before doing inplace update.See "
+            "https://github.com/pytorch/rfcs/pull/17 for more details."
+        )
     check_no_overlap(self)
     try:
         self._data[...] = data

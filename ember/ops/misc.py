@@ -43,8 +43,8 @@ def is_signed(input: Tensor) -> bool:
 
 
 def is_inference(input: Tensor) -> bool:
-    """ember does not mark tensors made under inference_mode: always False."""
-    return False
+    """Whether ``input`` was made inside ``inference_mode`` (``Tensor.is_inference``)."""
+    return input.is_inference()
 
 
 def get_device(input: Tensor) -> int:
