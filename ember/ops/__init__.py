@@ -14,6 +14,7 @@ from . import (
     blas,
     cells,
     comparison,
+    complex_parts,
     conv,
     conversion,
     creation,
@@ -44,6 +45,7 @@ from .arithmetic import *  # noqa: F403
 from .blas import *  # noqa: F403
 from .cells import *  # noqa: F403
 from .comparison import *  # noqa: F403
+from .complex_parts import *  # noqa: F403
 from .creation import *  # noqa: F403
 from .gamma import *  # noqa: F403
 from .indexing import *  # noqa: F403
@@ -68,7 +70,7 @@ from .windows import *  # noqa: F403
 _FAMILIES = (
     arithmetic, blas, comparison, creation, indexing, manipulation, masking, matrix,
     pointwise, random, reduction, selection, shape, sorting, statistics, unary,
-    nn_aliases, misc, gamma, sample_stats, windows, cells,
+    nn_aliases, misc, gamma, sample_stats, windows, cells, complex_parts,
 )  # fmt: skip
 _METHOD_ONLY = {
     "new_tensor",

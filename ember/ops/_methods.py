@@ -19,6 +19,7 @@ from . import (
     arithmetic,
     blas,
     comparison,
+    complex_parts,
     conversion,
     creation,
     indexing,
@@ -64,6 +65,7 @@ FUNCTION_METHODS = (
     "histogram nonzero_static as_strided_scatter unsafe_split_with_sizes "
     "sgn gcd lcm ldexp frexp nextafter lgamma digamma mvlgamma i0 quantile nanquantile cov "
     "corrcoef renorm igamma igammac multinomial bernoulli "
+    "conj conj_physical resolve_conj resolve_neg is_conj is_neg angle "
 ).split()  # (as_strided_scatter, unravel_index and the *_copy forms are functions only)
 
 METHOD_ONLY = {
@@ -96,7 +98,8 @@ METHOD_ONLY = {
     "is_shared": _shared_memory.is_shared,
 }
 
-PROPERTIES = {"T": shape.T, "mT": shape.mT, "mH": shape.mH, "H": shape.H}
+PROPERTIES = {"T": shape.T, "mT": shape.mT, "mH": shape.mH, "H": shape.H,
+              "real": complex_parts.real, "imag": complex_parts.imag}  # fmt: skip
 
 
 def _inplace(fn):
