@@ -5,11 +5,10 @@ differ in that way only: they are not silently dropped."""
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import torch
+from dtype_sweep import run
 from optable import ENTRIES
 
 import ember
@@ -46,31 +45,12 @@ CASES = [
 ]
 
 
-def _to_lib(lib, v, half):
-    if isinstance(v, np.ndarray):
+def _run(entry, lib, half):
+    def convert(lib, v):
         t = lib.tensor(v)
         return t.to(getattr(lib, half)) if v.dtype == np.float32 else t
-    if isinstance(v, (list, tuple)) and v and all(isinstance(x, np.ndarray) for x in v):
-        return type(v)(_to_lib(lib, x, half) for x in v)
-    return v
 
-
-def _flat(o):
-    if isinstance(o, (list, tuple)):
-        for x in o:
-            yield from _flat(x)
-    else:
-        yield o
-
-
-def _run(entry, lib, half):
-    raw = entry.inputs(np.random.default_rng(0), "float32")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return list(_flat(entry.call(lib, *[_to_lib(lib, v, half) for v in raw]))), None
-        except Exception as e:  # compared by type
-            return None, type(e)
+    return run(entry, lib, "float32", convert)
 
 
 @pytest.mark.parametrize("entry,half", CASES, ids=[f"{e.id}-{h}" for e, h in CASES])

@@ -311,7 +311,15 @@ def clamp(input: Tensor, min=None, max=None, *, out=None) -> Tensor:
 def _bound(v, dtype):
     if v is None:
         return None
-    return dtype.np.type(v)
+    if dtype.np.kind == "u" and isinstance(v, int) and v < 0:
+        top = int(np.iinfo(dtype.np).max) + 1
+        if v > -top:  # torch wraps a negative bound down to -max of an unsigned type (-2 -> 254)
+            v += top
+    try:
+        return dtype.np.type(v)
+    except OverflowError:  # a bound an integer dtype cannot hold: torch's error
+        ctype = {"int32": "int", "int64": "int64_t"}.get(dtype.name, f"{dtype.name}_t")
+        raise RuntimeError(f"value cannot be converted to type {ctype} without overflow") from None
 
 
 clip = clamp

@@ -299,7 +299,7 @@ def vander(x: Tensor, N: int | None = None) -> Tensor:
     N = x.shape[-1] if N is None else N
     if N < 0:
         raise RuntimeError("N must be non-negative.")
-    if np_kind(x._data.dtype) == "b":
+    if np_kind(x._data.dtype) in "biu":  # integers (and bools) count in int64, as torch's
         x = x.long()
     columns = [ones_like(x)]
     for _ in range(1, N):
