@@ -810,4 +810,8 @@ transpose_copy = _copy_of(transpose, "transpose_copy")
 unbind_copy = _copy_of(unbind, "unbind_copy")
 unfold_copy = _copy_of(unfold, "unfold_copy")
 unsqueeze_copy = _copy_of(unsqueeze, "unsqueeze_copy")
-view_copy = _copy_of(view, "view_copy")
+view_copy = _copy_of(  # torch's takes tensors a view cannot (the values in their order)
+    lambda x, *shape: view(x, *shape) if len(shape) == 1 and hasattr(shape[0], "np")
+    else reshape(x, *shape),
+    "view_copy",
+)  # fmt: skip
