@@ -12,6 +12,13 @@ from compare import raises_same
 import ember
 
 RNG = np.random.default_rng(0)
+
+
+@pytest.fixture(autouse=True)
+def _validation_on():
+    """torch's default validation, as torch starts: torch.cond (tests/test_breadth.py) turns
+    it off for the rest of its process."""
+    torch.distributions.Distribution.set_default_validate_args(True)
 LOC, SCALE = RNG.standard_normal((2, 3)), RNG.uniform(0.5, 2.0, (2, 3))
 LOGITS = RNG.standard_normal((2, 4))
 PROBS = RNG.uniform(0.05, 0.95, (2, 3))
