@@ -274,3 +274,13 @@ def np_kind(np_dtype) -> str:
     ufuncs run on it through ml_dtypes, and torch treats it as a floating dtype."""
     k = np_dtype.kind
     return "f" if k == "V" and np_dtype.name == "bfloat16" else k
+
+
+def accepts_out(fn):
+    """Give an op torch's ``out=`` keyword: the result written into ``out`` (``handle_out``)."""
+
+    @functools.wraps(fn)
+    def op(*args, out=None, **kwargs):
+        return handle_out(fn(*args, **kwargs), out)
+
+    return op

@@ -14,6 +14,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..backends import products
 from ._util import (
+    accepts_out,
     bfloat16_in_float32,
     check_same_device,
     handle_out,
@@ -183,11 +184,13 @@ def dot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     return handle_out(Matmul.apply(a, b), out)
 
 
+@accepts_out
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """The dot product with the first argument conjugated."""
     return dot(input.conj() if input.is_complex() else input, other)
 
 
+@accepts_out
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """``input[i] * vec2[j]``"""
     for name, v in (("self", input), ("vec2", vec2)):

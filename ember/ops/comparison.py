@@ -12,7 +12,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..backends import elementwise
-from ._util import handle_out, np_kind, promote, result_type, sum_to_shape, xp_of
+from ._util import accepts_out, handle_out, np_kind, promote, result_type, sum_to_shape, xp_of
 from .arithmetic import _broadcasting, _check_tensors
 
 
@@ -84,6 +84,7 @@ def isreal(input: Tensor) -> Tensor:
     return Tensor._make(xp_of(input._data).isreal(input._data))
 
 
+@accepts_out
 def signbit(input: Tensor) -> Tensor:
     return Tensor._make(xp_of(input._data).signbit(input._data))
 

@@ -9,7 +9,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import _inplace
-from ._util import np_kind, sum_to_shape, type_name, wrap_dim, xp_of
+from ._util import accepts_out, np_kind, sum_to_shape, type_name, wrap_dim, xp_of
 from .selection import PadInto, _as_number, gather
 
 # ---- masks ----------------------------------------------------------------------------------
@@ -187,6 +187,7 @@ class Take(ArrayFunction):
         return _inplace.PutFlat.apply(grad, ctx.index, ctx.shape), None
 
 
+@accepts_out
 def take(input: Tensor, index: Tensor) -> Tensor:
     """``input.flatten()[index]``, shaped like ``index``."""
     return Take.apply(input, _flat_index(input, index, "take"))

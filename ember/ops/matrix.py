@@ -7,7 +7,7 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import linalg, linalg_functions, linalg_lu
-from ._util import handle_out, in_float32, return_type, wrap_dim, xp_of
+from ._util import accepts_out, handle_out, in_float32, return_type, wrap_dim, xp_of
 from .creation import eye
 
 
@@ -201,6 +201,7 @@ def frobenius_norm(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     return linalg.vector_norm(input, 2, dim, keepdim)
 
 
+@accepts_out
 def nuclear_norm(input: Tensor, dim=(-2, -1), keepdim: bool = False) -> Tensor:
     """The sum of singular values (deprecated in torch for ``linalg.matrix_norm``);
     ``nuclear_norm(input, keepdim)`` is accepted too, as torch's overload."""

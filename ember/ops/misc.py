@@ -18,7 +18,16 @@ from . import embedding as _embedding
 from . import manipulation as _manipulation
 from . import shape as _shape
 from . import unary as _unary
-from ._util import bfloat16_in_float32, np_kind, promote, return_type, wrap_dim, xp_of
+from ._util import (
+    accepts_out,
+    bfloat16_in_float32,
+    handle_out,
+    np_kind,
+    promote,
+    return_type,
+    wrap_dim,
+    xp_of,
+)
 
 _FrexpResult = return_type("frexp", ("mantissa", "exponent"))
 
@@ -85,6 +94,7 @@ def frombuffer(
     return out.requires_grad_(True) if requires_grad else out
 
 
+@accepts_out
 def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool = False):
     """Elementwise: whether each of ``elements`` is among ``test_elements`` (a bool tensor)."""
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
@@ -105,12 +115,14 @@ def _integer_pair(name: str, input: Tensor, other: Tensor):
     return a, b
 
 
+@accepts_out
 def gcd(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise greatest common divisor of integer tensors (non-negative)."""
     a, b = _integer_pair("gcd", input, other)
     return Tensor._make(xp_of(a._data).gcd(a._data, b._data))
 
 
+@accepts_out
 def lcm(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise least common multiple of integer tensors (non-negative)."""
     a, b = _integer_pair("lcm", input, other)
@@ -143,10 +155,7 @@ def ldexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     else:
         x = input if input.dtype.is_floating_point else input.to(_dtype.get_default_dtype())
         result = _Ldexp.apply(x, other)
-    if out is not None:
-        out.copy_(result)
-        return out
-    return result
+    return handle_out(result, out)
 
 
 def frexp(input: Tensor):
@@ -172,12 +181,14 @@ class _NextAfter(ArrayFunction):
         return None, None
 
 
+@accepts_out
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
     """The next float after ``input`` towards ``other`` (not differentiable)."""
     a, b = promote(input, other)
     return _NextAfter.apply(a, b)
 
 
+@accepts_out
 def sgn(input: Tensor) -> Tensor:
     """``sign`` for real tensors; ``z / |z|`` (0 at 0) for complex ones."""
     if not input.dtype.is_complex:

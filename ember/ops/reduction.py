@@ -19,6 +19,7 @@ from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import state as _grad_state
 from ..backends import rows
 from ._util import (
+    accepts_out,
     float_input,
     handle_out,
     in_float32,
@@ -404,13 +405,22 @@ def _extreme(input: Tensor, dim, keepdim: bool, other, is_max: bool):
 @_numpy_names
 def max(input: Tensor, dim=None, keepdim: bool = False, *, other=None, out=None):
     """Largest element; with ``dim``, a (values, indices) pair; with a tensor, ``maximum``."""
-    return _extreme(input, dim, keepdim, other, True)
+    return _with_out(_extreme(input, dim, keepdim, other, True), out)
 
 
 @_numpy_names
 def min(input: Tensor, dim=None, keepdim: bool = False, *, other=None, out=None):
     """Smallest element; with ``dim``, a (values, indices) pair; with a tensor, ``minimum``."""
-    return _extreme(input, dim, keepdim, other, False)
+    return _with_out(_extreme(input, dim, keepdim, other, False), out)
+
+
+def _with_out(result, out):
+    """``out=``: one tensor, or a (values, indices) pair for a pair of results."""
+    if out is None:
+        return result
+    if isinstance(result, tuple):
+        return type(result)(*(handle_out(r, o) for r, o in zip(result, out)))
+    return handle_out(result, out)
 
 
 @_numpy_names
@@ -450,12 +460,14 @@ def _argext(input: Tensor, dim, keepdim: bool, is_max: bool, name: str) -> Tenso
 
 
 @_numpy_names
+@accepts_out
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the (first) largest element, in the flattened tensor or along ``dim``."""
     return _argext(input, dim, keepdim, True, "argmax")
 
 
 @_numpy_names
+@accepts_out
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the (first) smallest element, in the flattened tensor or along ``dim``."""
     return _argext(input, dim, keepdim, False, "argmin")

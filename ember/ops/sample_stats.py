@@ -15,7 +15,7 @@ from . import pointwise as _pointwise
 from . import selection as _selection
 from . import shape as _shape
 from . import sorting as _sorting
-from ._util import wrap_dim
+from ._util import handle_out, wrap_dim
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -95,14 +95,14 @@ def quantile(input: Tensor, q, dim=None, keepdim: bool = False, *, interpolation
              out=None) -> Tensor:  # fmt: skip
     """The q-th quantiles along ``dim`` (all elements when None); nan if a slice holds nan."""
     result = _quantile("quantile", input, q, dim, keepdim, interpolation, False)
-    return result if out is None else out.copy_(result)
+    return handle_out(result, out)
 
 
 def nanquantile(input: Tensor, q, dim=None, keepdim: bool = False, *, interpolation="linear",
                 out=None) -> Tensor:  # fmt: skip
     """:func:`quantile` ignoring nan (nan only where a slice is all nan)."""
     result = _quantile("nanquantile", input, q, dim, keepdim, interpolation, True)
-    return result if out is None else out.copy_(result)
+    return handle_out(result, out)
 
 
 def cov(input: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:

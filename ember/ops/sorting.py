@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import selection
-from ._util import np_kind, return_type, wrap_dim, xp_of
+from ._util import accepts_out, np_kind, return_type, wrap_dim, xp_of
 
 _return_sort = return_type("sort", ("values", "indices"))
 _return_topk = return_type("topk", ("values", "indices"))
@@ -49,6 +49,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
     return sort(input, dim, descending, stable).indices
 
 
+@accepts_out
 def msort(input: Tensor) -> Tensor:
     """``input`` sorted along dim 0."""
     return sort(input, 0).values
