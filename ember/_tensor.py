@@ -226,6 +226,40 @@ class Tensor:
             return data.__array_interface__["data"][0]
         return data.data.ptr
 
+    def const_data_ptr(self) -> int:
+        return self.data_ptr()
+
+    @property
+    def output_nr(self) -> int:
+        """Which output of the op that made it this tensor is (0 for a leaf)."""
+        return self._output_nr
+
+    def dim_order(self) -> tuple:
+        """The dims from the outermost in memory (largest stride) to the innermost."""
+        strides = self.stride()
+        return tuple(sorted(range(self.dim()), key=lambda d: -strides[d]))
+
+    def is_pinned(self, device=None) -> bool:
+        """ember does not page-lock host memory: False."""
+        return False
+
+    def pin_memory(self, device=None):
+        """Page-locked memory is for copies to a GPU; without one torch refuses, as here.
+        With a GPU (CuPy) the host copy is returned as it is."""
+        from .backends import cupy
+
+        if cupy() is None:
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        return self
+
+    def new_empty_strided(self, size, stride, *, dtype=None, device=None,
+                          requires_grad: bool = False):  # fmt: skip
+        """An uninitialised tensor with the given strides, in this tensor's dtype and device."""
+        return _ops.misc.empty_strided(
+            size, stride, dtype=dtype or self.dtype, device=device or self.device,
+            requires_grad=requires_grad,
+        )  # fmt: skip
+
     def get_device(self) -> int:
         return -1 if self.is_cpu else self._data.device.id
 

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from compare import raises_same
 
 import ember
 
@@ -83,3 +84,16 @@ def test_ieee_special_values_compute_without_numpys_warnings():
     assert run.stdout.split() == ["[-inf,", "-inf]", "True", "True", "inf", "inf"]
     warned = [line for line in run.stderr.splitlines() if "RuntimeWarning" in line]
     assert len(warned) == 1 and "<string>" in warned[0]  # only the program's own np.log
+
+
+def test_tensor_layout_and_memory_queries_as_torch():
+    for lib in (ember, torch):
+        x = lib.ones(2, 3)
+        assert x.output_nr == 0 and not x.is_pinned() and x.const_data_ptr() == x.data_ptr()
+        a, b = lib.ones(3, requires_grad=True).split([1, 2])
+        assert (a.output_nr, b.output_nr) == (0, 1)
+        assert x.dim_order() == (0, 1) and x.t().dim_order() == (1, 0)
+        assert lib.ones(2, 3, 4).permute(2, 0, 1).dim_order() == (1, 2, 0)
+        y = x.new_empty_strided((2, 2), (1, 2))
+        assert y.stride() == (1, 2) and y.dtype == x.dtype
+    raises_same(lambda lib: lib.ones(2).pin_memory())  # no accelerator here
