@@ -90,3 +90,29 @@ def test_gradients_real_angle_zero_complex_raise():
     y = ember.tensor(PAIRS, requires_grad=True)
     with pytest.raises(RuntimeError, match="complex"):
         ember.view_as_real(ember.view_as_complex(y) * 2).sum().backward()
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        "remainder",
+        "floor_divide",
+        "fmod",
+        "copysign",
+        "xlogy",
+        "atan2",
+        "hypot",
+        "maximum",
+        "minimum",
+        "fmax",
+        "fmin",
+    ],  # fmt: skip
+)
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_ops_without_complex_kernels_raise_torchs_error(op, dtype):
+    errors = raises_same(
+        lambda L: getattr(L, op)(
+            L.tensor([1 + 1j, 2], dtype=getattr(L, dtype)), L.tensor([1.0, 2.0])
+        )
+    )
+    assert str(errors[0]) == str(errors[1])

@@ -284,3 +284,13 @@ def accepts_out(fn):
         return handle_out(fn(*args, **kwargs), out)
 
     return op
+
+
+def no_complex_kernel(kernel: str, *operands) -> None:
+    """torch's NotImplementedError for an op with no complex kernel, raised where an operand (a
+    tensor or a Python number) is complex, instead of NumPy's TypeError from inside the op."""
+    dtypes = [o.dtype for o in operands if isinstance(o, Tensor)]
+    if any(d.is_complex for d in dtypes) or any(isinstance(o, complex) for o in operands):
+        wide = any(d == _dtype.complex128 for d in dtypes)
+        name = "ComplexDouble" if wide else "ComplexFloat"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import handle_out, np_kind, promote, sum_to_shape, xp_of
+from ._util import handle_out, no_complex_kernel, np_kind, promote, sum_to_shape, xp_of
 from .unary import _quiet
 
 
@@ -202,6 +202,7 @@ class FloorDivide(ArrayFunction):
 
 
 def floor_divide(input, other, *, out=None) -> Tensor:
+    no_complex_kernel("div_floor_cpu", input, other)
     a, b = promote(input, other)
     _no_bool(a, b, "div_floor_cpu")
     if not _floating(a, b):
@@ -263,6 +264,7 @@ class Fmod(ArrayFunction):
 
 def remainder(input, other, *, out=None) -> Tensor:
     """Python's modulo: the result takes the sign of the divisor."""
+    no_complex_kernel("remainder_cpu", input, other)
     a, b = promote(input, other)
     _no_bool(a, b, "remainder_cpu")
     if not _floating(a, b):
@@ -272,6 +274,7 @@ def remainder(input, other, *, out=None) -> Tensor:
 
 def fmod(input, other, *, out=None) -> Tensor:
     """C's fmod: the result takes the sign of the dividend."""
+    no_complex_kernel("fmod_cpu", input, other)
     _check_tensors("fmod", input)
     a, b = promote(input, other)
     _no_bool(a, b, "fmod_cpu")

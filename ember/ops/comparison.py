@@ -236,13 +236,21 @@ def _split_by_mask(ctx, grad, first, tie, shape_a, shape_b):
     )
 
 
+def _no_complex_order(name: str, *operands) -> None:
+    """Complex numbers have no order: torch refuses, where NumPy would compare lexically."""
+    if any(isinstance(o, Tensor) and o.is_complex() for o in operands):
+        raise RuntimeError(f"{name} not implemented for complex tensors.")
+
+
 def maximum(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    _no_complex_order("maximum", input, other)
     _check_tensors("maximum", input, other)
     a, b = promote(input, other)
     return handle_out(Maximum.apply(a, b), out)
 
 
 def minimum(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    _no_complex_order("minimum", input, other)
     _check_tensors("minimum", input, other)
     a, b = promote(input, other)
     return handle_out(Minimum.apply(a, b), out)
@@ -250,6 +258,7 @@ def minimum(input: Tensor, other: Tensor, *, out=None) -> Tensor:
 
 def fmax(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Like maximum, but a NaN loses to a number."""
+    _no_complex_order("fmax", input, other)
     _check_tensors("fmax", input, other)
     a, b = promote(input, other)
     nan_a = a.isnan()
@@ -257,6 +266,7 @@ def fmax(input: Tensor, other: Tensor, *, out=None) -> Tensor:
 
 
 def fmin(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    _no_complex_order("fmin", input, other)
     _check_tensors("fmin", input, other)
     a, b = promote(input, other)
     return handle_out(where(a.isnan(), b, where(b.isnan(), a, minimum(a, b))), out)

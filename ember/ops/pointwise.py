@@ -10,7 +10,16 @@ from __future__ import annotations
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._util import handle_out, np_kind, promote, result_type, sum_to_shape, type_name, xp_of
+from ._util import (
+    handle_out,
+    no_complex_kernel,
+    np_kind,
+    promote,
+    result_type,
+    sum_to_shape,
+    type_name,
+    xp_of,
+)
 from .arithmetic import _broadcasting, _check_tensors, _shape, add, broadcast_error, div, mul
 from .unary import _quiet
 
@@ -52,6 +61,7 @@ class Atan2(ArrayFunction):
 
 def atan2(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Elementwise ``atan(input / other)`` in the quadrant of the point (other, input)."""
+    no_complex_kernel("atan2_cpu", input, other)
     _check_tensors("atan2", input, other)
     a, b = _float_tensors(input, other)
     return handle_out(Atan2.apply(a, b), out)
@@ -87,6 +97,7 @@ class Hypot(ArrayFunction):
 
 def hypot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """The hypotenuse ``sqrt(input^2 + other^2)`` (floating-point tensors only, as torch)."""
+    no_complex_kernel("hypot_cpu", input, other)
     _check_tensors("hypot", input, other)
     a, b = promote(input, other)
     _float_only(a, "hypot")
@@ -167,6 +178,7 @@ class Xlogy(ArrayFunction):
 
 def xlogy(input, other, *, out=None) -> Tensor:
     """``input * log(other)``, defined as 0 where input is 0 (either may be a number)."""
+    no_complex_kernel("xlogy_cpu", input, other)
     a, b = _float_tensors(input, other)
     return handle_out(Xlogy.apply(a, b), out)
 
@@ -196,6 +208,7 @@ class Copysign(ArrayFunction):
 
 def copysign(input: Tensor, other, *, out=None) -> Tensor:
     """The magnitude of ``input`` with the sign of ``other`` (a tensor or a number)."""
+    no_complex_kernel("copysign_cpu", input, other)
     _check_tensors("copysign", input)
     a, b = _float_tensors(input, other)
     return handle_out(Copysign.apply(a, b), out)
