@@ -279,7 +279,7 @@ class LogSumExp(ArrayFunction):
 def logsumexp(input: Tensor, dim, keepdim: bool = False, *, out=None) -> Tensor:
     """``log(sum(exp(input), dim))``, without overflow."""
     x = float_input(input)
-    dims = wrap_dims(dim, x._data.ndim)
+    dims = _reduce_dims(dim, x._data.ndim)  # (dim=(): every dim, as sum's)
     return handle_out(LogSumExp.apply(x, dims, keepdim), out)
 
 
