@@ -2,11 +2,12 @@
 ``polar``, ``complex``, ``view_as_real`` and ``view_as_complex``, as torch's (the forms
 rotary position embeddings use: ``view_as_complex(x.reshape(..., -1, 2)) * polar(1, theta)``).
 
-``real``, ``imag``, ``view_as_real`` and ``view_as_complex`` are views of the same memory, as
-in torch. ``conj`` returns the conjugate values (torch's is a lazy view; ember's is a copy,
-so ``is_conj()`` is False). Gradients through complex values are not provided yet: their
-backward raises (see ``autograd.function._complex_gradient``); the angle of a real tensor
-differentiates to zero, as torch's does.
+``real``, ``imag``, ``view_as_real`` and ``view_as_complex`` are views of the same memory,
+as in torch. ``conj`` returns the conjugate values (torch's is a lazy view; ember's is a
+copy, so ``is_conj()``, in ``misc`` with the other lazy-bit queries, is False). Gradients
+through complex values are not provided yet: their backward raises (see
+``autograd.function._complex_gradient``); the angle of a real tensor differentiates to
+zero, as torch's does.
 """
 
 from __future__ import annotations
@@ -65,28 +66,28 @@ class ViewAsComplex(_ComplexOnly):
 
     @staticmethod
     def forward(ctx, x):
-        kind = np.complex64 if x.dtype == np.float32 else np.complex128
-        return x.view(kind)[..., 0]
+        return x.view(_complex_of(x.dtype))[..., 0]
+
+
+class Complex(_ComplexOnly):
+    @staticmethod
+    def forward(ctx, re, im):
+        return _joined(xp_of(re), re, im)
 
 
 class Polar(_ComplexOnly):
     @staticmethod
     def forward(ctx, r, theta):
         xp = xp_of(r)
-        out = xp.empty(np.broadcast_shapes(r.shape, theta.shape), dtype=_complex_of(r.dtype))
-        out.real = r * xp.cos(theta)
-        out.imag = r * xp.sin(theta)
-        return out
+        return _joined(xp, r * xp.cos(theta), r * xp.sin(theta))
 
 
-class Complex(_ComplexOnly):
-    @staticmethod
-    def forward(ctx, re, im):
-        xp = xp_of(re)
-        out = xp.empty(np.broadcast_shapes(re.shape, im.shape), dtype=_complex_of(re.dtype))
-        out.real = re
-        out.imag = im
-        return out
+def _joined(xp, re, im):
+    """The complex array ``re + i im`` (broadcast)."""
+    out = xp.empty(np.broadcast_shapes(re.shape, im.shape), dtype=_complex_of(re.dtype))
+    out.real = re
+    out.imag = im
+    return out
 
 
 class Angle(_ComplexOnly):
@@ -145,24 +146,6 @@ def conj(input: Tensor) -> Tensor:
 def conj_physical(input: Tensor) -> Tensor:
     """The complex conjugate, always a new tensor for complex input."""
     return Conj.apply(input) if input.is_complex() else input.clone()
-
-
-def resolve_conj(input: Tensor) -> Tensor:
-    """ember's conjugates are never lazy: the tensor itself."""
-    return input
-
-
-def resolve_neg(input: Tensor) -> Tensor:
-    """ember's negations are never lazy: the tensor itself."""
-    return input
-
-
-def is_conj(input: Tensor) -> bool:
-    return False
-
-
-def is_neg(input: Tensor) -> bool:
-    return False
 
 
 def angle(input: Tensor) -> Tensor:
