@@ -1,7 +1,7 @@
-"""Every oracle-table entry gives the same results on non-contiguous inputs (every other
-element of a wider array, and matrices stored transposed) as on contiguous ones: the fast
-paths that take C-ordered arrays must not change answers. The as_strided family reads memory
-layout by definition, so there the results are compared with torch's instead."""
+"""Every oracle-table entry gives torch's results on non-contiguous inputs (every other element
+of a wider array, and matrices stored transposed), with the entry's own tolerances: the fast
+paths that take C-ordered arrays must not change answers. KNOWN lists the ops whose result
+depends on the memory layout in torch (they read the storage) where ember's does not."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ import pytest
 import torch
 from dtype_sweep import run
 from optable import ENTRIES
+from oracle import TOL, assert_close
 
 import ember
 
-LAYOUT_DEPENDENT = {"as_strided", "as_strided_", "Tensor.as_strided_", "as_strided_copy"}
-
-
-def _contiguous(lib, v):
-    return lib.tensor(v)
+# torch reads these through the input's storage: resize_ keeps a transposed tensor's storage
+# order, and as_strided_scatter clones its input keeping the transposed strides; ember's
+# resize_ keeps the logical order and its clone is C-ordered (docs/differences.md)
+KNOWN = {"resize_", "Tensor.resize_", "resize_as_", "Tensor.resize_as_", "as_strided_scatter",
+         "Tensor.as_strided_scatter"}  # fmt: skip
 
 
 def _every_other(lib, v):
@@ -34,11 +35,15 @@ def _transposed(lib, v):
     return lib.tensor(np.ascontiguousarray(np.swapaxes(v, -1, -2))).transpose(-1, -2)
 
 
+# torch refuses a transposed input here because its own kernel calls view() on it; ember
+# computes these, and is held to torch's answer on contiguous inputs
+TORCH_VIEWS_INSIDE = {"kron", "take_along_dim"}
+
 CASES = [
     (e, d, layout)
     for d in ("float32", "int64")
     for e in ENTRIES
-    if d in e.dtypes
+    if d in e.dtypes and e.id not in KNOWN
     for layout in ("every other", "transposed")
 ]
 
@@ -47,21 +52,14 @@ CASES = [
                          ids=[f"{e.id}-{d}-{lay}" for e, d, lay in CASES])  # fmt: skip
 def test_non_contiguous_inputs_give_the_contiguous_results(entry, dtype, layout):
     convert = _every_other if layout == "every other" else _transposed
-    want, want_err = (
-        run(entry, torch, dtype, convert)
-        if entry.id in LAYOUT_DEPENDENT
-        else run(entry, ember, dtype, _contiguous)
-    )
-    if want_err is not None:
-        return
+    want, want_err = run(entry, torch, dtype, convert)
     got, err = run(entry, ember, dtype, convert)
-    if err is not None:  # (a view of a tensor laid out so that none exists: torch refuses too)
-        assert err is run(entry, torch, dtype, convert)[1]
+    if want_err is not None and err is None and entry.name.split(".")[-1] in TORCH_VIEWS_INSIDE:
+        want, want_err = run(entry, torch, dtype, lambda lib, v: lib.tensor(v))
+    if want_err is not None or err is not None:  # (a view no layout allows: both refuse)
+        assert err is want_err
         return
-    for w, g in zip(want, got):
-        if isinstance(g, ember.Tensor):
-            w = w.detach().numpy()
-            g = g.detach().numpy()
-            assert w.shape == g.shape
-            np.testing.assert_allclose(g.astype(complex), w.astype(complex), rtol=1e-5,
-                                       atol=1e-6, equal_nan=True)  # fmt: skip
+    rtol, atol = TOL.get(dtype, (0, 0))
+    rtol = entry.rtol if entry.rtol is not None else rtol
+    atol = entry.atol if entry.atol is not None else atol
+    assert_close(got, want, rtol, atol, f"{entry.id} on {layout} inputs")
