@@ -11,7 +11,9 @@ class Constraint:
     event_dim = 0
 
     def check(self, value: Tensor) -> Tensor:
-        raise NotImplementedError  # each constraint below defines its test
+        """Whether each value satisfies the constraint; every constraint below defines it (a
+        user's subclass must too, as with torch's base class)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define check()")
 
     def __repr__(self) -> str:
         return type(self).__name__.lstrip("_") + "()"
